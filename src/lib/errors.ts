@@ -1,0 +1,32 @@
+/**
+ * Errors are values with a stable code. Services throw AppError; the server maps
+ * each code to an HTTP status in one place (src/server/errors.ts).
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'BAD_CREDENTIALS'
+  | 'RATE_LIMITED'
+  | 'UNSUPPORTED_FILE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'AREA_UNKNOWN'
+  | 'AREA_OUT_OF_SCOPE';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly detail?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const forbidden = (why = 'not allowed') => new AppError('FORBIDDEN', why);
+export const invalid = (field: string, message: string) => new AppError('VALIDATION_FAILED', message, field);

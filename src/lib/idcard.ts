@@ -1,0 +1,66 @@
+/**
+ * Mainland resident ID numbers (GB 11643-1999): 6-digit region, 8-digit birth
+ * date, 3-digit sequence (odd = male), check digit (ISO 7064 MOD 11-2).
+ */
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK = '10X98765432';
+
+export function checkDigit(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * WEIGHTS[i];
+  return CHECK[sum % 11];
+}
+
+export type IdProblem = 'ID_MANGLED' | 'ID_FORMAT' | 'ID_CHECK_DIGIT' | 'ID_BIRTH_DATE';
+
+export interface IdParsed {
+  id: string;
+  sex: 'M' | 'F';
+  birthDate: string; // YYYY-MM-DD
+  upgraded: boolean;
+}
+
+/** Scientific notation or a float: what a spreadsheet makes of an 18-digit number. */
+const MANGLED = /^\d(\.\d+)?e\+?\d+$|^\d+\.\d+$|^\d{15,18}\.0+$/i;
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= days;
+}
+
+/**
+ * Judge an already-cleaned ID value. A legacy 15-digit ID (6 region, YYMMDD,
+ * 3 sequence) is upgraded to 18 digits by inserting "19" and computing the check.
+ */
+export function parseIdNumber(value: string, today = new Date()): IdParsed | IdProblem {
+  if (MANGLED.test(value)) return 'ID_MANGLED';
+  let id = value;
+  let upgraded = false;
+  if (/^\d{15}$/.test(id)) {
+    const first17 = id.slice(0, 6) + '19' + id.slice(6);
+    id = first17 + checkDigit(first17);
+    upgraded = true;
+  }
+  if (!/^\d{17}[\dX]$/.test(id)) return 'ID_FORMAT';
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  if (y < 1890 || !validDate(y, m, d) || Date.UTC(y, m - 1, d) > today.getTime()) return 'ID_BIRTH_DATE';
+  if (checkDigit(id.slice(0, 17)) !== id[17]) return 'ID_CHECK_DIGIT';
+  const sex = Number(id[16]) % 2 === 1 ? 'M' : 'F';
+  return { id, sex, birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`, upgraded };
+}
+
+/** First 6 and last 4 characters shown; the rest masked. */
+export function maskId(id: string): string {
+  return id.length <= 10 ? '*'.repeat(id.length) : id.slice(0, 6) + '*'.repeat(id.length - 10) + id.slice(-4);
+}
+
+export function maskPhone(phone: string | null): string | null {
+  if (!phone) return phone;
+  return phone.length < 7 ? '*'.repeat(phone.length) : phone.slice(0, 3) + '****' + phone.slice(-4);
+}
+
+/** Mainland mobile: 11 digits, 1 then 3–9. */
+export const MOBILE = /^1[3-9]\d{9}$/;

@@ -1,0 +1,43 @@
+/**
+ * Every stable code has a message in zh-CN (default) and English. Errors and
+ * import rejections carry codes; the words are chosen for the reader's language.
+ */
+export type Lang = 'zh' | 'en';
+
+const MESSAGES: Record<string, { zh: string; en: string }> = {
+  VALIDATION_FAILED: { zh: '输入有误', en: 'The input is not valid' },
+  UNAUTHENTICATED: { zh: '请先登录', en: 'Please sign in' },
+  FORBIDDEN: { zh: '无权执行此操作', en: 'You are not allowed to do this' },
+  NOT_FOUND: { zh: '未找到', en: 'Not found' },
+  CONFLICT: { zh: '与现有记录冲突', en: 'Conflicts with an existing record' },
+  BAD_CREDENTIALS: { zh: '用户名或密码错误', en: 'Wrong user name or password' },
+  RATE_LIMITED: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests, try again later' },
+  UNSUPPORTED_FILE: { zh: '不支持的文件格式，请上传 CSV 或 XLSX', en: 'Unsupported file: upload CSV or XLSX' },
+  PAYLOAD_TOO_LARGE: { zh: '文件过大', en: 'The upload is too large' },
+  AREA_UNKNOWN: { zh: '区划代码不存在', en: 'Unknown area code' },
+  AREA_OUT_OF_SCOPE: { zh: '区划不在您的管辖范围内', en: 'The area is outside your scope' },
+  INTERNAL: { zh: '服务器内部错误', en: 'Internal server error' },
+  // import rejection reasons
+  REQUIRED: { zh: '必填项为空', en: 'Required value is missing' },
+  ID_MANGLED: { zh: '身份证号被表格软件改成了科学计数法或小数，请将该列设为文本后重新导出', en: 'The ID number was mangled by a spreadsheet (scientific notation or decimals); format the column as text and export again' },
+  ID_FORMAT: { zh: '身份证号应为18位（或15位旧号）', en: 'An ID number has 18 characters (or 15 digits for a legacy ID)' },
+  ID_BIRTH_DATE: { zh: '身份证号中的出生日期无效', en: 'The birth date inside the ID number is not a valid date' },
+  ID_CHECK_DIGIT: { zh: '身份证号校验位错误', en: 'The check digit of the ID number is wrong' },
+  ID_DUPLICATE_IN_FILE: { zh: '身份证号与本文件前面的行重复', en: 'The ID number repeats an earlier row of this file' },
+  PHONE_INVALID: { zh: '不是有效的大陆手机号', en: 'Not a valid mainland mobile number' },
+  NAME_INVALID: { zh: '姓名须为1–30个汉字或英文字母，可含空格和间隔号', en: 'A name is 1–30 CJK or Latin letters, spaces and the middle dot' },
+  BOOLEAN_INVALID: { zh: '应填 是/否', en: 'Expected yes or no' },
+  AREA_NOT_VILLAGE: { zh: '区划须为村（社区）或网格', en: 'The area must be a village, a community or a grid' },
+  ROLE_INVALID: { zh: '角色无法识别（干部、村支书、采样员、检查员、配送员）', en: 'Unknown role (cadre, lead, sampler, inspector, courier)' },
+  HEADER_MISSING: { zh: '缺少必需的列', en: 'A required column is missing' },
+};
+
+export function message(code: string, lang: Lang, fallback?: string): string {
+  return MESSAGES[code]?.[lang] ?? fallback ?? code;
+}
+
+export function langOf(acceptLanguage: string | undefined): Lang {
+  if (!acceptLanguage) return 'zh';
+  const first = acceptLanguage.split(',')[0].trim().toLowerCase();
+  return first.startsWith('en') ? 'en' : 'zh';
+}

@@ -1,0 +1,129 @@
+import type pg from 'pg';
+import { scopePattern } from '../../access/index.js';
+import type { ResidentValues, StaffValues } from './import.fields.js';
+
+export interface RejectionRow {
+  rowNo: number;
+  field: string;
+  reason: string;
+}
+
+const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
+
+/** Upserts by ID number; returns how many rows were new (xmax = 0 marks an insert). */
+export async function upsertResidents(client: pg.PoolClient, rows: ResidentValues[]): Promise<number> {
+  if (!rows.length) return 0;
+  const withHousehold = rows.filter((r) => r.householdNo);
+  if (withHousehold.length) {
+    await client.query(
+      `insert into households (household_no, area_code, address)
+       select distinct on (h) h, a, coalesce(addr, '') from unnest($1::text[], $2::text[], $3::text[]) as t(h, a, addr)
+       on conflict (household_no) do update set area_code = excluded.area_code, address = excluded.address`,
+      [col(withHousehold, 'householdNo'), col(withHousehold, 'areaCode'), col(withHousehold, 'address')],
+    );
+  }
+  const res = await client.query<{ inserted: boolean }>(
+    `insert into residents (id_number, name, name_initials, sex, birth_date, phone, address, area_code,
+                            household_no, bedridden, elderly_alone, disabled)
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
+                          $8::text[], $9::text[], $10::bool[], $11::bool[], $12::bool[])
+     on conflict (id_number) do update set name = excluded.name, name_initials = excluded.name_initials,
+       sex = excluded.sex, birth_date = excluded.birth_date, phone = excluded.phone, address = excluded.address,
+       area_code = excluded.area_code, household_no = excluded.household_no, bedridden = excluded.bedridden,
+       elderly_alone = excluded.elderly_alone, disabled = excluded.disabled, updated_at = now()
+     returning (xmax = 0) as inserted`,
+    [
+      col(rows, 'idNumber'), col(rows, 'name'), col(rows, 'nameInitials'), col(rows, 'sex'), col(rows, 'birthDate'),
+      col(rows, 'phone'), col(rows, 'address'), col(rows, 'areaCode'), col(rows, 'householdNo'),
+      col(rows, 'bedridden'), col(rows, 'elderlyAlone'), col(rows, 'disabled'),
+    ],
+  );
+  return res.rows.filter((r) => r.inserted).length;
+}
+
+export async function upsertStaff(client: pg.PoolClient, rows: StaffValues[]): Promise<number> {
+  if (!rows.length) return 0;
+  const res = await client.query<{ inserted: boolean }>(
+    `insert into staff (id_number, name, name_initials, sex, birth_date, phone, address, assigned_area_code,
+                        work_unit, party_member, role)
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
+                          $8::text[], $9::text[], $10::bool[], $11::text[])
+     on conflict (id_number) do update set name = excluded.name, name_initials = excluded.name_initials,
+       sex = excluded.sex, birth_date = excluded.birth_date, phone = excluded.phone, address = excluded.address,
+       assigned_area_code = excluded.assigned_area_code, work_unit = excluded.work_unit,
+       party_member = excluded.party_member, role = excluded.role, updated_at = now()
+     returning (xmax = 0) as inserted`,
+    [
+      col(rows, 'idNumber'), col(rows, 'name'), col(rows, 'nameInitials'), col(rows, 'sex'), col(rows, 'birthDate'),
+      col(rows, 'phone'), col(rows, 'address'), col(rows, 'areaCode'), col(rows, 'workUnit'),
+      col(rows, 'partyMember'), col(rows, 'role'),
+    ],
+  );
+  return res.rows.filter((r) => r.inserted).length;
+}
+
+export async function insertRejections(client: pg.PoolClient, jobId: string, rows: RejectionRow[]) {
+  if (!rows.length) return;
+  await client.query(
+    `insert into import_rejections (job_id, row_no, field, reason)
+     select $1, * from unnest($2::int[], $3::text[], $4::text[]) on conflict do nothing`,
+    [jobId, col(rows, 'rowNo'), col(rows, 'field'), col(rows, 'reason')],
+  );
+}
+
+export interface JobRow {
+  id: string;
+  kind: string;
+  filename: string;
+  status: string;
+  totalBytes: number;
+  readBytes: number;
+  rowsRead: number;
+  imported: number;
+  updated: number;
+  rejected: number;
+  failure: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+const JOB_COLS = `id, kind, filename, status, total_bytes as "totalBytes", read_bytes as "readBytes", rows_read as "rowsRead",
+  imported, updated, rejected, failure, started_at as "startedAt", finished_at as "finishedAt"`;
+
+export const importRepo = {
+  createJob: async (pool: pg.Pool, j: { id: string; kind: string; filename: string; accountId: number | null; scopeCode: string; totalBytes: number }) =>
+    (
+      await pool.query<JobRow>(
+        `insert into import_jobs (id, kind, filename, account_id, scope_code, status, total_bytes)
+         values ($1, $2, $3, $4, $5, 'running', $6) on conflict (id) do nothing returning ${JOB_COLS}`,
+        [j.id, j.kind, j.filename, j.accountId, j.scopeCode, j.totalBytes],
+      )
+    ).rows[0],
+
+  progress: (c: pg.PoolClient | pg.Pool, id: string, p: { readBytes: number; rowsRead: number; imported: number; updated: number; rejected: number }) =>
+    c.query(
+      `update import_jobs set read_bytes = $2, rows_read = $3, imported = imported + $4, updated = updated + $5, rejected = rejected + $6 where id = $1`,
+      [id, p.readBytes, p.rowsRead, p.imported, p.updated, p.rejected],
+    ),
+
+  finish: (pool: pg.Pool, id: string, status: 'done' | 'failed', failure: string | null) =>
+    pool.query(`update import_jobs set status = $2, failure = $3, finished_at = now(),
+                  read_bytes = case when $2 = 'done' then total_bytes else read_bytes end where id = $1`, [id, status, failure]),
+
+  /** Jobs left running by a process that died are failed at start; what they committed stays. */
+  failInterrupted: (pool: pg.Pool) =>
+    pool.query(`update import_jobs set status = 'failed', failure = 'interrupted by a restart', finished_at = now() where status = 'running'`),
+
+  get: async (pool: pg.Pool, id: string, scopeCode: string) =>
+    (await pool.query<JobRow>(`select ${JOB_COLS} from import_jobs where id = $1 and scope_code like $2`, [id, scopePattern(scopeCode)])).rows[0],
+
+  /** A page of rejections in file order, after (rowNo, field). */
+  rejections: async (pool: pg.Pool, id: string, limit: number, after: { rowNo: number; field: string } = { rowNo: 0, field: '' }) =>
+    (
+      await pool.query<RejectionRow>(
+        `select row_no as "rowNo", field, reason from import_rejections
+         where job_id = $1 and (row_no, field) > ($2, $3) order by row_no, field limit $4`,
+        [id, after.rowNo, after.field, limit],
+      )
+    ).rows,
+};

@@ -1,0 +1,10 @@
+/** registry: areas, households, residents, staff, organisations; import, export and the demo district. A leaf module. */
+export { registryRoutes } from './registry.routes.js';
+export { areaName } from './areas/areas.service.js';
+export { runImport, type ImportSummary } from './import/import.service.js';
+export { importRepo } from './import/import.repo.js';
+export { writeRejectionReport } from './import/import.report.js';
+export { prepareExport, type ExportList } from './export/export.service.js';
+export { loadDemo, DEMO_PASSWORD, type DemoResult } from './demo/demo.service.js';
+export { SCALES, type Scale } from './demo/geography.js';
+export type { ImportKind } from './import/import.fields.js';

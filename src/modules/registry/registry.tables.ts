@@ -1,0 +1,141 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Areas are keyed by their national statistical division code; a child's code
+ * starts with its parent's, so "inside area X" is a prefix test on the code.
+ */
+export const areas = pgTable(
+  'areas',
+  {
+    code: text('code').primaryKey(),
+    name: text('name').notNull(),
+    level: text('level').notNull(), // city | district | town | village | grid
+    kind: text('kind'), // village (村) | community (社区), for level village
+    parentCode: text('parent_code'),
+  },
+  (t) => [index('areas_parent_idx').on(t.parentCode), index('areas_code_prefix_idx').on(t.code.op('text_pattern_ops'))],
+);
+
+export const households = pgTable(
+  'households',
+  {
+    householdNo: text('household_no').primaryKey(),
+    areaCode: text('area_code').notNull(),
+    address: text('address').notNull(),
+  },
+  (t) => [index('households_area_idx').on(t.areaCode.op('text_pattern_ops'))],
+);
+
+const person = {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  idNumber: text('id_number').notNull(),
+  name: text('name').notNull(),
+  nameInitials: text('name_initials').notNull(),
+  sex: text('sex').notNull(),
+  birthDate: date('birth_date').notNull(),
+  phone: text('phone'),
+  address: text('address'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+};
+
+export const residents = pgTable(
+  'residents',
+  {
+    ...person,
+    areaCode: text('area_code').notNull(),
+    householdNo: text('household_no'),
+    bedridden: boolean('bedridden').notNull().default(false),
+    elderlyAlone: boolean('elderly_alone').notNull().default(false),
+    disabled: boolean('disabled').notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('residents_id_number_key').on(t.idNumber),
+    index('residents_area_idx').on(t.areaCode.op('text_pattern_ops')),
+    index('residents_household_idx').on(t.householdNo),
+    index('residents_name_idx').on(t.name.op('text_pattern_ops')),
+    index('residents_initials_idx').on(t.nameInitials.op('text_pattern_ops')),
+    index('residents_id_tail_idx').using('btree', sql`reverse(${t.idNumber}) text_pattern_ops`),
+    index('residents_phone_tail_idx').using('btree', sql`reverse(${t.phone}) text_pattern_ops`),
+  ],
+);
+
+export const organisations = pgTable(
+  'organisations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(), // party_branch | department | working_group | command_centre
+    areaCode: text('area_code').notNull(),
+    parentId: bigint('parent_id', { mode: 'number' }),
+  },
+  (t) => [uniqueIndex('organisations_name_area_key').on(t.name, t.areaCode)],
+);
+
+export const staff = pgTable(
+  'staff',
+  {
+    ...person,
+    workUnit: text('work_unit').notNull(),
+    organisationId: bigint('organisation_id', { mode: 'number' }),
+    partyMember: boolean('party_member').notNull().default(false),
+    role: text('role').notNull(), // cadre | lead | sampler | inspector | courier ...
+    assignedAreaCode: text('assigned_area_code').notNull(),
+  },
+  (t) => [
+    uniqueIndex('staff_id_number_key').on(t.idNumber),
+    index('staff_area_idx').on(t.assignedAreaCode.op('text_pattern_ops')),
+    index('staff_name_idx').on(t.name.op('text_pattern_ops')),
+    index('staff_initials_idx').on(t.nameInitials.op('text_pattern_ops')),
+    index('staff_id_tail_idx').using('btree', sql`reverse(${t.idNumber}) text_pattern_ops`),
+    index('staff_phone_tail_idx').using('btree', sql`reverse(${t.phone}) text_pattern_ops`),
+  ],
+);
+
+/** One import of a file; progress is read by the import page. */
+export const importJobs = pgTable('import_jobs', {
+  id: uuid('id').primaryKey(),
+  kind: text('kind').notNull(), // residents | staff
+  filename: text('filename').notNull(),
+  accountId: bigint('account_id', { mode: 'number' }),
+  scopeCode: text('scope_code').notNull(),
+  status: text('status').notNull(), // running | done | failed
+  totalBytes: bigint('total_bytes', { mode: 'number' }).notNull().default(0),
+  readBytes: bigint('read_bytes', { mode: 'number' }).notNull().default(0),
+  rowsRead: integer('rows_read').notNull().default(0),
+  imported: integer('imported').notNull().default(0),
+  updated: integer('updated').notNull().default(0),
+  rejected: integer('rejected').notNull().default(0),
+  failure: text('failure'),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  summary: jsonb('summary'),
+});
+
+export const importRejections = pgTable(
+  'import_rejections',
+  {
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    rowNo: integer('row_no').notNull(),
+    field: text('field').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.rowNo, t.field] })],
+);

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Db } from '../db/connection.js';
+import '../lib/fastify.js';
+import type { AppSettings } from '../lib/fastify.js';
+import { langOf, message } from '../lib/messages.js';
+import { accessPlugin, accessRoutes } from '../modules/access/index.js';
+import { areaName, registryRoutes } from '../modules/registry/index.js';
+import { ProblemSchema, installErrorHandling } from './errors.js';
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export interface AppDeps {
+  db: Db;
+  pool: pg.Pool;
+  settings: AppSettings;
+  logLevel?: string;
+  /** serve the built web app (off in API tests) */
+  web?: boolean;
+}
+
+/** Assembles the process: plugins, error mapping, every module's routes, the web app. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: deps.logLevel ?? 'info',
+      // personal data never reaches the log: no bodies, no query strings with names
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('db', deps.db);
+  app.decorate('pool', deps.pool);
+  app.decorate('settings', deps.settings);
+  app.addSchema(ProblemSchema);
+  installErrorHandling(app);
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: deps.settings.uploadLimitMb * 1024 * 1024, files: 1, fields: 5 } });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (req, ctx) => {
+      const lang = langOf(req.headers['accept-language']);
+      return Object.assign(new Error(message('RATE_LIMITED', lang)), { statusCode: 429, retryAfter: Math.ceil(ctx.ttl / 1000) });
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Bastion API', version: '1', description: '疫情防控指挥平台 — the operations platform of a district command centre' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'bastion_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(accessPlugin);
+
+  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  await app.register(accessRoutes, { prefix: '/api/v1/access', areaName: (code: string) => areaName(deps.db, code) });
+  await app.register(registryRoutes, { prefix: '/api/v1/registry' });
+
+  if (deps.web !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });
+    // the web app routes in the browser: any other GET outside /api is the app
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+      return reply
+        .code(404)
+        .type('application/problem+json')
+        .send({ type: 'https://bastion.local/problems/not_found', title: message('NOT_FOUND', langOf(req.headers['accept-language'])), status: 404, code: 'NOT_FOUND' });
+    });
+  }
+  return app;
+}

@@ -1,0 +1,88 @@
+import path from 'node:path';
+
+/**
+ * Configuration comes from the environment and is validated at start: the
+ * process refuses to start and lists every bad variable at once.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string | null;
+  dataDir: string;
+  embeddedPgPort: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  publicUrl: string | null;
+  sessionHours: number;
+  uploadLimitMb: number;
+  dbPoolSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super('Bad configuration:\n' + problems.map((p) => `  - ${p}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, def: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name}=${JSON.stringify(raw)}: must be a whole number from ${min} to ${max}`);
+    return def;
+  }
+  return n;
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const port = int(env, 'PORT', 8080, 1, 65535, problems);
+  const embeddedPgPort = int(env, 'BASTION_PG_PORT', 54320, 1, 65535, problems);
+  const sessionHours = int(env, 'BASTION_SESSION_HOURS', 12, 1, 24 * 30, problems);
+  const uploadLimitMb = int(env, 'BASTION_UPLOAD_LIMIT_MB', 200, 1, 2048, problems);
+  const dbPoolSize = int(env, 'BASTION_DB_POOL', 10, 1, 200, problems);
+
+  let databaseUrl: string | null = null;
+  if (env.DATABASE_URL) {
+    try {
+      const u = new URL(env.DATABASE_URL);
+      if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new Error('protocol');
+      if (!u.pathname || u.pathname === '/') throw new Error('database');
+      databaseUrl = env.DATABASE_URL;
+    } catch {
+      problems.push('DATABASE_URL: must look like postgres://user@host:5432/database');
+    }
+  }
+  const host = env.HOST ?? '0.0.0.0';
+  if (!/^[\w.:-]+$/.test(host)) problems.push(`HOST=${JSON.stringify(host)}: not a host name or address`);
+
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)}: one of ${LEVELS.join(', ')}`);
+
+  let publicUrl: string | null = null;
+  if (env.BASTION_PUBLIC_URL) {
+    try {
+      publicUrl = new URL(env.BASTION_PUBLIC_URL).toString().replace(/\/$/, '');
+    } catch {
+      problems.push('BASTION_PUBLIC_URL: must be an absolute URL such as https://bastion.example.gov.cn');
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    host,
+    port,
+    databaseUrl,
+    dataDir: path.resolve(env.BASTION_DATA || 'data'),
+    embeddedPgPort,
+    logLevel,
+    publicUrl,
+    sessionHours,
+    uploadLimitMb,
+    dbPoolSize,
+  };
+}

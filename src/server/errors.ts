@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, type ErrorCode } from '../lib/errors.js';
+import { langOf, message } from '../lib/messages.js';
+
+/** The one place where error codes become HTTP statuses. */
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  BAD_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  AREA_OUT_OF_SCOPE: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_FILE: 415,
+  RATE_LIMITED: 429,
+  AREA_UNKNOWN: 400,
+};
+
+export const ProblemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string' },
+    detail: { type: 'string' },
+    field: { type: 'string' },
+    errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+  },
+  required: ['type', 'title', 'status', 'code'],
+} as const;
+
+/** `/body/phone` or a missing property → `phone`. */
+function fieldOf(v: NonNullable<FastifyError['validation']>[number], context?: string): string {
+  const missing = (v.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty
+    ?? (v.params as { additionalProperty?: string })?.additionalProperty;
+  const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  return [path, missing].filter(Boolean).join('.') || context || 'body';
+}
+
+export function installErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    const lang = langOf(req.headers['accept-language']);
+    let status = 500;
+    let code = 'INTERNAL';
+    let field: string | undefined;
+    let detail: string | undefined;
+    let errors: { field: string; message: string }[] | undefined;
+    if (err instanceof AppError) {
+      status = STATUS[err.code];
+      code = err.code;
+      field = err.field;
+      detail = (err.detail?.reason ? message(String(err.detail.reason), lang) + ': ' : '') + err.message;
+    } else if ((err as FastifyError).validation) {
+      const fe = err as FastifyError;
+      status = 400;
+      code = 'VALIDATION_FAILED';
+      errors = fe.validation!.map((v) => ({ field: fieldOf(v, fe.validationContext), message: v.message ?? 'invalid' }));
+      field = errors[0]?.field;
+      detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
+      const fe = err as FastifyError;
+      status = fe.statusCode!;
+      code = status === 429 ? 'RATE_LIMITED' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_FILE' : 'VALIDATION_FAILED';
+      field = status === 413 ? 'file' : status === 415 ? 'content-type' : 'body';
+      detail = fe.message;
+    } else {
+      req.log.error({ err }, 'unhandled error');
+    }
+    if (status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+    reply
+      .code(status)
+      .type('application/problem+json')
+      .send({ type: `https://bastion.local/problems/${code.toLowerCase()}`, title: message(code, lang), status, code, detail, field, errors });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const lang = langOf(req.headers['accept-language']);
+    reply.code(404).type('application/problem+json').send({ type: 'https://bastion.local/problems/not_found', title: message('NOT_FOUND', lang), status: 404, code: 'NOT_FOUND', detail: `${req.method} ${req.url.split('?')[0]}` });
+  });
+}

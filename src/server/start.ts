@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Database } from '../db/connection.js';
+import { runMigrations } from '../db/migrate.js';
+import { importRepo } from '../modules/registry/index.js';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+
+export interface Running {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Opens the database (embedded or external), migrates it, and serves. */
+export async function startServer(config: Config, opts: { web?: boolean; database?: Database } = {}): Promise<Running> {
+  const database =
+    opts.database ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: config.dbPoolSize }));
+  await runMigrations(database.pool);
+  await importRepo.failInterrupted(database.pool);
+  const app = await buildApp({
+    db: database.db,
+    pool: database.pool,
+    settings: { sessionHours: config.sessionHours, uploadLimitMb: config.uploadLimitMb, dataDir: config.dataDir },
+    logLevel: config.logLevel,
+    web: opts.web,
+  });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const url = config.publicUrl ?? address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+  return {
+    app,
+    database,
+    url,
+    async stop() {
+      await app.close();
+      if (!opts.database) await database.close();
+    },
+  };
+}
