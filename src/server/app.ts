@@ -46,7 +46,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('pool', deps.pool);
   app.decorate('settings', deps.settings);
   app.addSchema(ProblemSchema);
-  installErrorHandling(app);
+  const webApp = deps.web !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  installErrorHandling(app, { webApp });
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: deps.settings.uploadLimitMb * 1024 * 1024, files: 1, fields: 5 } });
@@ -71,16 +72,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes, { prefix: '/api/v1/access', areaName: (code: string) => areaName(deps.db, code) });
   await app.register(registryRoutes, { prefix: '/api/v1/registry' });
 
-  if (deps.web !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });
-    // the web app routes in the browser: any other GET outside /api is the app
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
-      return reply
-        .code(404)
-        .type('application/problem+json')
-        .send({ type: 'https://bastion.local/problems/not_found', title: message('NOT_FOUND', langOf(req.headers['accept-language'])), status: 404, code: 'NOT_FOUND' });
-    });
-  }
+  if (webApp) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });
   return app;
 }

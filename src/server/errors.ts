@@ -41,7 +41,8 @@ function fieldOf(v: NonNullable<FastifyError['validation']>[number], context?: s
   return [path, missing].filter(Boolean).join('.') || context || 'body';
 }
 
-export function installErrorHandling(app: FastifyInstance) {
+/** `webApp`: any other GET outside /api answers with the web app, which routes in the browser. */
+export function installErrorHandling(app: FastifyInstance, opts: { webApp: boolean }) {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     const lang = langOf(req.headers['accept-language']);
     let status = 500;
@@ -77,6 +78,7 @@ export function installErrorHandling(app: FastifyInstance) {
       .send({ type: `https://bastion.local/problems/${code.toLowerCase()}`, title: message(code, lang), status, code, detail, field, errors });
   });
   app.setNotFoundHandler((req, reply) => {
+    if (opts.webApp && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
     const lang = langOf(req.headers['accept-language']);
     reply.code(404).type('application/problem+json').send({ type: 'https://bastion.local/problems/not_found', title: message('NOT_FOUND', lang), status: 404, code: 'NOT_FOUND', detail: `${req.method} ${req.url.split('?')[0]}` });
   });

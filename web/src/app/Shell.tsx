@@ -1,0 +1,62 @@
+import type { ReactNode } from 'react';
+import { Link, useLocation } from 'react-router-dom';
+import { Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
+import { ApartmentOutlined, CloudUploadOutlined, GlobalOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { useSession } from '../modules/access/session';
+import { setLanguage } from './i18n';
+
+/** Header with the sections; on a phone the sections move to a bottom bar. */
+export function Shell({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const { me, signOut } = useSession();
+  const screens = Grid.useBreakpoint();
+  const phone = !screens.md;
+  const loc = useLocation();
+  const section = '/' + (loc.pathname.split('/')[1] || 'areas');
+  const items = [
+    { key: '/areas', icon: <ApartmentOutlined />, label: <Link to="/areas">{t('nav.areas')}</Link> },
+    { key: '/search', icon: <SearchOutlined />, label: <Link to="/search">{t('nav.search')}</Link> },
+    ...(me && ['commander', 'lead'].includes(me.role)
+      ? [{ key: '/import', icon: <CloudUploadOutlined />, label: <Link to="/import">{t('nav.import')}</Link> }]
+      : []),
+  ];
+  const toggleLang = () => setLanguage(i18n.language.startsWith('en') ? 'zh-CN' : 'en');
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, padding: phone ? '0 12px' : '0 24px', background: '#8e1414' }}>
+        <Typography.Text strong style={{ color: '#fff', fontSize: phone ? 16 : 18, whiteSpace: 'nowrap' }}>
+          {phone ? t('app.short') : t('app.name')}
+        </Typography.Text>
+        {!phone && <Menu theme="dark" mode="horizontal" selectedKeys={[section]} items={items} style={{ flex: 1, background: 'transparent' }} />}
+        <Space style={{ marginLeft: 'auto' }}>
+          <Button type="text" icon={<GlobalOutlined />} onClick={toggleLang} style={{ color: '#fff' }} aria-label="language">
+            {phone ? null : t('nav.language')}
+          </Button>
+          <Dropdown
+            menu={{
+              items: [
+                { key: 'who', label: `${me?.displayName} · ${t(`roles.${me?.role}`)}`, disabled: true },
+                { key: 'lang', label: t('nav.language'), icon: <GlobalOutlined />, onClick: toggleLang },
+                { key: 'out', label: t('nav.signOut'), icon: <LogoutOutlined />, onClick: () => void signOut() },
+              ],
+            }}
+          >
+            <Button type="text" icon={<UserOutlined />} style={{ color: '#fff' }}>
+              {phone ? null : me?.displayName}
+            </Button>
+          </Dropdown>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: phone ? 8 : 24, paddingBottom: phone ? 72 : 24 }}>{children}</Layout.Content>
+      {phone && (
+        <Menu
+          mode="horizontal"
+          selectedKeys={[section]}
+          items={items}
+          style={{ position: 'fixed', bottom: 0, left: 0, right: 0, justifyContent: 'space-around', borderTop: '1px solid #eee', zIndex: 10 }}
+        />
+      )}
+    </Layout>
+  );
+}

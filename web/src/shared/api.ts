@@ -1,0 +1,48 @@
+import i18n from 'i18next';
+
+/** A problem+json answer of the API, with the field it names. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const headers = () => ({ 'accept-language': i18n.language?.startsWith('en') ? 'en' : 'zh-CN' });
+
+async function handle<T>(res: Response): Promise<T> {
+  if (res.status === 204) return undefined as T;
+  const body = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
+  if (!res.ok) {
+    throw new ApiError(res.status, body?.code ?? 'HTTP_' + res.status, body?.detail ? `${body.title}：${body.detail}` : (body?.title ?? res.statusText), body?.field);
+  }
+  return body as T;
+}
+
+export const api = {
+  get: <T>(path: string) => fetch(`/api/v1${path}`, { headers: headers(), credentials: 'same-origin' }).then((r) => handle<T>(r)),
+  post: <T>(path: string, body?: unknown) =>
+    fetch(`/api/v1${path}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { ...headers(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then((r) => handle<T>(r)),
+  del: <T>(path: string) => fetch(`/api/v1${path}`, { method: 'DELETE', headers: headers(), credentials: 'same-origin' }).then((r) => handle<T>(r)),
+  upload: <T>(path: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file);
+    return fetch(`/api/v1${path}`, { method: 'POST', headers: headers(), credentials: 'same-origin', body: form }).then((r) => handle<T>(r));
+  },
+};
+
+export const qs = (params: Record<string, string | number | boolean | undefined | null>) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+};
