@@ -67,6 +67,8 @@ async function startEmbedded(dataDir: string, port: number, log: (m: string) => 
   const fresh = !(await fs.stat(path.join(dir, 'PG_VERSION')).catch(() => null));
   if (fresh) {
     await fs.mkdir(dataDir, { recursive: true });
+    // As root, the server runs as the postgres user, which must be able to reach its directory.
+    if (process.getuid?.() === 0) await fs.chmod(dataDir, 0o711);
     await server.initialise();
   }
   await server.start();

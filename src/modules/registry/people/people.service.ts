@@ -22,7 +22,7 @@ export async function listPeople(
   assertCan(actor, 'readPeople');
   const area = effectiveArea(actor, q.area);
   const limit = q.limit ?? 50;
-  if (!area) return { items: [], nextCursor: null };
+  if (!area) throw notFound('area');
   const search = cleanText(q.q);
   if (search) {
     const rows = await peopleRepo.search(pool, kind, area, search, limit);

@@ -1,0 +1,67 @@
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { addResidents, asRole, closeTestDb, makeArea, testApp, testDb, type TestArea } from '../../../../test/helpers.js';
+
+let app: FastifyInstance;
+let area: TestArea;
+let commander: string;
+beforeAll(async () => {
+  app = await testApp();
+  area = await makeArea();
+  await addResidents(area.grids[0], [{ name: '东一', initials: 'dy', n: 1, phone: '13900000001' }, { name: '东二', initials: 'de', n: 2 }]);
+  await addResidents(area.grids[1], [{ name: '西一', initials: 'xy', n: 3, phone: '13900000003' }]);
+  commander = await asRole(app, 'commander', area.district);
+});
+afterAll(async () => {
+  await app.close();
+  await closeTestDb();
+});
+
+const csvRows = (body: string) => body.replace(/^\ufeff/, '').trim().split('\r\n').map((l) => l.split(','));
+
+describe('export', () => {
+  it('streams the residents of one village as CSV, masked unless asked', async () => {
+    const res = await app.inject({ url: `/api/v1/registry/export/residents?format=csv&area=${area.villages[0]}`, headers: { cookie: commander } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const rows = csvRows(res.body);
+    expect(rows[0].slice(0, 5)).toEqual(['姓名', '身份证号', '性别', '出生日期', '手机号']);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['东一', '东二']);
+    expect(rows[1][1]).toMatch(/\*{8}/);
+    expect(rows[1][4]).toBe('139****0001');
+  });
+
+  it('exports full ID numbers only on request, and audits that', async () => {
+    const res = await app.inject({ url: `/api/v1/registry/export/residents?format=csv&full=true&area=${area.villages[1]}`, headers: { cookie: commander } });
+    const rows = csvRows(res.body);
+    expect(rows[1][1].trim()).toMatch(/^\d{17}[\dX]$/);
+    expect(rows[1][4]).toBe('13900000003');
+    const audit = await testDb().pool.query(`select 1 from audit_log where action = 'pii.export' and subject_id = $1`, [area.villages[1]]);
+    expect(audit.rowCount).toBe(1);
+  });
+
+  it('writes GBK for older office software', async () => {
+    const res = await app.inject({ url: `/api/v1/registry/export/residents?format=csv-gbk&area=${area.villages[1]}`, headers: { cookie: commander } });
+    expect(iconv.decode(res.rawPayload, 'gbk')).toContain('西一');
+  });
+
+  it('streams XLSX, and areas with their subtree counts', async () => {
+    const res = await app.inject({ url: `/api/v1/registry/export/areas?format=xlsx&area=${area.district}`, headers: { cookie: commander } });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows = wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    const byCode = Object.fromEntries(rows.slice(1).map((r) => [r[0], r[4]]));
+    expect(byCode).toMatchObject({ [area.district]: 3, [area.town]: 3, [area.villages[0]]: 2, [area.villages[1]]: 1 });
+  });
+
+  it('refuses an area outside the scope, and full IDs to a cadre', async () => {
+    const lead = await asRole(app, 'lead', area.villages[0]);
+    const res = await app.inject({ url: `/api/v1/registry/export/residents?area=${area.villages[1]}`, headers: { cookie: lead } });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['content-type']).toContain('problem+json');
+    const cadre = await asRole(app, 'cadre', area.villages[0]);
+    expect((await app.inject({ url: `/api/v1/registry/export/residents?full=true`, headers: { cookie: cadre } })).statusCode).toBe(403);
+  });
+});

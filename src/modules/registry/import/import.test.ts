@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import iconv from 'iconv-lite';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeTestDb, databaseUrl, idFor, makeAccount, makeArea, testDb, type TestArea } from '../../../../test/helpers.js';
+import type { Actor } from '../../access/index.js';
+import { runImport } from './import.service.js';
+import { importRepo } from './import.repo.js';
+import { writeRejectionReport } from './import.report.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-import-'));
+const file = (name: string, content: string | Buffer) => {
+  const p = path.join(tmp, name);
+  fs.writeFileSync(p, content);
+  return p;
+};
+
+let area: TestArea;
+let region: string;
+beforeAll(async () => {
+  area = await makeArea();
+  region = area.district;
+});
+afterAll(async () => {
+  await closeTestDb();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const residentsIn = async (prefix: string) =>
+  (await testDb().pool.query(`select id_number, name, phone, area_code, household_no, bedridden from residents where area_code like $1 order by id_number`, [prefix + '%'])).rows;
+
+function csv(rows: (string | number)[][]) {
+  return rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
+}
+
+const run = (p: string, actor: Actor | null = null, kind: 'residents' | 'staff' = 'residents') => {
+  const { db, pool } = testDb();
+  return runImport(db, pool, { kind, path: p, filename: path.basename(p), actor });
+};
+
+describe('importing residents', () => {
+  it('reads a GBK CSV without BOM, commits the valid rows and names each rejected row, field and reason', async () => {
+    const v = area.villages[0];
+    const good1 = idFor(region, 1);
+    const good2 = idFor(region, 2, 'F');
+    const content = csv([
+      ['姓名', '身份证号码', '联系电话', '家庭住址', '所属村(社区)', '户号', '独居老人', '民族'],
+      ['张三', good1, '13812345678', '东村1号', v, 'H1', '否', '汉'],
+      ['李四', good2, '', '东村1号', area.names[v].replace('村民委员会', ''), 'H1', '是', '汉'],
+      ['王五', good1, '13912345678', '东村2号', v, '', '', '汉'], // repeats row 2's ID
+      ['赵六', good1.slice(0, 17) + (good1[17] === '0' ? '1' : '0'), '', '东村3号', v, '', '', '汉'],
+      ['钱七', idFor(region, 3), '123', '东村4号', '999999999999', '', '', '汉'],
+    ]);
+    const gbk = iconv.encode(content, 'gbk');
+    expect(gbk.includes(Buffer.from('张三', 'utf8'))).toBe(false); // really GBK bytes
+    const s = await run(file('gbk.csv', gbk));
+    expect(s).toMatchObject({ imported: 2, updated: 0, rejected: 3, rowsRead: 5 });
+
+    const rows = await residentsIn(v);
+    expect(rows.map((r) => r.name).sort()).toEqual(['张三', '李四']);
+    expect(rows.find((r) => r.name === '李四')).toMatchObject({ household_no: 'H1', phone: null });
+
+    const rej = await importRepo.rejections(testDb().pool, s.jobId, 100);
+    expect(rej).toEqual([
+      { rowNo: 4, field: '身份证号码', reason: 'ID_DUPLICATE_IN_FILE' },
+      { rowNo: 5, field: '身份证号码', reason: 'ID_CHECK_DIGIT' },
+      { rowNo: 6, field: '所属村(社区)', reason: 'AREA_UNKNOWN' },
+      { rowNo: 6, field: '联系电话', reason: 'PHONE_INVALID' },
+    ]);
+  });
+
+  it('updates on a second import of the same file instead of duplicating', async () => {
+    const v = area.villages[1];
+    const rows = [['name', 'id_number', 'phone', 'address', 'area_code'], ['Zhang Wei', idFor(region, 10), '13700000001', 'West 1', v], ['李娜', idFor(region, 11, 'F'), '13700000002', '西村2号', v]];
+    const p = file('utf8.csv', '\ufeff' + csv(rows));
+    expect(await run(p)).toMatchObject({ imported: 2, updated: 0, rejected: 0 });
+    rows[1][2] = '13700000009';
+    fs.writeFileSync(p, '\ufeff' + csv(rows));
+    expect(await run(p)).toMatchObject({ imported: 0, updated: 2, rejected: 0 });
+    const after = await residentsIn(v);
+    expect(after).toHaveLength(2);
+    expect(after.find((r) => r.name === 'Zhang Wei')!.phone).toBe('13700000009');
+  });
+
+  it('reads XLSX, and refuses an ID that the spreadsheet stored as a number', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('居民');
+    ws.addRow(['序号', '姓名', '公民身份号码', '手机号码', '现住址', '区划代码']);
+    ws.addRow([1, '孙八', idFor(region, 20), '13600000001', '东村8号', area.villages[0]]);
+    ws.addRow([2, '周九', Number(idFor(region, 21).replace('X', '0')), '13600000002', '东村9号', area.villages[0]]);
+    const p = path.join(tmp, 'r.xlsx');
+    await wb.xlsx.writeFile(p);
+    const s = await run(p);
+    expect(s).toMatchObject({ imported: 1, rejected: 1 });
+    expect(await importRepo.rejections(testDb().pool, s.jobId, 10)).toEqual([{ rowNo: 3, field: '公民身份号码', reason: 'ID_MANGLED' }]);
+  });
+
+  it('refuses rows outside the area of the lead who imports', async () => {
+    const lead = await makeAccount('lead', area.villages[0]);
+    const actor: Actor = { accountId: lead.id, username: lead.username, displayName: '', role: 'lead', areaCode: area.villages[0], staffId: null };
+    const p = file('scope.csv', csv([['姓名', '身份证号', '住址', '区划代码'], ['吴十', idFor(region, 30), '西村', area.villages[1]], ['郑一', idFor(region, 31), '东村', area.grids[0]]]));
+    const s = await run(p, actor);
+    expect(s).toMatchObject({ imported: 1, rejected: 1 });
+    expect((await importRepo.rejections(testDb().pool, s.jobId, 10))[0]).toMatchObject({ rowNo: 2, reason: 'AREA_OUT_OF_SCOPE' });
+    expect((await residentsIn(area.villages[1])).some((r) => r.name === '吴十')).toBe(false);
+  });
+
+  it('fails the whole file, writing nothing, when a required column is missing', async () => {
+    const p = file('nohead.csv', csv([['姓名', '电话'], ['张三', '13800000000']]));
+    await expect(run(p)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'idNumber' });
+  });
+
+  it('writes the error report as XLSX with row, field and reason', async () => {
+    const p = file('report.csv', csv([['姓名', '身份证号', '住址', '区划代码'], ['A1', idFor(region, 40), '东村', area.villages[0]]]));
+    const s = await run(p);
+    const out = path.join(tmp, 'report.xlsx');
+    await writeRejectionReport(testDb().pool, s.jobId, fs.createWriteStream(out), 'xlsx', 'zh');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const rows = wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    expect(rows[0]).toEqual(['行号', '字段', '原因代码', '原因']);
+    expect(rows[1].slice(0, 3)).toEqual([2, '姓名', 'NAME_INVALID']);
+  });
+});
+
+describe('importing staff', () => {
+  it('reads party membership and roles in the words offices use', async () => {
+    const v = area.villages[0];
+    const p = file('staff.csv', csv([
+      ['姓名', '身份证号', '手机号', '工作单位', '政治面貌', '岗位', '分包村'],
+      ['刘书记', idFor(region, 50), '13500000001', '东村党支部', '中共党员', '村支书', v],
+      ['陈干部', idFor(region, 51, 'F'), '13500000002', '区卫生健康局', '群众', '', v],
+      ['无电话', idFor(region, 52), '', '区财政局', '中共党员', '', v],
+    ]));
+    const s = await run(p, null, 'staff');
+    expect(s).toMatchObject({ imported: 2, rejected: 1 });
+    const staff = (await testDb().pool.query(`select name, role, party_member from staff where assigned_area_code = $1 order by name`, [v])).rows;
+    expect(staff).toEqual([
+      { name: '刘书记', role: 'lead', party_member: true },
+      { name: '陈干部', role: 'cadre', party_member: false },
+    ]);
+  });
+});
+
+describe('the import command', () => {
+  it('ends with "imported N, updated M, rejected K" and exits 1 when rows were rejected', () => {
+    const p = file('cli.csv', csv([['姓名', '身份证号', '住址', '区划代码'], ['命令行', idFor(region, 60), '东村', area.villages[0]], ['坏', '123', '东村', area.villages[0]]]));
+    const report = path.join(tmp, 'cli-errors.xlsx');
+    const r = spawnSync(process.execPath, ['bin/bastion.js', 'import', 'residents', p, '--report', report], {
+      env: { ...process.env, DATABASE_URL: databaseUrl() },
+      encoding: 'utf8',
+    });
+    expect(r.stdout.trim().split('\n').pop()).toBe('imported 1, updated 0, rejected 1');
+    expect(r.status).toBe(1);
+    expect(fs.statSync(report).size).toBeGreaterThan(0);
+    const again = spawnSync(process.execPath, ['bin/bastion.js', 'import', 'residents', p], { env: { ...process.env, DATABASE_URL: databaseUrl() }, encoding: 'utf8' });
+    expect(again.stdout.trim().split('\n').pop()).toBe('imported 0, updated 1, rejected 1');
+  });
+});
