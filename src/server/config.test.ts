@@ -21,7 +21,7 @@ describe('configuration', () => {
   });
 
   it('stops the start with that message', () => {
-    const r = spawnSync(process.execPath, ['bin/bastion.js', 'serve'], { env: { ...process.env, PORT: '-1', DATABASE_URL: 'nonsense' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['bin/bastion.js', 'serve'], { env: { ...process.env, PORT: "eighty", DATABASE_URL: 'nonsense' }, encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('PORT');
     expect(r.stderr).toContain('DATABASE_URL');

@@ -41,7 +41,7 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
-  const port = int(env, 'PORT', 8080, 1, 65535, problems);
+  const port = int(env, 'PORT', 8080, 0, 65535, problems); // 0: any free port
   const embeddedPgPort = int(env, 'BASTION_PG_PORT', 54320, 1, 65535, problems);
   const sessionHours = int(env, 'BASTION_SESSION_HOURS', 12, 1, 24 * 30, problems);
   const uploadLimitMb = int(env, 'BASTION_UPLOAD_LIMIT_MB', 200, 1, 2048, problems);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
@@ -70,8 +70,17 @@ export async function openRows(path: string): Promise<RowSource> {
   const head = await readHead(path);
   const format = sniff(head);
   let read = 0;
-  const input = fs.createReadStream(path, { highWaterMark: 256 * 1024 });
-  input.on('data', (c) => (read += c.length));
+  // Opened when the rows are read, so no chunk flows before a reader is attached.
+  const open = () => {
+    const input = fs.createReadStream(path, { highWaterMark: 256 * 1024 });
+    const counted = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        read += chunk.length;
+        done(null, chunk);
+      },
+    });
+    return input.pipe(counted);
+  };
 
   if (format === 'xlsx') {
     return {
@@ -79,7 +88,7 @@ export async function openRows(path: string): Promise<RowSource> {
       totalBytes,
       bytesRead: () => read,
       async *rows() {
-        const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+        const reader = new ExcelJS.stream.xlsx.WorkbookReader(open(), {
           sharedStrings: 'cache',
           worksheets: 'emit',
           hyperlinks: 'ignore',
@@ -100,12 +109,12 @@ export async function openRows(path: string): Promise<RowSource> {
   const firstLine = head.subarray(0, Math.max(0, head.indexOf(0x0a))).toString('latin1');
   const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
   const encoding = format === 'csv-gbk' ? 'gb18030' : format === 'csv-utf16le' ? 'utf16le' : 'utf8';
-  const text: Readable = input.pipe(iconv.decodeStream(encoding, { stripBOM: true }) as unknown as NodeJS.WritableStream) as unknown as Readable;
   return {
     format,
     totalBytes,
     bytesRead: () => read,
     async *rows() {
+      const text = open().pipe(iconv.decodeStream(encoding, { stripBOM: true }) as unknown as NodeJS.WritableStream) as unknown as Readable;
       const parser = text.pipe(
         parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, info: true }),
       );

