@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  reference?: number;
+  referenceName?: string;
+  ratio?: number;
+  goal?: string;
+  pass?: boolean;
+  note?: string;
+}
+
+export const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const t0 = process.hrtime.bigint();
+  const result = await fn();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, result };
+}
+
+/** Samples this process's resident memory while `fn` runs; returns the peak in MiB. */
+export async function peakRss<T>(fn: () => Promise<T>): Promise<{ peakMiB: number; result: T }> {
+  let peak = process.memoryUsage().rss;
+  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  try {
+    const result = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { peakMiB: peak / 2 ** 20, result };
+  } finally {
+    clearInterval(t);
+  }
+}
+
+/** VmRSS and VmHWM (peak) of another process, in MiB. */
+export function procMemory(pid: number): { rssMiB: number; peakMiB: number } {
+  const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(s.match(new RegExp(`${k}:\\s+(\\d+)`))?.[1] ?? 0);
+  return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
+}
+
+/**
+ * Sends `total` GET requests, `concurrency` at a time over keep-alive
+ * connections, and returns each latency in ms and the elapsed time.
+ */
+export async function drive(base: string, paths: string[], total: number, concurrency: number, headers: Record<string, string> = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = new URL(base);
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const one = (p: string) =>
+    new Promise<void>((resolve, reject) => {
+      const t0 = process.hrtime.bigint();
+      const req = http.request({ host: url.hostname, port: url.port, path: p, agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1);
+          resolve();
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await one(paths[next++ % paths.length]);
+    }),
+  );
+  const elapsed = Date.now() - t0;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { latencies, elapsedMs: elapsed, rate: (total / elapsed) * 1000, statuses: Object.fromEntries(statuses) };
+}
+
+export function machine() {
+  return { cores: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30, 1), cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version };
+}
+
+export function writeResults(dir: string, meta: Record<string, unknown>, figures: Figure[]) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({ ...meta, figures }, null, 2) + '\n');
+  const fmt = (n: number | undefined) => (n === undefined ? '' : Number.isInteger(n) ? n.toLocaleString('en-US') : String(round(n, 2)));
+  const lines = [
+    `# Bastion benchmark — ${meta.date}`,
+    '',
+    `Command: \`${meta.command}\` · scale: ${meta.scale} · database: ${meta.database}`,
+    `Machine: ${(meta.machine as { cores: number }).cores} cores, ${(meta.machine as { memoryGiB: number }).memoryGiB} GiB, ${(meta.machine as { cpu: string }).cpu}, Node ${(meta.machine as { node: string }).node}`,
+    '',
+    '| figure | value | unit | reference (same run) | ratio | goal | pass |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...figures.map(
+      (f) =>
+        `| ${f.name} | ${fmt(f.value)} | ${f.unit} | ${f.reference === undefined ? '' : `${fmt(f.reference)} (${f.referenceName})`} | ${fmt(f.ratio)} | ${f.goal ?? ''} | ${f.pass === undefined ? '' : f.pass ? 'yes' : 'NO'} |`,
+    ),
+    '',
+    ...figures.filter((f) => f.note).map((f) => `- ${f.name}: ${f.note}`),
+    '',
+  ];
+  fs.writeFileSync(path.join(dir, 'latest.md'), lines.join('\n'));
+  return lines.join('\n');
+}

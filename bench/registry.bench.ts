@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { Database } from '../src/db/connection.js';
+import { addAccount } from '../src/modules/access/index.js';
+import { SCALES, loadDemo, prepareExport, runImport, type Scale } from '../src/modules/registry/index.js';
+import { drive, peakRss, percentile, procMemory, round, timed, type Figure } from './lib.js';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Starts `bastion serve` as its own process, so its memory is its own. */
+async function startServerProcess(databaseUrl: string, dataDir: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/bastion.js', 'serve'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BASTION_DATA: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d) => String(d).includes('running at') && resolve());
+    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  return { child, base: `http://127.0.0.1:${port}` };
+}
+
+async function signIn(base: string, username: string, password: string) {
+  const res = await fetch(`${base}/api/v1/access/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!res.ok) throw new Error(`sign-in ${res.status}`);
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+
+export async function registryBench(d: Database, scale: Scale, workDir: string, log: (m: string) => void): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const { db, pool } = d;
+  const root = SCALES[scale].root;
+
+  log(`registry: loading the ${scale} demo…`);
+  const load = await timed(() => loadDemo(db, pool, scale, 1));
+  const residents = Number((await pool.query(`select count(*) from residents where area_code like $1`, [root + '%'])).rows[0].count);
+  figures.push({ name: 'registry.demo_load_s', value: round(load.ms / 1000, 1), unit: 's', note: `${residents.toLocaleString('en-US')} residents and ${load.result.staff.toLocaleString('en-US')} cadres with real geography` });
+
+  // The office's file: every resident of the scale, as a GBK CSV with full IDs.
+  const csvPath = path.join(workDir, `residents-${scale}.gbk.csv`);
+  log('registry: exporting every resident to a GBK CSV…');
+  const exp = await peakRss(() => timed(async () => (await prepareExport(db, pool, null, 'residents', { area: root, format: 'csv-gbk', full: true, lang: 'zh' }))(fs.createWriteStream(csvPath))));
+  figures.push({ name: 'registry.export_rate', value: Math.round((exp.result.result / exp.result.ms) * 1000), unit: 'rows/s', note: `${exp.result.result} rows, ${round(fs.statSync(csvPath).size / 2 ** 20, 1)} MiB GBK CSV; bench process peak RSS ${Math.round(exp.peakMiB)} MiB` });
+
+  // Raw COPY reference: the same rows, already clean, into a table shaped like residents.
+  const tsvPath = path.join(workDir, 'residents.tsv');
+  {
+    const c = await pool.connect();
+    try {
+      await pipeline(c.query(copyTo(`COPY (select * from residents where area_code like '${root}%') TO STDOUT`)), fs.createWriteStream(tsvPath));
+      await c.query('drop table if exists bench_copy');
+      await c.query('create table bench_copy (like residents including all)');
+    } finally {
+      c.release();
+    }
+  }
+  await pool.query(`delete from residents where area_code like $1`, [root + '%']);
+  await pool.query(`delete from households where area_code like $1`, [root + '%']);
+  await pool.query('vacuum analyze residents');
+
+  log('registry: importing the GBK CSV (new rows)…');
+  const base = process.memoryUsage().rss / 2 ** 20;
+  const imp = await peakRss(() => timed(() => runImport(db, pool, { kind: 'residents', path: csvPath, filename: 'bench.csv', actor: null })));
+  const s = imp.result.result;
+  const importRate = Math.round((s.imported / imp.result.ms) * 1000);
+
+  log('registry: raw COPY of the same rows…');
+  const copy = await timed(async () => {
+    const c = await pool.connect();
+    try {
+      await pipeline(fs.createReadStream(tsvPath), c.query(copyFrom('COPY bench_copy FROM STDIN')));
+    } finally {
+      c.release();
+    }
+  });
+  const copyRate = Math.round((residents / copy.ms) * 1000);
+  await pool.query('drop table bench_copy');
+  figures.push({
+    name: 'registry.import_rate', value: importRate, unit: 'rows/s', reference: copyRate, referenceName: 'raw COPY, same rows and indexes', ratio: round(importRate / copyRate, 2),
+    goal: '>= 50000 and ratio >= 0.25', pass: importRate >= 50_000 && importRate / copyRate >= 0.25,
+    note: `${s.imported} imported, ${s.rejected} rejected in ${round(imp.result.ms / 1000, 1)} s; importing process peak RSS ${Math.round(imp.peakMiB)} MiB (${Math.round(imp.peakMiB - base)} MiB above its start)`,
+  });
+  figures.push({ name: 'registry.import_peak_rss_mib', value: Math.round(imp.peakMiB), unit: 'MiB', note: 'the whole bench process while it streamed the file' });
+
+  log('registry: importing the same file again (updates)…');
+  const again = await timed(() => runImport(db, pool, { kind: 'residents', path: csvPath, filename: 'bench.csv', actor: null }));
+  figures.push({ name: 'registry.reimport_rate', value: Math.round((again.result.updated / again.ms) * 1000), unit: 'rows/s', note: `${again.result.imported} new, ${again.result.updated} updated: a second import never duplicates` });
+  await pool.query('vacuum analyze residents');
+
+  log('registry: searching through the HTTP server…');
+  await addAccount(db, { username: 'bench-commander', password: 'bench-password', role: 'commander', areaCode: root });
+  const { child, base: url } = await startServerProcess(d.url, workDir);
+  try {
+    const cookie = await signIn(url, 'bench-commander', 'bench-password');
+    const sample = (await pool.query(`select name, name_initials, id_number, phone from residents where area_code like $1 order by random() limit 300`, [root + '%'])).rows;
+    const village = (await pool.query(`select code from areas where level = 'village' and code like $1 order by code limit 1`, [root + '%'])).rows[0].code;
+    const paths: string[] = [];
+    for (const r of sample) {
+      paths.push(`/api/v1/registry/residents?q=${encodeURIComponent(r.name_initials)}&limit=20`);
+      paths.push(`/api/v1/registry/residents?q=${encodeURIComponent(r.name)}&limit=20`);
+      paths.push(`/api/v1/registry/residents?q=${r.id_number.slice(-4)}&limit=20`);
+      if (r.phone) paths.push(`/api/v1/registry/residents?q=${r.phone.slice(-4)}&limit=20`);
+      paths.push(`/api/v1/registry/residents?q=${encodeURIComponent(r.name_initials.slice(0, 2))}&area=${village}&limit=20`);
+    }
+    await drive(url, paths.slice(0, 200), 200, 4, { cookie }); // warm-up
+    const run = await drive(url, paths, 4000, 8, { cookie });
+    const p95 = percentile(run.latencies, 95);
+    figures.push({ name: 'registry.search_p50_ms', value: round(percentile(run.latencies, 50), 2), unit: 'ms' });
+    figures.push({
+      name: 'registry.search_p95_ms', value: round(p95, 2), unit: 'ms', goal: '< 20', pass: p95 < 20,
+      note: `${run.latencies.length} searches (initials, names, ID tails, phone tails; district and village scope), 8 concurrent: ${Math.round(run.rate)} req/s, statuses ${JSON.stringify(run.statuses)}`,
+    });
+    const mem = procMemory(child.pid!);
+    figures.push({ name: 'registry.server_rss_mib', value: Math.round(mem.rssMiB), unit: 'MiB', note: `server process after the searches; its peak ${Math.round(mem.peakMiB)} MiB` });
+  } finally {
+    child.kill('SIGTERM');
+  }
+  return figures;
+}
