@@ -2,7 +2,10 @@
  * Cleaning of values typed into office spreadsheets: full-width forms become
  * ASCII, every kind of space is removed at the ends and collapsed inside.
  */
+const FULL_WIDTH = /[\uff01-\uff5e\u3000]/;
+
 export function toHalfWidth(s: string): string {
+  if (!FULL_WIDTH.test(s)) return s;
   let out = '';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

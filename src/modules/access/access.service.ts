@@ -27,14 +27,39 @@ export async function signIn(db: Db, username: string, password: string, session
   return { token, expiresAt, actor };
 }
 
-export const signOut = (db: Db, token: string) => accessRepo.deleteSession(db, hashToken(token));
+/**
+ * Sessions and tokens live in PostgreSQL (app processes stay stateless); each
+ * process remembers a resolved one for a few seconds, which spares a query on
+ * every request. A sign-out takes effect at once here, and within CACHE_MS on
+ * other processes.
+ */
+const CACHE_MS = 5_000;
+const cache = new Map<string, { actor: Actor | null; until: number }>();
 
-export async function actorFromSession(db: Db, token: string): Promise<Actor | null> {
-  return ((await accessRepo.actorBySession(db, hashToken(token))) as Actor | undefined) ?? null;
+async function cached(key: string, load: () => Promise<Actor | undefined>): Promise<Actor | null> {
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && hit.until > now) return hit.actor;
+  const actor = ((await load()) as Actor | undefined) ?? null;
+  if (cache.size > 50_000) cache.clear();
+  cache.set(key, { actor, until: now + CACHE_MS });
+  return actor;
 }
 
-export async function actorFromApiToken(db: Db, token: string): Promise<Actor | null> {
-  return ((await accessRepo.actorByApiToken(db, hashToken(token))) as Actor | undefined) ?? null;
+export async function signOut(db: Db, token: string) {
+  const hash = hashToken(token);
+  cache.delete('s' + hash);
+  await accessRepo.deleteSession(db, hash);
+}
+
+export function actorFromSession(db: Db, token: string): Promise<Actor | null> {
+  const hash = hashToken(token);
+  return cached('s' + hash, () => accessRepo.actorBySession(db, hash) as Promise<Actor | undefined>);
+}
+
+export function actorFromApiToken(db: Db, token: string): Promise<Actor | null> {
+  const hash = hashToken(token);
+  return cached('t' + hash, () => accessRepo.actorByApiToken(db, hash) as Promise<Actor | undefined>);
 }
 
 export interface NewAccount {

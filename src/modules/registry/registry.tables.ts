@@ -15,6 +15,13 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
+/*
+ * Codes, names, ID numbers and phones use the "C" collation (migration 0001):
+ * prefix searches (LIKE 'abc%') and ORDER BY then run on one plain btree index,
+ * in byte order, whatever the database's locale. Drizzle has no column
+ * collation, so it is set in that migration only.
+ */
+
 /**
  * Areas are keyed by their national statistical division code; a child's code
  * starts with its parent's, so "inside area X" is a prefix test on the code.
@@ -28,7 +35,7 @@ export const areas = pgTable(
     kind: text('kind'), // village (村) | community (社区), for level village
     parentCode: text('parent_code'),
   },
-  (t) => [index('areas_parent_idx').on(t.parentCode), index('areas_code_prefix_idx').on(t.code.op('text_pattern_ops'))],
+  (t) => [index('areas_parent_idx').on(t.parentCode)],
 );
 
 export const households = pgTable(
@@ -38,7 +45,7 @@ export const households = pgTable(
     areaCode: text('area_code').notNull(),
     address: text('address').notNull(),
   },
-  (t) => [index('households_area_idx').on(t.areaCode.op('text_pattern_ops'))],
+  (t) => [index('households_area_idx').on(t.areaCode)],
 );
 
 const person = {
@@ -66,12 +73,12 @@ export const residents = pgTable(
   },
   (t) => [
     uniqueIndex('residents_id_number_key').on(t.idNumber),
-    index('residents_area_idx').on(t.areaCode.op('text_pattern_ops')),
+    index('residents_area_idx').on(t.areaCode),
     index('residents_household_idx').on(t.householdNo),
-    index('residents_name_idx').on(t.name.op('text_pattern_ops')),
-    index('residents_initials_idx').on(t.nameInitials.op('text_pattern_ops')),
-    index('residents_id_tail_idx').using('btree', sql`reverse(${t.idNumber}) text_pattern_ops`),
-    index('residents_phone_tail_idx').using('btree', sql`reverse(${t.phone}) text_pattern_ops`),
+    index('residents_name_idx').on(t.name, t.id),
+    index('residents_initials_idx').on(t.nameInitials, t.id),
+    index('residents_id_tail_idx').using('btree', sql`reverse(${t.idNumber})`),
+    index('residents_phone_tail_idx').using('btree', sql`reverse(${t.phone})`),
   ],
 );
 
@@ -99,11 +106,11 @@ export const staff = pgTable(
   },
   (t) => [
     uniqueIndex('staff_id_number_key').on(t.idNumber),
-    index('staff_area_idx').on(t.assignedAreaCode.op('text_pattern_ops')),
-    index('staff_name_idx').on(t.name.op('text_pattern_ops')),
-    index('staff_initials_idx').on(t.nameInitials.op('text_pattern_ops')),
-    index('staff_id_tail_idx').using('btree', sql`reverse(${t.idNumber}) text_pattern_ops`),
-    index('staff_phone_tail_idx').using('btree', sql`reverse(${t.phone}) text_pattern_ops`),
+    index('staff_area_idx').on(t.assignedAreaCode),
+    index('staff_name_idx').on(t.name, t.id),
+    index('staff_initials_idx').on(t.nameInitials, t.id),
+    index('staff_id_tail_idx').using('btree', sql`reverse(${t.idNumber})`),
+    index('staff_phone_tail_idx').using('btree', sql`reverse(${t.phone})`),
   ],
 );
 

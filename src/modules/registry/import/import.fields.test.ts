@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDigit } from '../../../lib/idcard.js';
-import { judgeRow, mapHeader, type AreaResolver } from './import.fields.js';
+import { RowJudge, mapHeader, type AreaResolver } from './import.fields.js';
 
 const id = (first17: string) => first17 + checkDigit(first17);
 const GOOD = id('13011019800101001'); // male, 1980-01-01
@@ -10,7 +10,7 @@ const areas: AreaResolver = {
 };
 const header = ['姓名', '身份证号码', '联系电话', '住址', '所属村(社区)', '卧床', '备注'];
 const h = mapHeader('residents', header);
-const judge = (row: unknown[], seen = new Set<string>()) => judgeRow('residents', h, row, areas, seen);
+const judge = (row: unknown[], seen = new Set<string>()) => new RowJudge('residents', h, areas, seen).judge(row);
 const reasons = (r: ReturnType<typeof judge>) => ('rejections' in r ? r.rejections.map((x) => `${x.field}:${x.reason}`) : []);
 
 describe('header mapping', () => {

@@ -111,91 +111,109 @@ export interface AreaResolver {
 const cell = (v: unknown): string => (v == null ? '' : typeof v === 'string' ? v : String(v));
 
 /**
- * Cleans and judges one row. Cleaning changes form only (full-width, spaces,
- * case of the check digit, a legacy 15-digit ID to 18); anything else wrong
- * rejects the row with the field and the reason.
+ * Cleans and judges the rows of one file. Cleaning changes form only
+ * (full-width, spaces, case of the check digit, a legacy 15-digit ID to 18);
+ * anything else wrong rejects the row with the field and the reason.
+ * One judge per file: it remembers the IDs seen, to refuse a repeat.
  */
-export function judgeRow(
-  kind: ImportKind,
-  h: HeaderMap,
-  row: unknown[],
-  areas: AreaResolver,
-  seenIds: Set<string>,
-): { values: ResidentValues | StaffValues } | { rejections: Rejection[] } {
-  const rejections: Rejection[] = [];
-  const raw = (f: Field) => (h.columns[f] === undefined ? '' : row[h.columns[f]!]);
-  const text = (f: Field) => cleanText(cell(raw(f)));
-  const reject = (field: Field, reason: string) => rejections.push({ field, reason });
-  const required = (f: Field, v: string) => {
-    if (!v && REQUIRED[kind].includes(f)) reject(f, 'REQUIRED');
+export class RowJudge {
+  private row: unknown[] = [];
+  private rejections: Rejection[] = [];
+
+  constructor(
+    private readonly kind: ImportKind,
+    private readonly h: HeaderMap,
+    private readonly areas: AreaResolver,
+    private readonly seenIds = new Set<string>(),
+  ) {}
+
+  judge(row: unknown[]): { values: ResidentValues | StaffValues } | { rejections: Rejection[] } {
+    this.row = row;
+    this.rejections = [];
+    const name = normaliseName(this.required('name', this.text('name')));
+    if (name && !isValidName(name)) this.reject('name', 'NAME_INVALID');
+    const id = this.idNumber();
+    const phone = this.required('phone', cleanCode(cell(this.raw('phone'))).replace(/^\+?86(?=1\d{10}$)/, ''));
+    if (phone && !MOBILE.test(phone)) this.reject('phone', 'PHONE_INVALID');
+    const address = this.required('address', this.text('address'));
+    const areaCode = this.area();
+    const extra = this.kind === 'residents' ? this.residentFields() : this.staffFields();
+    if (this.rejections.length || !id) return { rejections: this.rejections };
+    return {
+      values: {
+        idNumber: id.id,
+        name,
+        nameInitials: nameInitials(name),
+        sex: id.sex,
+        birthDate: id.birthDate,
+        phone: phone || null,
+        address: address || null,
+        areaCode,
+        ...extra,
+      } as ResidentValues | StaffValues,
+    };
+  }
+
+  private raw(f: Field): unknown {
+    const i = this.h.columns[f];
+    return i === undefined ? '' : this.row[i];
+  }
+  private text(f: Field): string {
+    return cleanText(cell(this.raw(f)));
+  }
+  private reject(field: Field, reason: string) {
+    this.rejections.push({ field, reason });
+  }
+  private required(f: Field, v: string): string {
+    if (!v && REQUIRED[this.kind].includes(f)) this.reject(f, 'REQUIRED');
     return v;
-  };
-
-  const name = normaliseName(required('name', text('name')));
-  if (name && !isValidName(name)) reject('name', 'NAME_INVALID');
-
-  let idInfo: ReturnType<typeof parseIdNumber> | null = null;
-  const idRaw = raw('idNumber');
-  // A number cell with more than 15 digits has already lost digits in the spreadsheet.
-  const idText = typeof idRaw === 'number' && idRaw >= 1e15 ? 'mangled' : cleanCode(cell(idRaw));
-  if (required('idNumber', idText)) {
-    idInfo = idText === 'mangled' ? 'ID_MANGLED' : parseIdNumber(idText);
-    if (typeof idInfo === 'string') reject('idNumber', idInfo);
-    else if (seenIds.has(idInfo.id)) reject('idNumber', 'ID_DUPLICATE_IN_FILE');
-    else seenIds.add(idInfo.id);
   }
 
-  const phone = required('phone', cleanCode(cell(raw('phone'))).replace(/^\+?86(?=1\d{10}$)/, ''));
-  if (phone && !MOBILE.test(phone)) reject('phone', 'PHONE_INVALID');
-
-  const address = required('address', text('address'));
-
-  let areaCode = '';
-  const areaText = required('area', text('area'));
-  if (areaText) {
-    const found = areas.resolve(/^\d+$/.test(cleanCode(areaText)) ? cleanCode(areaText) : areaText);
-    if (found === 'unknown') reject('area', 'AREA_UNKNOWN');
-    else if (!areas.inScope(found.code)) reject('area', 'AREA_OUT_OF_SCOPE');
-    else if (found.level !== 'village' && found.level !== 'grid') reject('area', 'AREA_NOT_VILLAGE');
-    else areaCode = found.code;
+  private idNumber() {
+    const raw = this.raw('idNumber');
+    // A number cell with more than 15 digits has already lost digits in the spreadsheet.
+    const text = typeof raw === 'number' && raw >= 1e15 ? 'mangled' : cleanCode(cell(raw));
+    if (!this.required('idNumber', text)) return null;
+    const parsed = text === 'mangled' ? 'ID_MANGLED' : parseIdNumber(text);
+    if (typeof parsed === 'string') this.reject('idNumber', parsed);
+    else if (this.seenIds.has(parsed.id)) this.reject('idNumber', 'ID_DUPLICATE_IN_FILE');
+    else {
+      this.seenIds.add(parsed.id);
+      return parsed;
+    }
+    return null;
   }
 
-  const flag = (f: Field, party = false) => {
-    const v = bool(text(f), party);
-    if (v === null) reject(f, 'BOOLEAN_INVALID');
+  private area(): string {
+    const value = this.required('area', this.text('area'));
+    if (!value) return '';
+    const code = cleanCode(value);
+    const found = this.areas.resolve(/^\d+$/.test(code) ? code : value);
+    if (found === 'unknown') this.reject('area', 'AREA_UNKNOWN');
+    else if (!this.areas.inScope(found.code)) this.reject('area', 'AREA_OUT_OF_SCOPE');
+    else if (found.level !== 'village' && found.level !== 'grid') this.reject('area', 'AREA_NOT_VILLAGE');
+    else return found.code;
+    return '';
+  }
+
+  private flag(f: Field, party = false): boolean {
+    const v = bool(this.text(f), party);
+    if (v === null) this.reject(f, 'BOOLEAN_INVALID');
     return v ?? false;
-  };
+  }
 
-  let extra: Partial<ResidentValues & StaffValues>;
-  if (kind === 'residents') {
-    extra = {
-      householdNo: cleanCode(cell(raw('householdNo'))) || null,
-      bedridden: flag('bedridden'),
-      elderlyAlone: flag('elderlyAlone'),
-      disabled: flag('disabled'),
-    };
-  } else {
-    const role = ROLE_WORDS[text('role').toLowerCase()];
-    if (!role) reject('role', 'ROLE_INVALID');
-    extra = {
-      workUnit: required('workUnit', text('workUnit')),
-      partyMember: flag('partyMember', true),
-      role: role ?? 'cadre',
+  private residentFields(): Partial<ResidentValues> {
+    return {
+      householdNo: cleanCode(cell(this.raw('householdNo'))) || null,
+      bedridden: this.flag('bedridden'),
+      elderlyAlone: this.flag('elderlyAlone'),
+      disabled: this.flag('disabled'),
     };
   }
 
-  if (rejections.length || !idInfo || typeof idInfo === 'string') return { rejections };
-  return {
-    values: {
-      idNumber: idInfo.id,
-      name,
-      nameInitials: nameInitials(name),
-      sex: idInfo.sex,
-      birthDate: idInfo.birthDate,
-      phone: phone || null,
-      address: address || null,
-      areaCode,
-      ...extra,
-    } as ResidentValues | StaffValues,
-  };
+  private staffFields(): Partial<StaffValues> {
+    const role = ROLE_WORDS[this.text('role').toLowerCase()];
+    if (!role) this.reject('role', 'ROLE_INVALID');
+    return { workUnit: this.required('workUnit', this.text('workUnit')), partyMember: this.flag('partyMember', true), role: role ?? 'cadre' };
+  }
 }

@@ -116,12 +116,11 @@ export async function openRows(path: string): Promise<RowSource> {
     async *rows() {
       const text = open().pipe(iconv.decodeStream(encoding, { stripBOM: true }) as unknown as NodeJS.WritableStream) as unknown as Readable;
       const parser = text.pipe(
-        parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, info: true }),
+        parse({ delimiter, relax_column_count: true, relax_quotes: true, bom: true }),
       );
-      // info.lines is the line the record ends on: the row number an editor shows
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        yield { rowNo: info.lines, cells: record };
-      }
+      // Empty lines are kept (and skipped by the caller) so the row number is the one a spreadsheet shows.
+      let rowNo = 0;
+      for await (const record of parser as AsyncIterable<string[]>) yield { rowNo: ++rowNo, cells: record };
     },
   };
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { copyRows } from '../../../db/copy.js';
 import { scopePattern } from '../../access/index.js';
 import type { ResidentValues, StaffValues } from './import.fields.js';
 
@@ -10,7 +11,26 @@ export interface RejectionRow {
 
 const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
 
-/** Upserts by ID number; returns how many rows were new (xmax = 0 marks an insert). */
+const RESIDENT_COLUMNS = ['id_number', 'name', 'name_initials', 'sex', 'birth_date', 'phone', 'address', 'area_code', 'household_no', 'bedridden', 'elderly_alone', 'disabled'];
+const STAFF_COLUMNS = ['id_number', 'name', 'name_initials', 'sex', 'birth_date', 'phone', 'address', 'assigned_area_code', 'work_unit', 'party_member', 'role'];
+const updateSet = (cols: string[]) => cols.filter((c) => c !== 'id_number').map((c) => `${c} = excluded.${c}`).join(', ');
+
+/**
+ * A batch is COPied into a session-local staging table (no WAL, no indexes),
+ * then upserted by ID number in one statement; `xmax = 0` marks a new row.
+ */
+async function stageAndUpsert(client: pg.PoolClient, table: 'residents' | 'staff', columns: string[], rows: Iterable<(string | boolean | null)[]>) {
+  const stage = `import_${table}`;
+  await client.query(`create temp table if not exists ${stage} on commit delete rows as select ${columns.join(", ")} from ${table} with no data`);
+  await copyRows(client, stage, columns, rows);
+  const res = await client.query<{ inserted: boolean }>(
+    `insert into ${table} (${columns.join(', ')}) select ${columns.join(', ')} from ${stage}
+     on conflict (id_number) do update set ${updateSet(columns)}, updated_at = now()
+     returning (xmax = 0) as inserted`,
+  );
+  return res.rows.filter((r) => r.inserted).length;
+}
+
 export async function upsertResidents(client: pg.PoolClient, rows: ResidentValues[]): Promise<number> {
   if (!rows.length) return 0;
   const withHousehold = rows.filter((r) => r.householdNo);
@@ -18,48 +38,28 @@ export async function upsertResidents(client: pg.PoolClient, rows: ResidentValue
     await client.query(
       `insert into households (household_no, area_code, address)
        select distinct on (h) h, a, coalesce(addr, '') from unnest($1::text[], $2::text[], $3::text[]) as t(h, a, addr)
-       on conflict (household_no) do update set area_code = excluded.area_code, address = excluded.address`,
+       order by h -- one lock order for batches written at the same time
+       on conflict (household_no) do update set area_code = excluded.area_code, address = excluded.address
+       where households.area_code <> excluded.area_code or households.address <> excluded.address`,
       [col(withHousehold, 'householdNo'), col(withHousehold, 'areaCode'), col(withHousehold, 'address')],
     );
   }
-  const res = await client.query<{ inserted: boolean }>(
-    `insert into residents (id_number, name, name_initials, sex, birth_date, phone, address, area_code,
-                            household_no, bedridden, elderly_alone, disabled)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
-                          $8::text[], $9::text[], $10::bool[], $11::bool[], $12::bool[])
-     on conflict (id_number) do update set name = excluded.name, name_initials = excluded.name_initials,
-       sex = excluded.sex, birth_date = excluded.birth_date, phone = excluded.phone, address = excluded.address,
-       area_code = excluded.area_code, household_no = excluded.household_no, bedridden = excluded.bedridden,
-       elderly_alone = excluded.elderly_alone, disabled = excluded.disabled, updated_at = now()
-     returning (xmax = 0) as inserted`,
-    [
-      col(rows, 'idNumber'), col(rows, 'name'), col(rows, 'nameInitials'), col(rows, 'sex'), col(rows, 'birthDate'),
-      col(rows, 'phone'), col(rows, 'address'), col(rows, 'areaCode'), col(rows, 'householdNo'),
-      col(rows, 'bedridden'), col(rows, 'elderlyAlone'), col(rows, 'disabled'),
-    ],
+  return stageAndUpsert(
+    client,
+    'residents',
+    RESIDENT_COLUMNS,
+    rows.map((r) => [r.idNumber, r.name, r.nameInitials, r.sex, r.birthDate, r.phone, r.address, r.areaCode, r.householdNo, r.bedridden, r.elderlyAlone, r.disabled]),
   );
-  return res.rows.filter((r) => r.inserted).length;
 }
 
 export async function upsertStaff(client: pg.PoolClient, rows: StaffValues[]): Promise<number> {
   if (!rows.length) return 0;
-  const res = await client.query<{ inserted: boolean }>(
-    `insert into staff (id_number, name, name_initials, sex, birth_date, phone, address, assigned_area_code,
-                        work_unit, party_member, role)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
-                          $8::text[], $9::text[], $10::bool[], $11::text[])
-     on conflict (id_number) do update set name = excluded.name, name_initials = excluded.name_initials,
-       sex = excluded.sex, birth_date = excluded.birth_date, phone = excluded.phone, address = excluded.address,
-       assigned_area_code = excluded.assigned_area_code, work_unit = excluded.work_unit,
-       party_member = excluded.party_member, role = excluded.role, updated_at = now()
-     returning (xmax = 0) as inserted`,
-    [
-      col(rows, 'idNumber'), col(rows, 'name'), col(rows, 'nameInitials'), col(rows, 'sex'), col(rows, 'birthDate'),
-      col(rows, 'phone'), col(rows, 'address'), col(rows, 'areaCode'), col(rows, 'workUnit'),
-      col(rows, 'partyMember'), col(rows, 'role'),
-    ],
+  return stageAndUpsert(
+    client,
+    'staff',
+    STAFF_COLUMNS,
+    rows.map((r) => [r.idNumber, r.name, r.nameInitials, r.sex, r.birthDate, r.phone, r.address, r.areaCode, r.workUnit, r.partyMember, r.role]),
   );
-  return res.rows.filter((r) => r.inserted).length;
 }
 
 export async function insertRejections(client: pg.PoolClient, jobId: string, rows: RejectionRow[]) {
@@ -102,7 +102,7 @@ export const importRepo = {
 
   progress: (c: pg.PoolClient | pg.Pool, id: string, p: { readBytes: number; rowsRead: number; imported: number; updated: number; rejected: number }) =>
     c.query(
-      `update import_jobs set read_bytes = $2, rows_read = $3, imported = imported + $4, updated = updated + $5, rejected = rejected + $6 where id = $1`,
+      `update import_jobs set read_bytes = greatest(read_bytes, $2), rows_read = greatest(rows_read, $3), imported = imported + $4, updated = updated + $5, rejected = rejected + $6 where id = $1`,
       [id, p.readBytes, p.rowsRead, p.imported, p.updated, p.rejected],
     ),
 

@@ -5,11 +5,12 @@ import { AppError } from '../../../lib/errors.js';
 import type { Actor } from '../../access/index.js';
 import { areasRepo } from '../areas/areas.repo.js';
 import type { Db } from '../../../db/connection.js';
-import { judgeRow, mapHeader, type AreaResolver, type ImportKind, type ResidentValues, type StaffValues } from './import.fields.js';
+import { RowJudge, mapHeader, type AreaResolver, type ImportKind, type ResidentValues, type StaffValues } from './import.fields.js';
 import { openRows } from './import.read.js';
 import { importRepo, insertRejections, upsertResidents, upsertStaff, type RejectionRow } from './import.repo.js';
 
-const BATCH = 2000;
+const BATCH = 5000;
+const WRITERS = 2; // this machine has 2 cores: one parses while the database writes on both
 
 export interface ImportSummary {
   jobId: string;
@@ -60,19 +61,20 @@ export async function runImport(
   try {
     const source = await openRows(opts.path);
     const areas = await areaResolver(db, scopeCode);
-    const seen = new Set<string>();
     let header: ReturnType<typeof mapHeader> | null = null;
+    let judge: RowJudge | null = null;
     let valid: (ResidentValues | StaffValues)[] = [];
     let rejected: RejectionRow[] = [];
     let rejectedRows = 0;
-    let pending: Promise<void> = Promise.resolve();
+    // Batches hold distinct IDs (repeats are rejected first), so two can be written at once.
+    const inFlight: Promise<void>[] = [];
 
     const flush = () => {
       const batch = { valid, rejected, rejectedRows, rowsRead: totals.rowsRead, readBytes: source.bytesRead() };
       valid = [];
       rejected = [];
       rejectedRows = 0;
-      pending = (async () => {
+      const pending = (async () => {
         const client = await pool.connect();
         try {
           await client.query('begin');
@@ -95,6 +97,10 @@ export async function runImport(
         }
       })();
       pending.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
+      inFlight.push(pending);
+    };
+    const drain = async (keep: number) => {
+      while (inFlight.length > keep) await inFlight.shift();
     };
 
     for await (const { rowNo, cells } of source.rows()) {
@@ -102,26 +108,26 @@ export async function runImport(
         header = mapHeader(opts.kind, cells);
         if (header.missing.length)
           throw new AppError('VALIDATION_FAILED', `missing column(s): ${header.missing.join(', ')}`, header.missing[0], { reason: 'HEADER_MISSING', missing: header.missing });
+        judge = new RowJudge(opts.kind, header, areas);
         continue;
       }
       if (cells.every((c) => c == null || String(c).trim() === '')) continue;
       totals.rowsRead++;
-      const judged = judgeRow(opts.kind, header, cells, areas, seen);
+      const judged = judge!.judge(cells);
       if ('values' in judged) valid.push(judged.values);
       else {
         rejectedRows++;
         for (const r of judged.rejections) rejected.push({ rowNo, field: header.labels[r.field] ?? r.field, reason: r.reason });
       }
       if (valid.length + rejectedRows >= BATCH) {
-        // One batch is written while the next is parsed: at most one in flight, in order.
-        await pending;
+        // The next batch is parsed while earlier ones are written: at most WRITERS in flight.
+        await drain(WRITERS - 1);
         flush();
       }
     }
     if (!header) throw new AppError('VALIDATION_FAILED', 'the file is empty', 'file', { reason: 'HEADER_MISSING' });
-    await pending;
     flush();
-    await pending;
+    await drain(0);
     await importRepo.finish(pool, jobId, 'done', null);
     return { jobId, ...totals };
   } catch (e) {
