@@ -76,10 +76,12 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'start':
     case 'serve': {
-      const running = await startServer(config);
-      const { pool, db } = running.database;
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: config.dbPoolSize });
+      const { pool, db } = database;
+      await runMigrations(pool);
       let accounts: { username: string; role: string; areaName: string }[] = [];
       if (cmd === 'start') {
+        // the demo is in place before the first page is served
         const empty = (await pool.query('select 1 from residents limit 1')).rowCount === 0;
         if (empty || values.demo) {
           const scale = scaleOf(values.demo, 'district');
@@ -91,9 +93,11 @@ async function main(argv: string[]): Promise<number> {
         accounts = (await pool.query(`select a.username, a.role, coalesce(ar.name, a.area_code) as "areaName"
             from accounts a left join areas ar on ar.code = a.area_code where a.username in ('commander','shanyin','nanpingtong') order by a.id`)).rows;
       }
-      printDemoAccounts(running.url, accounts.length ? accounts : []);
+      const running = await startServer(config, { database });
+      printDemoAccounts(running.url, accounts);
       const stop = async () => {
         await running.stop();
+        await database.close();
         process.exit(0);
       };
       process.once('SIGINT', stop);

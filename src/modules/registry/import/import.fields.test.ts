@@ -28,6 +28,16 @@ describe('header mapping', () => {
   });
 });
 
+describe('staff rows', () => {
+  const sh = mapHeader('staff', ['姓名', '身份证号', '手机号', '工作单位', '是否党员', '角色', '分包村']);
+  const judgeStaff = (row: unknown[]) => new RowJudge('staff', sh, areas).judge(row);
+  it('need a phone and a known role', () => {
+    expect(judgeStaff(['刘一', GOOD, '13800000000', '区财政局', '是', '村支书', '130110108201'])).toMatchObject({ values: { role: 'lead', partyMember: true } });
+    const r = judgeStaff(['刘二', GOOD, '', '区财政局', '是', '皇帝', '130110108201']);
+    expect(reasons(r)).toEqual(['phone:REQUIRED', 'role:ROLE_INVALID']);
+  });
+});
+
 describe('a row is cleaned, then judged', () => {
   it('accepts a good row and derives sex and birth date from the ID', () => {
     const r = judge(['张三', GOOD, '13812345678', '山尹村1号', '130110108201', '否']);

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { asRole, closeTestDb, databaseUrl, signIn, testApp } from '../../test/helpers.js';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await testApp();
+});
+afterAll(async () => {
+  await app.close();
+  await closeTestDb();
+});
+
+describe('the API', () => {
+  it('is described by OpenAPI at /api/docs', async () => {
+    const res = await app.inject({ url: '/api/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const p of ['/api/v1/access/session', '/api/v1/registry/{kind}', '/api/v1/registry/imports', '/api/v1/registry/export/{list}']) expect(doc.paths).toHaveProperty([p]);
+  });
+
+  it('answers an unknown route with problem+json', async () => {
+    const res = await app.inject({ url: '/api/v1/nothing' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('lists the organisations that serve a village: its branch, its town, the district, not a neighbour’s branch', async () => {
+    const lead = await asRole(app, 'lead', '130110108201');
+    const orgs = (await app.inject({ url: '/api/v1/registry/organisations', headers: { cookie: lead } })).json() as { name: string; kind: string }[];
+    const names = orgs.map((o) => o.name);
+    expect(names).toContain('山尹村党支部');
+    expect(names).toContain('山尹村镇人民政府');
+    expect(names).toContain('鹿泉区疫情防控指挥部');
+    expect(names).not.toContain('南平同村党支部');
+    expect(orgs.filter((o) => o.kind === 'working_group').length).toBeGreaterThan(3);
+  });
+});
+
+describe('bastion user add', () => {
+  it('creates an account that can sign in, and refuses a bad role', () => {
+    const username = `cli-user-${process.pid}`;
+    const env = { ...process.env, DATABASE_URL: databaseUrl() };
+    const ok = spawnSync(process.execPath, ['bin/bastion.js', 'user', 'add', '--username', username, '--password', 'cli-password-1', '--role', 'lead', '--area', '130110108202'], { env, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    const bad = spawnSync(process.execPath, ['bin/bastion.js', 'user', 'add', '--username', username, '--password', 'cli-password-1', '--role', 'king', '--area', '1'], { env, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--role');
+    return signIn(app, username, 'cli-password-1').then((cookie) => expect(cookie).toMatch(/^bastion_session=/));
+  });
+});
