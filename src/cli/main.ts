@@ -8,6 +8,7 @@ import { ROLES, addAccount, issueApiToken, type Role } from '../modules/access/i
 import {
   DEMO_PASSWORD,
   SCALES,
+  importRepo,
   loadDemo,
   prepareExport,
   runImport,
@@ -129,7 +130,6 @@ async function main(argv: string[]): Promise<number> {
           const fmt = values.report.endsWith('.csv') ? 'csv' : 'xlsx';
           await writeRejectionReport(pool, s.jobId, fs.createWriteStream(values.report), fmt, 'zh');
         } else if (s.rejected) {
-          const { importRepo } = await import('../modules/registry/index.js');
           for (const r of await importRepo.rejections(pool, s.jobId, 20)) console.error(`  row ${r.rowNo} ${r.field}: ${message(r.reason, 'zh')}`);
           if (s.rejected > 20) console.error('  … (--report FILE.xlsx lists every rejection)');
         }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import '../../lib/fastify.js';
 import { problemRef } from '../../lib/fastify.js';
 import { SESSION_COOKIE, actorOf, guard } from './access.plugin.js';
+import type { Actor } from './access.policy.js';
 import { Me, SignInBody } from './access.schemas.js';
 import { signIn, signOut } from './access.service.js';
 
@@ -65,9 +66,4 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
   );
 };
 
-const pick = (a: { username: string; displayName: string; role: string; areaCode: string }) => ({
-  username: a.username,
-  displayName: a.displayName,
-  role: a.role as never,
-  areaCode: a.areaCode,
-});
+const pick = (a: Actor) => ({ username: a.username, displayName: a.displayName, role: a.role, areaCode: a.areaCode });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -61,6 +62,18 @@ const person = {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 };
 
+/** The indexes behind scope and search: area prefix, name and initials in order, ID and phone tails. */
+function searchIndexes(table: string, t: { [K in keyof typeof person]: AnyPgColumn }, area: AnyPgColumn) {
+  return [
+    uniqueIndex(`${table}_id_number_key`).on(t.idNumber),
+    index(`${table}_area_idx`).on(area),
+    index(`${table}_name_idx`).on(t.name, t.id),
+    index(`${table}_initials_idx`).on(t.nameInitials, t.id),
+    index(`${table}_id_tail_idx`).using('btree', sql`reverse(${t.idNumber})`),
+    index(`${table}_phone_tail_idx`).using('btree', sql`reverse(${t.phone})`),
+  ];
+}
+
 export const residents = pgTable(
   'residents',
   {
@@ -71,15 +84,7 @@ export const residents = pgTable(
     elderlyAlone: boolean('elderly_alone').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),
   },
-  (t) => [
-    uniqueIndex('residents_id_number_key').on(t.idNumber),
-    index('residents_area_idx').on(t.areaCode),
-    index('residents_household_idx').on(t.householdNo),
-    index('residents_name_idx').on(t.name, t.id),
-    index('residents_initials_idx').on(t.nameInitials, t.id),
-    index('residents_id_tail_idx').using('btree', sql`reverse(${t.idNumber})`),
-    index('residents_phone_tail_idx').using('btree', sql`reverse(${t.phone})`),
-  ],
+  (t) => [...searchIndexes('residents', t, t.areaCode), index('residents_household_idx').on(t.householdNo)],
 );
 
 export const organisations = pgTable(
@@ -104,14 +109,7 @@ export const staff = pgTable(
     role: text('role').notNull(), // cadre | lead | sampler | inspector | courier ...
     assignedAreaCode: text('assigned_area_code').notNull(),
   },
-  (t) => [
-    uniqueIndex('staff_id_number_key').on(t.idNumber),
-    index('staff_area_idx').on(t.assignedAreaCode),
-    index('staff_name_idx').on(t.name, t.id),
-    index('staff_initials_idx').on(t.nameInitials, t.id),
-    index('staff_id_tail_idx').using('btree', sql`reverse(${t.idNumber})`),
-    index('staff_phone_tail_idx').using('btree', sql`reverse(${t.phone})`),
-  ],
+  (t) => searchIndexes('staff', t, t.assignedAreaCode),
 );
 
 /** One import of a file; progress is read by the import page. */
