@@ -51,3 +51,20 @@ describe('bastion user add', () => {
     return signIn(app, username, 'cli-password-1').then((cookie) => expect(cookie).toMatch(/^bastion_session=/));
   });
 });
+
+describe('the log', () => {
+  it('never carries a search string, a cookie or a body', async () => {
+    const lines: string[] = [];
+    const { testDb } = await import('../../test/helpers.js');
+    const { buildApp } = await import('./app.js');
+    const { Writable } = await import('node:stream');
+    const { db, pool } = testDb();
+    const logged = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'info', web: false, logStream: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
+    await logged.inject({ url: '/api/v1/registry/residents?q=13811112222', headers: { cookie: 'bastion_session=secret-token' } });
+    await logged.inject({ method: 'POST', url: '/api/v1/access/session', payload: { username: 'someone', password: 'pw-in-body' } });
+    await logged.close();
+    const all = lines.join('');
+    expect(all).toContain('/api/v1/registry/residents');
+    for (const secret of ['13811112222', 'secret-token', 'pw-in-body']) expect(all).not.toContain(secret);
+  });
+});
