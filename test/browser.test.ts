@@ -52,7 +52,7 @@ describe('a commander on a phone', () => {
     // the tree opens at 山尹村镇 with its villages; one tap opens 山尹村村民委员会
     await page.getByTestId('area-130110108').waitFor();
     await page.getByTestId(`area-${SHANYIN}`).click();
-    await expect.poll(() => page.getByTestId('area-title').textContent()).toBe('山尹村村民委员会');
+    await expect.poll(() => page.getByTestId('area-title').textContent(), { timeout: 15_000 }).toBe('山尹村村民委员会');
     const count = Number((await page.getByTestId(`area-${SHANYIN}`).textContent())!.match(/([\d,]+)\s·/)![1].replace(/,/g, ''));
     expect(count).toBeGreaterThan(0);
 
@@ -60,7 +60,7 @@ describe('a commander on a phone', () => {
     await page.getByRole('link', { name: /查找人员/ }).click();
     await page.getByRole('searchbox').fill(target.name_initials);
     await page.getByRole('searchbox').press('Enter');
-    await expect.poll(async () => (await page.getByTestId('person-item').allTextContents()).some((t) => t.includes(target.name))).toBe(true);
+    await expect.poll(async () => (await page.getByTestId('person-item').allTextContents()).some((t) => t.includes(target.name)), { timeout: 15_000 }).toBe(true);
 
     // import: two good rows, two bad ones
     const region = '13' + String(Date.now()).slice(-4);
@@ -76,7 +76,7 @@ describe('a commander on a phone', () => {
     await expect.poll(() => page.getByTestId('import-summary').textContent(), { timeout: 20_000 }).toContain('导入完成');
     expect(await page.getByTestId('import-summary').textContent()).toContain('拒绝 2');
     const table = page.getByTestId('import-rejections');
-    await expect.poll(() => table.locator('tbody tr.ant-table-row').count()).toBe(2);
+    await expect.poll(() => table.locator('tbody tr.ant-table-row').count(), { timeout: 15_000 }).toBe(2);
     const text = (await table.textContent())!;
     expect(text).toContain('身份证号校验位错误');
     expect(text).toContain('不是有效的大陆手机号');
