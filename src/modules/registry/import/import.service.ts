@@ -20,6 +20,12 @@ export interface ImportSummary {
   rowsRead: number;
 }
 
+function sameHousehold(j: { values: ResidentValues | StaffValues } | object, last: ResidentValues | StaffValues | undefined): boolean {
+  const h = (v: unknown) => (v && typeof v === 'object' && 'householdNo' in v ? (v as ResidentValues).householdNo : null);
+  const a = 'values' in j ? h(j.values) : null;
+  return a !== null && a === h(last);
+}
+
 /** Area codes and village names the file may use, with the scope of the importer. */
 async function areaResolver(db: Db, scopeCode: string): Promise<AreaResolver> {
   const all = await areasRepo.subtree(db, '');
@@ -51,7 +57,7 @@ async function areaResolver(db: Db, scopeCode: string): Promise<AreaResolver> {
 export async function runImport(
   db: Db,
   pool: pg.Pool,
-  opts: { kind: ImportKind; path: string; filename: string; actor: Actor | null; jobId?: string },
+  opts: { kind: ImportKind; path: string; filename: string; actor: Actor | null; jobId?: string; batchSize?: number },
 ): Promise<ImportSummary> {
   const scopeCode = opts.actor?.areaCode ?? '';
   const jobId = opts.jobId ?? crypto.randomUUID();
@@ -114,15 +120,17 @@ export async function runImport(
       if (cells.every((c) => c == null || String(c).trim() === '')) continue;
       totals.rowsRead++;
       const judged = judge!.judge(cells);
+      // A full batch is cut between households, never inside one: two batches written
+      // at once then never wait for each other on the same household row.
+      if (valid.length + rejectedRows >= (opts.batchSize ?? BATCH) && !sameHousehold(judged, valid[valid.length - 1])) {
+        // The next batch is parsed while earlier ones are written: at most WRITERS in flight.
+        await drain(WRITERS - 1);
+        flush();
+      }
       if ('values' in judged) valid.push(judged.values);
       else {
         rejectedRows++;
         for (const r of judged.rejections) rejected.push({ rowNo, field: header.labels[r.field] ?? r.field, reason: r.reason });
-      }
-      if (valid.length + rejectedRows >= BATCH) {
-        // The next batch is parsed while earlier ones are written: at most WRITERS in flight.
-        await drain(WRITERS - 1);
-        flush();
       }
     }
     if (!header) throw new AppError('VALIDATION_FAILED', 'the file is empty', 'file', { reason: 'HEADER_MISSING' });

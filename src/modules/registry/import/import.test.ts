@@ -48,8 +48,8 @@ describe('importing residents', () => {
     const good2 = idFor(region, 2, 'F');
     const content = csv([
       ['姓名', '身份证号码', '联系电话', '家庭住址', '所属村(社区)', '户号', '独居老人', '民族'],
-      ['张三', good1, '13812345678', '东村1号', v, 'H1', '否', '汉'],
-      ['李四', good2, '', '东村1号', area.names[v].replace('村民委员会', ''), 'H1', '是', '汉'],
+      ['张三', good1, '13812345678', '东村1号', v, v + 'H1', '否', '汉'],
+      ['李四', good2, '', '东村1号', area.names[v].replace('村民委员会', ''), v + 'H1', '是', '汉'],
       ['王五', good1, '13912345678', '东村2号', v, '', '', '汉'], // repeats row 2's ID
       ['赵六', good1.slice(0, 17) + (good1[17] === '0' ? '1' : '0'), '', '东村3号', v, '', '', '汉'],
       ['钱七', idFor(region, 3), '123', '东村4号', '999999999999', '', '', '汉'],
@@ -61,7 +61,7 @@ describe('importing residents', () => {
 
     const rows = await residentsIn(v);
     expect(rows.map((r) => r.name).sort()).toEqual(['张三', '李四']);
-    expect(rows.find((r) => r.name === '李四')).toMatchObject({ household_no: 'H1', phone: null });
+    expect(rows.find((r) => r.name === '李四')).toMatchObject({ household_no: v + 'H1', phone: null });
 
     const rej = await importRepo.rejections(testDb().pool, s.jobId, 100);
     expect(rej).toEqual([
@@ -123,6 +123,22 @@ describe('importing residents', () => {
     const rows = wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
     expect(rows[0]).toEqual(['行号', '字段', '原因代码', '原因']);
     expect(rows[1].slice(0, 3)).toEqual([2, '姓名', 'NAME_INVALID']);
+  });
+});
+
+describe('batches', () => {
+  it('are cut between households, written two at a time, and lose no row', async () => {
+    const v = area.villages[1];
+    const rows: (string | number)[][] = [['姓名', '身份证号', '住址', '户号', '区划代码']];
+    for (let i = 0; i < 23; i++) rows.push([`批${'甲乙丙丁戊'[i % 5]}`, idFor(region, 100 + i), `西村${Math.floor(i / 3)}号`, `${v}B${Math.floor(i / 3)}`, v]);
+    rows.push(['坏行', '123', '西村', `${v}B99`, v]);
+    const { db, pool } = testDb();
+    const s = await runImport(db, pool, { kind: 'residents', path: file('batches.csv', csv(rows)), filename: 'b', actor: null, batchSize: 4 });
+    expect(s).toMatchObject({ imported: 23, rejected: 1, rowsRead: 24 });
+    const households = await pool.query(`select household_no, count(*)::int as n from residents where area_code = $1 and household_no like $2 group by 1 order by 1`, [v, v + 'B%']);
+    expect(households.rows.map((r) => r.n)).toEqual([3, 3, 3, 3, 3, 3, 3, 2]);
+    const job = await importRepo.get(pool, s.jobId, '');
+    expect(job).toMatchObject({ status: 'done', imported: 23, rejected: 1, rowsRead: 24 });
   });
 });
 
