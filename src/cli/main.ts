@@ -4,11 +4,13 @@ import { ConfigError, loadConfig, type Config } from '../server/config.js';
 import { openDatabase, type Database } from '../db/connection.js';
 import { runMigrations } from '../db/migrate.js';
 import { startServer } from '../server/start.js';
-import { ROLES, addAccount, issueApiToken, type Role } from '../modules/access/index.js';
+import { ROLES, accountsNamed, addAccount, issueApiToken, type Role } from '../modules/access/index.js';
 import {
   DEMO_PASSWORD,
   SCALES,
+  areaName,
   importRepo,
+  registryEmpty,
   loadDemo,
   prepareExport,
   runImport,
@@ -83,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
       let accounts: { username: string; role: string; areaName: string }[] = [];
       if (cmd === 'start') {
         // the demo is in place before the first page is served
-        const empty = (await pool.query('select 1 from residents limit 1')).rowCount === 0;
+        const empty = await registryEmpty(pool);
         if (empty || values.demo) {
           const scale = scaleOf(values.demo, 'district');
           console.log(`Loading the ${scale} demo (real geography, synthetic people)…`);
@@ -91,8 +93,8 @@ async function main(argv: string[]): Promise<number> {
           const r = await loadDemo(db, pool, scale, 1, (m) => console.log(m));
           console.log(`Loaded ${r.residents} residents and ${r.staff} cadres in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         }
-        accounts = (await pool.query(`select a.username, a.role, coalesce(ar.name, a.area_code) as "areaName"
-            from accounts a left join areas ar on ar.code = a.area_code where a.username in ('commander','shanyin','nanpingtong') order by a.id`)).rows;
+        for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong']))
+          accounts.push({ username: a.username, role: a.role, areaName: (await areaName(db, a.areaCode)) ?? a.areaCode });
       }
       const running = await startServer(config, { database });
       printDemoAccounts(running.url, accounts);
@@ -161,8 +163,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'token': {
       if (positionals[0] !== 'add' || !values.username) throw new UsageError('bastion token add --username U --label LABEL');
-      return withDb(config, async ({ pool, db }) => {
-        const acc = (await pool.query('select id from accounts where username = $1', [values.username])).rows[0];
+      return withDb(config, async ({ db }) => {
+        const [acc] = await accountsNamed(db, [values.username!]);
         if (!acc) throw new UsageError(`no account ${values.username}`);
         console.log(await issueApiToken(db, acc.id, values.label ?? 'device'));
         return 0;

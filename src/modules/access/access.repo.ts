@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { accounts, apiTokens, auditLog, sessions } from './access.tables.js';
 
@@ -32,6 +32,13 @@ export const accessRepo = {
         .innerJoin(accounts, eq(accounts.id, apiTokens.accountId))
         .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), eq(accounts.disabled, false)))
     )[0],
+
+  accountsNamed: (db: Db, usernames: string[]) =>
+    db
+      .select({ id: accounts.id, username: accounts.username, role: accounts.role, areaCode: accounts.areaCode })
+      .from(accounts)
+      .where(inArray(accounts.username, usernames))
+      .orderBy(accounts.id),
 
   insertSession: (db: Db, tokenHash: string, accountId: number, expiresAt: Date) =>
     db.insert(sessions).values({ tokenHash, accountId, expiresAt }),

@@ -87,6 +87,8 @@ export async function addAccount(db: Db, a: NewAccount): Promise<number> {
   });
 }
 
+export const accountsNamed = (db: Db, usernames: string[]) => accessRepo.accountsNamed(db, usernames);
+
 /** A bearer token for a device or a lab; only its hash is kept. */
 export async function issueApiToken(db: Db, accountId: number, label: string): Promise<string> {
   const { token, hash } = newToken();

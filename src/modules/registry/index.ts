@@ -5,6 +5,6 @@ export { runImport, type ImportSummary } from './import/import.service.js';
 export { importRepo } from './import/import.repo.js';
 export { writeRejectionReport } from './import/import.report.js';
 export { prepareExport, type ExportList } from './export/export.service.js';
-export { loadDemo, DEMO_PASSWORD, type DemoResult } from './demo/demo.service.js';
+export { loadDemo, registryEmpty, DEMO_PASSWORD, type DemoResult } from './demo/demo.service.js';
 export { SCALES, type Scale } from './demo/geography.js';
 export type { ImportKind } from './import/import.fields.js';

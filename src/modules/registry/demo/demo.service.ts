@@ -86,6 +86,9 @@ async function loadOrganisations(pool: pg.Pool, areas: AreaRow[]) {
     where s.organisation_id is null and o.name = s.work_unit and s.assigned_area_code like o.area_code || '%'`);
 }
 
+/** True when no resident is registered yet: `bastion start` then loads the demo. */
+export const registryEmpty = async (pool: pg.Pool) => (await pool.query('select 1 from residents limit 1')).rowCount === 0;
+
 /**
  * Loads the real geography of a scale and deterministic synthetic people.
  * Towns already loaded are skipped, so a repeated or interrupted load completes
