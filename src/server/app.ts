@@ -16,6 +16,7 @@ import type { AppSettings } from '../lib/fastify.js';
 import { langOf, message } from '../lib/messages.js';
 import { accessPlugin, accessRoutes } from '../modules/access/index.js';
 import { areaName, registryRoutes } from '../modules/registry/index.js';
+import { notifyRoutes, type NotifyRuntime } from '../modules/notify/index.js';
 import { ProblemSchema, installErrorHandling } from './errors.js';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -27,6 +28,8 @@ export interface AppDeps {
   logLevel?: string;
   /** serve the built web app (off in API tests) */
   web?: boolean;
+  /** the SMS channel of this process (absent: no notify routes) */
+  notify?: NotifyRuntime;
   /** where the log goes (standard output by default) */
   logStream?: NodeJS.WritableStream;
 }
@@ -78,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true }));
   await app.register(accessRoutes, { prefix: '/api/v1/access', areaName: (code: string) => areaName(deps.db, code) });
   await app.register(registryRoutes, { prefix: '/api/v1/registry' });
+  if (deps.notify) await app.register(notifyRoutes, { prefix: '/api/v1/notify', runtime: deps.notify });
 
   if (webApp) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });
   return app;

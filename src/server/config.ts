@@ -15,6 +15,7 @@ export interface Config {
   sessionHours: number;
   uploadLimitMb: number;
   dbPoolSize: number;
+  sms: { gateway: 'simulator'; ratePerSecond: number; leaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -46,6 +47,10 @@ export function loadConfig(env: Env = process.env): Config {
   const sessionHours = int(env, 'BASTION_SESSION_HOURS', 12, 1, 24 * 30, problems);
   const uploadLimitMb = int(env, 'BASTION_UPLOAD_LIMIT_MB', 200, 1, 2048, problems);
   const dbPoolSize = int(env, 'BASTION_DB_POOL', 10, 1, 200, problems);
+  const smsRate = int(env, 'BASTION_SMS_RATE', 200, 0, 100_000, problems);
+  const smsLeaseMs = int(env, 'BASTION_SMS_LEASE_MS', 30_000, 100, 600_000, problems);
+  const smsGateway = env.BASTION_SMS_GATEWAY ?? 'simulator';
+  if (smsGateway !== 'simulator') problems.push(`BASTION_SMS_GATEWAY=${JSON.stringify(smsGateway)}: only "simulator" is available so far`);
 
   let databaseUrl: string | null = null;
   if (env.DATABASE_URL) {
@@ -84,5 +89,6 @@ export function loadConfig(env: Env = process.env): Config {
     sessionHours,
     uploadLimitMb,
     dbPoolSize,
+    sms: { gateway: 'simulator', ratePerSecond: smsRate, leaseMs: smsLeaseMs },
   };
 }

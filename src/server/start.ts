@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../db/connection.js';
 import { runMigrations } from '../db/migrate.js';
 import { importRepo } from '../modules/registry/index.js';
+import { NotifyRuntime } from '../modules/notify/index.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 
 export interface Running {
   app: FastifyInstance;
   database: Database;
+  notify: NotifyRuntime;
   url: string;
   stop(): Promise<void>;
 }
@@ -19,7 +21,9 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: config.dbPoolSize }));
   await runMigrations(database.pool);
   await importRepo.failInterrupted(database.pool);
+  const notify = new NotifyRuntime(database.pool, config.sms, (m) => console.error(m));
   const app = await buildApp({
+    notify,
     db: database.db,
     pool: database.pool,
     settings: { sessionHours: config.sessionHours, uploadLimitMb: config.uploadLimitMb, dataDir: config.dataDir },
@@ -27,12 +31,15 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     web: opts.web,
   });
   const address = await app.listen({ host: config.host, port: config.port });
+  notify.start();
   const url = config.publicUrl ?? address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   return {
     app,
     database,
+    notify,
     url,
     async stop() {
+      await notify.stop();
       await app.close();
       if (!opts.database) await database.close();
     },

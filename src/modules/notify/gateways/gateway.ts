@@ -1,0 +1,26 @@
+/** One hand-over of one message to a gateway; `attemptId` is new each time, `messageId` never changes. */
+export interface OutgoingSms {
+  messageId: string;
+  attemptId: string;
+  to: string;
+  body: string;
+}
+
+export type SendResult =
+  | { ok: true; providerId: string }
+  | { ok: false; temporary: boolean; reason: string };
+
+/** A channel that takes messages: the simulator, a generic HTTP API, a provider's API. */
+export interface Gateway {
+  readonly name: string;
+  /** Hands a batch over; one result per message, in order. Throws only when the whole batch failed to go out. */
+  send(batch: OutgoingSms[]): Promise<SendResult[]>;
+}
+
+export interface Receipt {
+  gateway: string;
+  /** the provider's id, or our message id when the provider echoes it */
+  ref: string;
+  status: 'delivered' | 'failed';
+  reason?: string;
+}

@@ -1,0 +1,8 @@
+/** notify: SMS through a durable queue to a gateway; receipts and replies. A leaf module. */
+export { NotifyRuntime, type NotifySettings } from './notify.runtime.js';
+export { notifyRoutes } from './notify.routes.js';
+export { Dispatcher, type DispatcherOptions } from './notify.dispatcher.js';
+export { SimulatorGateway } from './gateways/simulator.js';
+export type { Gateway, OutgoingSms, SendResult, Receipt } from './gateways/gateway.js';
+export { enqueueSms, topicStatus, type SmsRequest, type EnqueueResult, type ReplyListener } from './notify.service.js';
+export { smsParts, isMobile } from './notify.sms.js';

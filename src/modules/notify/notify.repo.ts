@@ -1,0 +1,182 @@
+import type pg from 'pg';
+
+export interface QueuedMessage {
+  id: string;
+  toPhone: string;
+  body: string;
+  attempts: number;
+}
+
+export interface NewMessage {
+  id: string;
+  dedupeKey: string;
+  gateway: string;
+  toPhone: string;
+  body: string;
+  parts: number;
+  topic: string | null;
+}
+
+const arr = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
+
+/**
+ * Updates messages by id with up to two values each (t.a, t.b), locking the
+ * rows in id order first: the dispatcher and a delivery receipt touching the
+ * same messages at once then wait for each other instead of deadlocking.
+ */
+async function updateInIdOrder(pool: pg.Pool, rows: [string, string | null, string | null][], set: string, where = 'true', param: string | null = null): Promise<number> {
+  if (!rows.length) return 0;
+  const res = await pool.query(
+    `with t as (select * from unnest($1::uuid[], $2::text[], $3::text[]) as t(id, a, b)),
+     locked as (select m.id from notify_messages m join t on t.id = m.id order by m.id for update of m)
+     update notify_messages m set ${set} from t where m.id = t.id and m.id in (select id from locked) and ${where} and ($4::text is null or m.gateway = $4)`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), param],
+  );
+  return res.rowCount ?? 0;
+}
+
+export const notifyRepo = {
+  /** Inserts the messages not already queued under their dedupe key; returns how many were new. */
+  async enqueue(pool: pg.Pool | pg.PoolClient, rows: NewMessage[]): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < rows.length; i += 5000) {
+      const c = rows.slice(i, i + 5000);
+      const res = await pool.query(
+        `insert into notify_messages (id, dedupe_key, gateway, to_phone, body, parts, topic, status)
+         select *, 'queued' from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[])
+         on conflict (dedupe_key) do nothing`,
+        [arr(c, 'id'), arr(c, 'dedupeKey'), arr(c, 'gateway'), arr(c, 'toPhone'), arr(c, 'body'), arr(c, 'parts'), arr(c, 'topic')],
+      );
+      added += res.rowCount ?? 0;
+    }
+    return added;
+  },
+
+  /**
+   * Takes up to `limit` due messages of a gateway under a lease. A lease left
+   * by a process that died runs out and the message is taken again.
+   */
+  async claim(pool: pg.Pool, gateway: string, limit: number, leaseMs: number): Promise<QueuedMessage[]> {
+    const res = await pool.query<QueuedMessage>(
+      `update notify_messages m set status = 'sending', attempts = m.attempts + 1,
+         lease_until = now() + make_interval(secs => $3::float8 / 1000)
+       where m.id in (
+         select id from notify_messages
+         where gateway = $1 and status in ('queued', 'sending') and next_attempt_at <= now()
+           and (status = 'queued' or lease_until < now())
+         order by next_attempt_at limit $2 for update skip locked)
+       returning m.id, m.to_phone as "toPhone", m.body, m.attempts`,
+      [gateway, limit, leaseMs],
+    );
+    return res.rows;
+  },
+
+  async recordAttempts(pool: pg.Pool, rows: { id: string; messageId: string; outcome: string; detail: string | null }[]) {
+    if (!rows.length) return;
+    await pool.query(
+      `insert into notify_attempts (id, message_id, outcome, detail) select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])`,
+      [arr(rows, 'id'), arr(rows, 'messageId'), arr(rows, 'outcome'), arr(rows, 'detail')],
+    );
+  },
+
+  /** Handed over: sent, unless a receipt already said more. */
+  markSent: (pool: pg.Pool, rows: { id: string; providerId: string }[]) =>
+    updateInIdOrder(
+      pool,
+      rows.map((r) => [r.id, r.providerId, null]),
+      `provider_id = t.a, sent_at = coalesce(m.sent_at, now()), lease_until = null,
+       status = case when m.status = 'sending' then 'sent' else m.status end`,
+    ),
+
+  markRetry: (pool: pg.Pool, rows: { id: string; delayMs: number; reason: string }[]) =>
+    updateInIdOrder(
+      pool,
+      rows.map((r) => [r.id, String(r.delayMs), r.reason]),
+      `status = 'queued', lease_until = null, failure = t.b, next_attempt_at = now() + make_interval(secs => t.a::float8 / 1000)`,
+      `m.status = 'sending'`,
+    ),
+
+  markFailed: (pool: pg.Pool, rows: { id: string; reason: string }[]) =>
+    updateInIdOrder(pool, rows.map((r) => [r.id, r.reason, null]), `status = 'failed', lease_until = null, failure = t.a`, `m.status in ('sending', 'sent')`),
+
+  /** Delivery receipts: `ref` is the provider's id, or our message id when the provider echoes it. */
+  async applyReceipts(pool: pg.Pool, gateway: string, rows: { ref: string; status: 'delivered' | 'failed'; reason: string | null }[]) {
+    if (!rows.length) return 0;
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const byProvider = rows.filter((r) => !uuid.test(r.ref));
+    const ids = new Map<string, string>(
+      byProvider.length
+        ? (
+            await pool.query<{ id: string; providerId: string }>(
+              `select id, provider_id as "providerId" from notify_messages where gateway = $1 and provider_id = any($2::text[])`,
+              [gateway, byProvider.map((r) => r.ref)],
+            )
+          ).rows.map((r) => [r.providerId, r.id])
+        : [],
+    );
+    const resolved = rows.flatMap((r) => {
+      const id = uuid.test(r.ref) ? r.ref : ids.get(r.ref);
+      return id ? [[id, r.status, r.reason] as [string, string, string | null]] : [];
+    });
+    return updateInIdOrder(
+      pool,
+      resolved,
+      `status = case when t.a = 'delivered' then 'delivered' else 'failed' end,
+       delivered_at = case when t.a = 'delivered' then now() else m.delivered_at end,
+       failure = case when t.a = 'failed' then t.b else m.failure end, lease_until = null`,
+      `m.status in ('sending', 'sent', 'queued')`,
+      gateway,
+    );
+  },
+
+  /** A reply belongs to the latest message sent to that number. */
+  async recordReply(pool: pg.Pool, r: { gateway: string; providerId: string | null; fromPhone: string; body: string }) {
+    const res = await pool.query<{ messageId: string | null; topic: string | null }>(
+      `with last as (
+         select id, topic from notify_messages where to_phone = $3 and status in ('sent', 'delivered', 'replied')
+         order by created_at desc limit 1),
+       mark as (update notify_messages m set status = 'replied', replied_at = now() from last where m.id = last.id)
+       insert into notify_replies (gateway, provider_id, from_phone, body, message_id)
+       values ($1, $2, $3, $4, (select id from last))
+       returning message_id as "messageId", (select topic from last) as topic`,
+      [r.gateway, r.providerId, r.fromPhone, r.body],
+    );
+    return res.rows[0];
+  },
+
+  statusCounts: async (pool: pg.Pool, topic: string) =>
+    (
+      await pool.query<{ status: string; n: number }>(`select status, count(*)::int as n from notify_messages where topic = $1 group by 1 order by 1`, [topic])
+    ).rows,
+};
+
+export interface InboxItem {
+  kind: 'in' | 'out';
+  id: string;
+  body: string;
+  at: Date;
+}
+
+/** The simulator's phone: what a number received, and what it replied, oldest first. */
+export async function simulatorInbox(pool: pg.Pool, phone: string, limit = 100): Promise<InboxItem[]> {
+  const res = await pool.query<InboxItem>(
+    `select * from (
+       select 'in' as kind, message_id::text as id, body, received_at as at from notify_simulator_inbox where to_phone = $1
+       union all
+       select 'out', id::text, body, received_at from notify_replies where from_phone = $1 and gateway = 'simulator'
+     ) x order by at desc limit $2`,
+    [phone, limit],
+  );
+  return res.rows.reverse();
+}
+
+/** Numbers that received something lately, for picking a phone in the simulator. */
+export async function simulatorPhones(pool: pg.Pool, limit = 50) {
+  return (
+    await pool.query<{ phone: string; messages: number; last: Date }>(
+      `select to_phone as phone, count(*)::int as messages, max(received_at) as last from notify_simulator_inbox
+       group by 1 order by max(received_at) desc limit $1`,
+      [limit],
+    )
+  ).rows;
+}

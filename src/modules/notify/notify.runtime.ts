@@ -1,0 +1,59 @@
+import type pg from 'pg';
+import type { Gateway, Receipt } from './gateways/gateway.js';
+import { SimulatorGateway } from './gateways/simulator.js';
+import { Dispatcher } from './notify.dispatcher.js';
+import { enqueueSms, recordReceipts, recordReply, type ReplyListener, type SmsRequest } from './notify.service.js';
+
+export interface NotifySettings {
+  gateway: 'simulator';
+  /** messages per second per process; 0 = no limit */
+  ratePerSecond: number;
+  leaseMs: number;
+}
+
+/**
+ * The channel layer of one process: the configured gateway and the dispatcher
+ * that drains the queue into it. Any number of processes may run one; they
+ * share the queue through PostgreSQL.
+ */
+export class NotifyRuntime {
+  readonly gateway: Gateway;
+  private readonly dispatcher: Dispatcher;
+  private readonly listeners: ReplyListener[] = [];
+
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly settings: NotifySettings,
+    log: (m: string) => void = () => {},
+  ) {
+    this.gateway = new SimulatorGateway(pool, (r) => this.receipts(r).then(() => {}));
+    this.dispatcher = new Dispatcher(pool, this.gateway, { ratePerSecond: settings.ratePerSecond, leaseMs: settings.leaseMs, log });
+  }
+
+  start() {
+    this.dispatcher.start();
+  }
+
+  stop() {
+    return this.dispatcher.stop();
+  }
+
+  /** Queues SMS (idempotent by dedupe key) and wakes the dispatcher. */
+  async enqueue(requests: SmsRequest[], client?: pg.PoolClient) {
+    const r = await enqueueSms(client ?? this.pool, this.gateway.name, requests);
+    if (r.queued) this.dispatcher.wake();
+    return r;
+  }
+
+  receipts(r: Receipt[]) {
+    return recordReceipts(this.pool, r);
+  }
+
+  onReply(listener: ReplyListener) {
+    this.listeners.push(listener);
+  }
+
+  reply(fromPhone: string, body: string, providerId: string | null = null) {
+    return recordReply(this.pool, this.listeners, { gateway: this.gateway.name, providerId, fromPhone, body });
+  }
+}

@@ -1,0 +1,80 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * The durable queue of outgoing messages. `id` is our message id: it goes with
+ * every request to the gateway, so a provider can drop a second copy of the same
+ * message after a crash. `dedupeKey` makes enqueueing idempotent.
+ */
+export const notifyMessages = pgTable(
+  'notify_messages',
+  {
+    id: uuid('id').primaryKey(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    gateway: text('gateway').notNull(),
+    toPhone: text('to_phone').notNull(),
+    body: text('body').notNull(),
+    parts: integer('parts').notNull(),
+    topic: text('topic'), // who asked for it, e.g. callup:42
+    status: text('status').notNull(), // queued | sending | sent | delivered | failed | replied
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    providerId: text('provider_id'),
+    failure: text('failure'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('notify_messages_due_idx').on(t.gateway, t.nextAttemptAt).where(sql`status in ('queued', 'sending')`),
+    index('notify_messages_provider_idx').on(t.gateway, t.providerId),
+    index('notify_messages_phone_idx').on(t.toPhone, t.createdAt),
+    index('notify_messages_topic_idx').on(t.topic),
+  ],
+);
+
+/** Each hand-over to a gateway, with its outcome: the audit of who was sent what, when. */
+export const notifyAttempts = pgTable(
+  'notify_attempts',
+  {
+    id: uuid('id').primaryKey(),
+    messageId: uuid('message_id').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    outcome: text('outcome'), // sent | temporary | permanent
+    detail: text('detail'),
+  },
+  (t) => [index('notify_attempts_message_idx').on(t.messageId)],
+);
+
+/** Replies that arrived from phones. */
+export const notifyReplies = pgTable(
+  'notify_replies',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    gateway: text('gateway').notNull(),
+    providerId: text('provider_id'),
+    fromPhone: text('from_phone').notNull(),
+    body: text('body').notNull(),
+    messageId: uuid('message_id'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('notify_replies_phone_idx').on(t.fromPhone, t.receivedAt)],
+);
+
+/**
+ * The simulator gateway's phones: what each number has received, kept like a
+ * provider keeps it — once per message id, however often it was handed over.
+ */
+export const notifySimulatorInbox = pgTable(
+  'notify_simulator_inbox',
+  {
+    messageId: uuid('message_id').primaryKey(),
+    toPhone: text('to_phone').notNull(),
+    body: text('body').notNull(),
+    handovers: integer('handovers').notNull().default(1),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('notify_sim_inbox_phone_idx').on(t.toPhone, t.receivedAt)],
+);
