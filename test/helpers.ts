@@ -116,3 +116,18 @@ export async function addResidents(area: string, rows: { name: string; initials:
   }
   return ids;
 }
+
+/** Inserts cadres assigned to a village, for call-up tests. */
+export async function addStaff(area: string, rows: { name: string; n: number; phone: string | null; workUnit?: string; partyMember?: boolean }[], region = area) {
+  const { pool } = testDb();
+  const ids: number[] = [];
+  for (const r of rows) {
+    const res = await pool.query(
+      `insert into staff (id_number, name, name_initials, sex, birth_date, phone, work_unit, party_member, role, assigned_area_code)
+       values ($1, $2, 'x', 'M', '1980-01-01', $3, $4, $5, 'cadre', $6) returning id`,
+      [idFor(region, 400 + r.n), r.name, r.phone, r.workUnit ?? '区卫生健康局', r.partyMember ?? true, area],
+    );
+    ids.push(res.rows[0].id);
+  }
+  return ids;
+}

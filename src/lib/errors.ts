@@ -13,7 +13,13 @@ export type ErrorCode =
   | 'UNSUPPORTED_FILE'
   | 'PAYLOAD_TOO_LARGE'
   | 'AREA_UNKNOWN'
-  | 'AREA_OUT_OF_SCOPE';
+  | 'AREA_OUT_OF_SCOPE'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'CALLUP_NOT_DRAFT'
+  | 'WRONG_VILLAGE'
+  | 'TOO_FAR'
+  | 'CHECKIN_POINT_MISSING';
 
 export class AppError extends Error {
   constructor(

@@ -16,6 +16,12 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   PAYLOAD_TOO_LARGE: { zh: '文件过大', en: 'The upload is too large' },
   AREA_UNKNOWN: { zh: '区划代码不存在', en: 'Unknown area code' },
   AREA_OUT_OF_SCOPE: { zh: '区划不在您的管辖范围内', en: 'The area is outside your scope' },
+  TOKEN_INVALID: { zh: '链接无效', en: 'This link is not valid' },
+  TOKEN_EXPIRED: { zh: '链接已过期', en: 'This link has expired' },
+  CALLUP_NOT_DRAFT: { zh: '集结令已发出，不能再修改', en: 'The call-up has been sent and can no longer change' },
+  WRONG_VILLAGE: { zh: '您的分包村是{right}，这里是{here}，请到{right}报到', en: 'You are assigned to {right}, not {here}: check in at {right}' },
+  TOO_FAR: { zh: '您距{right}报到点约{distance}米，请到达后再签到（范围{radius}米）', en: 'You are about {distance} m from the check-in point of {right}; check in within {radius} m' },
+  CHECKIN_POINT_MISSING: { zh: '{right}尚未设置报到点，请扫码签到或由村书记登记', en: '{right} has no check-in point yet: scan its code or ask the secretary to mark you present' },
   INTERNAL: { zh: '服务器内部错误', en: 'Internal server error' },
   // import rejection reasons
   REQUIRED: { zh: '必填项为空', en: 'Required value is missing' },
@@ -32,8 +38,10 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   HEADER_MISSING: { zh: '缺少必需的列', en: 'A required column is missing' },
 };
 
-export function message(code: string, lang: Lang, fallback?: string): string {
-  return MESSAGES[code]?.[lang] ?? fallback ?? code;
+/** The words for a code; `{name}` placeholders are filled from params. */
+export function message(code: string, lang: Lang, fallback?: string, params?: Record<string, unknown>): string {
+  const text = MESSAGES[code]?.[lang] ?? fallback ?? code;
+  return params ? text.replace(/\{(\w+)\}/g, (m, k) => (params[k] === undefined ? m : String(params[k]))) : text;
 }
 
 export function langOf(acceptLanguage: string | undefined): Lang {

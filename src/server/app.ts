@@ -17,6 +17,9 @@ import { langOf, message } from '../lib/messages.js';
 import { accessPlugin, accessRoutes } from '../modules/access/index.js';
 import { areaName, registryRoutes } from '../modules/registry/index.js';
 import { notifyRoutes, type NotifyRuntime } from '../modules/notify/index.js';
+import { acknowledgeBySms, mobilizationRoutes, type MobilizationDeps } from '../modules/mobilization/index.js';
+import type { EventBus } from '../db/events.js';
+import { sharedSecret } from '../db/secrets.js';
 import { ProblemSchema, installErrorHandling } from './errors.js';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -30,6 +33,10 @@ export interface AppDeps {
   web?: boolean;
   /** the SMS channel of this process (absent: no notify routes) */
   notify?: NotifyRuntime;
+  /** this process's LISTEN on domain events, for live boards (with notify: the mobilization routes) */
+  bus?: EventBus;
+  /** the address in personal links sent by SMS */
+  linkBase?: () => string;
   /** where the log goes (standard output by default) */
   logStream?: NodeJS.WritableStream;
 }
@@ -82,6 +89,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes, { prefix: '/api/v1/access', areaName: (code: string) => areaName(deps.db, code) });
   await app.register(registryRoutes, { prefix: '/api/v1/registry' });
   if (deps.notify) await app.register(notifyRoutes, { prefix: '/api/v1/notify', runtime: deps.notify });
+  if (deps.notify && deps.bus) {
+    const m: MobilizationDeps = { db: deps.db, pool: deps.pool, notify: deps.notify, secret: await sharedSecret(deps.pool, 'links'), linkBase: deps.linkBase ?? (() => 'http://127.0.0.1:8080') };
+    deps.notify.onReply((r) => acknowledgeBySms(m, r.topic, r.fromPhone, r.body));
+    await app.register(mobilizationRoutes, { prefix: '/api/v1/mobilization', deps: m, bus: deps.bus });
+  }
 
   if (webApp) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });
   return app;

@@ -15,6 +15,12 @@ const STATUS: Record<ErrorCode, number> = {
   UNSUPPORTED_FILE: 415,
   RATE_LIMITED: 429,
   AREA_UNKNOWN: 400,
+  TOKEN_INVALID: 404,
+  TOKEN_EXPIRED: 410,
+  CALLUP_NOT_DRAFT: 409,
+  WRONG_VILLAGE: 409,
+  TOO_FAR: 409,
+  CHECKIN_POINT_MISSING: 409,
 };
 
 export const ProblemSchema = {
@@ -50,11 +56,13 @@ export function installErrorHandling(app: FastifyInstance, opts: { webApp: boole
     let field: string | undefined;
     let detail: string | undefined;
     let errors: { field: string; message: string }[] | undefined;
+    let params: Record<string, unknown> | undefined;
     if (err instanceof AppError) {
       status = STATUS[err.code];
       code = err.code;
       field = err.field;
       detail = (err.detail?.reason ? message(String(err.detail.reason), lang) + ': ' : '') + err.message;
+      params = err.detail;
     } else if ((err as FastifyError).validation) {
       const fe = err as FastifyError;
       status = 400;
@@ -75,7 +83,7 @@ export function installErrorHandling(app: FastifyInstance, opts: { webApp: boole
     reply
       .code(status)
       .type('application/problem+json')
-      .send({ type: `https://bastion.local/problems/${code.toLowerCase()}`, title: message(code, lang), status, code, detail, field, errors });
+      .send({ type: `https://bastion.local/problems/${code.toLowerCase()}`, title: message(code, lang, undefined, params), status, code, detail, field, errors });
   });
   app.setNotFoundHandler((req, reply) => {
     if (opts.webApp && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');

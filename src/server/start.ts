@@ -3,6 +3,7 @@ import { openDatabase, type Database } from '../db/connection.js';
 import { runMigrations } from '../db/migrate.js';
 import { importRepo } from '../modules/registry/index.js';
 import { NotifyRuntime } from '../modules/notify/index.js';
+import { EventBus } from '../db/events.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 
@@ -22,8 +23,13 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
   await runMigrations(database.pool);
   await importRepo.failInterrupted(database.pool);
   const notify = new NotifyRuntime(database.pool, config.sms, (m) => console.error(m));
+  const bus = new EventBus(database.pool);
+  await bus.start();
+  let base = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
   const app = await buildApp({
     notify,
+    bus,
+    linkBase: () => base,
     db: database.db,
     pool: database.pool,
     settings: { sessionHours: config.sessionHours, uploadLimitMb: config.uploadLimitMb, dataDir: config.dataDir },
@@ -33,6 +39,7 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
   const address = await app.listen({ host: config.host, port: config.port });
   notify.start();
   const url = config.publicUrl ?? address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+  base = url;
   return {
     app,
     database,
@@ -41,6 +48,7 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     async stop() {
       await notify.stop();
       await app.close();
+      await bus.stop();
       if (!opts.database) await database.close();
     },
   };

@@ -4,5 +4,6 @@ export { notifyRoutes } from './notify.routes.js';
 export { Dispatcher, type DispatcherOptions } from './notify.dispatcher.js';
 export { SimulatorGateway } from './gateways/simulator.js';
 export type { Gateway, OutgoingSms, SendResult, Receipt } from './gateways/gateway.js';
+export { statusByKey } from './notify.repo.js';
 export { enqueueSms, topicStatus, type SmsRequest, type EnqueueResult, type ReplyListener } from './notify.service.js';
 export { smsParts, isMobile } from './notify.sms.js';

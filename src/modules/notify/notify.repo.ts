@@ -163,7 +163,7 @@ export async function simulatorInbox(pool: pg.Pool, phone: string, limit = 100):
     `select * from (
        select 'in' as kind, message_id::text as id, body, received_at as at from notify_simulator_inbox where to_phone = $1
        union all
-       select 'out', id::text, body, received_at from notify_replies where from_phone = $1 and gateway = 'simulator'
+       select 'out', id::text, body, received_at from notify_replies where from_phone = $1
      ) x order by at desc limit $2`,
     [phone, limit],
   );
@@ -179,4 +179,13 @@ export async function simulatorPhones(pool: pg.Pool, limit = 50) {
       [limit],
     )
   ).rows;
+}
+
+/** Delivery status of every message of a topic, by dedupe key. */
+export async function statusByKey(pool: pg.Pool, topic: string) {
+  const res = await pool.query<{ key: string; status: string; failure: string | null }>(
+    `select dedupe_key as key, status, failure from notify_messages where topic = $1`,
+    [topic],
+  );
+  return new Map(res.rows.map((r) => [r.key, { status: r.status, failure: r.failure }]));
 }

@@ -13,7 +13,7 @@ const Phone = Type.String({ pattern: '^1[3-9]\\d{9}$', description: 'a mainland 
  * account; listing the numbers does. Only mounted when the simulator is the gateway.
  */
 export const notifyRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRuntime }> = async (app, { runtime }) => {
-  if (runtime.gateway.name !== 'simulator') return;
+  if (runtime.settings.gateway !== 'simulator') return;
 
   app.get(
     '/simulator/phones',

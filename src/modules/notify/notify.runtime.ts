@@ -6,6 +6,8 @@ import { enqueueSms, recordReceipts, recordReply, type ReplyListener, type SmsRe
 
 export interface NotifySettings {
   gateway: 'simulator';
+  /** the queue this runtime drains (default: the gateway's name); tests use one of their own */
+  queue?: string;
   /** messages per second per process; 0 = no limit */
   ratePerSecond: number;
   leaseMs: number;
@@ -26,7 +28,7 @@ export class NotifyRuntime {
     readonly settings: NotifySettings,
     log: (m: string) => void = () => {},
   ) {
-    this.gateway = new SimulatorGateway(pool, (r) => this.receipts(r).then(() => {}));
+    this.gateway = new SimulatorGateway(pool, (r) => this.receipts(r).then(() => {}), settings.queue);
     this.dispatcher = new Dispatcher(pool, this.gateway, { ratePerSecond: settings.ratePerSecond, leaseMs: settings.leaseMs, log });
   }
 
@@ -43,6 +45,11 @@ export class NotifyRuntime {
     const r = await enqueueSms(client ?? this.pool, this.gateway.name, requests);
     if (r.queued) this.dispatcher.wake();
     return r;
+  }
+
+  /** Look at the queue now (after a transaction that queued messages has committed). */
+  wake() {
+    this.dispatcher.wake();
   }
 
   receipts(r: Receipt[]) {

@@ -1,0 +1,128 @@
+import type pg from 'pg';
+import type { Db } from '../../db/connection.js';
+import { AppError, invalid, notFound } from '../../lib/errors.js';
+import { inScope, type Actor } from '../access/index.js';
+import type { NotifyRuntime } from '../notify/index.js';
+import { isMobile, smsParts } from '../notify/index.js';
+import { staffTargets, type StaffTarget } from '../registry/index.js';
+import { deadlineText, renderTemplate, signMemberToken } from './mobilization.links.js';
+import { assertCan, callupActions } from './mobilization.policy.js';
+import { mobilizationRepo, type CallupRow } from './mobilization.repo.js';
+
+export interface MobilizationDeps {
+  db: Db;
+  pool: pg.Pool;
+  notify: NotifyRuntime;
+  secret: Buffer;
+  /** where personal links point: the address cadres' phones reach */
+  linkBase: () => string;
+}
+
+export interface CallupInput {
+  title: string;
+  template: string;
+  deadline: string;
+  target: { area?: string; workUnit?: string; partyMember?: boolean };
+}
+
+/** A personal link lives until a day after the deadline. */
+const LINK_GRACE_MS = 24 * 3600_000;
+
+export const topicOf = (callupId: number) => `callup:${callupId}`;
+
+export async function createCallup(d: MobilizationDeps, actor: Actor, input: CallupInput) {
+  assertCan(actor, 'writeCallup');
+  const deadline = new Date(input.deadline);
+  if (Number.isNaN(deadline.getTime())) throw invalid('deadline', 'not a date and time');
+  if (deadline.getTime() < Date.now()) throw invalid('deadline', 'the deadline has passed');
+  if (!input.template.includes('{link}')) throw invalid('template', 'the message must carry {link}: the cadre acknowledges through it');
+  const area = input.target.area ?? actor.areaCode;
+  if (!inScope(actor, area)) throw new AppError('AREA_OUT_OF_SCOPE', 'the target area is outside your scope', 'target.area');
+  const row = await mobilizationRepo.insertCallup(d.pool, {
+    title: input.title.trim(),
+    template: input.template,
+    deadline,
+    areaCode: actor.areaCode,
+    target: { ...input.target, area },
+    createdBy: actor.accountId,
+  });
+  return shape(actor, row);
+}
+
+export function shape(actor: Actor, c: CallupRow) {
+  return { ...c, deadline: c.deadline.toISOString(), createdAt: c.createdAt.toISOString(), sentAt: c.sentAt?.toISOString() ?? null, actions: callupActions(actor, c) };
+}
+
+async function mustGet(q: pg.Pool | pg.PoolClient, actor: Actor, id: number, lock = false) {
+  const c = await mobilizationRepo.getCallup(q, id, actor.areaCode, lock);
+  if (!c) throw notFound('call-up');
+  return c;
+}
+
+function messageFor(d: MobilizationDeps, c: CallupRow, t: StaffTarget) {
+  const link = `${d.linkBase()}/m/${signMemberToken(d.secret, c.id, t.id, new Date(c.deadline.getTime() + LINK_GRACE_MS))}`;
+  return renderTemplate(c.template, { name: t.name, area: t.areaName, deadline: deadlineText(c.deadline), link });
+}
+
+/** What a send would do: how many it reaches, how many cannot be reached by SMS, one message as sent, its length in parts. */
+export async function previewCallup(d: MobilizationDeps, actor: Actor, id: number) {
+  assertCan(actor, 'writeCallup');
+  const c = await mustGet(d.pool, actor, id);
+  const targets = await staffTargets(d.pool, { area: c.target.area ?? c.areaCode, workUnit: c.target.workUnit, partyMember: c.target.partyMember });
+  const reachable = targets.filter((t) => t.phone && isMobile(t.phone));
+  const bodies = reachable.map((t) => messageFor(d, c, t));
+  const longest = bodies.reduce((a, b) => ([...b].length > [...a].length ? b : a), '');
+  return {
+    reach: targets.length,
+    withoutPhone: targets.length - reachable.length,
+    example: bodies[0] ?? null,
+    characters: [...longest].length,
+    parts: longest ? smsParts(longest) : 0,
+    totalParts: bodies.reduce((n, b) => n + smsParts(b), 0),
+  };
+}
+
+/**
+ * Sends a call-up: the members are fixed as they are now and every SMS is
+ * queued, in one transaction. Sending again returns the same result and
+ * queues nothing twice (messages are keyed by call-up and cadre).
+ */
+export async function sendCallup(d: MobilizationDeps, actor: Actor, id: number) {
+  assertCan(actor, 'writeCallup');
+  const client = await d.pool.connect();
+  try {
+    await client.query('begin');
+    const c = await mustGet(client, actor, id, true);
+    if (c.status === 'draft') {
+      const targets = await staffTargets(d.pool, { area: c.target.area ?? c.areaCode, workUnit: c.target.workUnit, partyMember: c.target.partyMember });
+      await mobilizationRepo.insertMembers(client, c.id, targets.map((t) => ({ staffId: t.id, name: t.name, phone: t.phone, workUnit: t.workUnit, areaCode: t.areaCode, areaName: t.areaName })));
+      await d.notify.enqueue(
+        targets.filter((t) => t.phone).map((t) => ({ dedupeKey: `${topicOf(c.id)}:staff:${t.id}`, to: t.phone!, body: messageFor(d, c, t), topic: topicOf(c.id) })),
+        client,
+      );
+      await mobilizationRepo.markSent(client, c.id, actor.accountId);
+    }
+    const { rows } = await client.query<{ members: number; withoutPhone: number }>(
+      `select count(*)::int as members, count(*) filter (where phone is null or phone !~ '^1[3-9][0-9]{9}$')::int as "withoutPhone" from callup_members where callup_id = $1`,
+      [c.id],
+    );
+    await client.query('commit');
+    d.notify.wake();
+    return { id: c.id, ...rows[0] };
+  } catch (e) {
+    await client.query('rollback').catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+export async function listCallups(d: MobilizationDeps, actor: Actor) {
+  assertCan(actor, 'readBoard');
+  return (await mobilizationRepo.listCallups(d.pool, actor.areaCode)).map((c) => shape(actor, c));
+}
+
+export async function getCallup(d: MobilizationDeps, actor: Actor, id: number) {
+  assertCan(actor, 'readBoard');
+  return shape(actor, await mustGet(d.pool, actor, id));
+}

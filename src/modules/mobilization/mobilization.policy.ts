@@ -1,0 +1,26 @@
+import { forbidden } from '../../lib/errors.js';
+import { inScope, type Actor, type Role } from '../access/index.js';
+
+const RULES = {
+  writeCallup: ['commander'],
+  readBoard: ['commander', 'lead'],
+  markPresent: ['commander', 'lead'],
+  manageVillage: ['commander', 'lead'],
+} as const satisfies Record<string, readonly Role[]>;
+export type MobilizationAction = keyof typeof RULES;
+
+export function can(actor: Actor, action: MobilizationAction, record?: { areaCode: string }): boolean {
+  if (!(RULES[action] as readonly Role[]).includes(actor.role)) return false;
+  return record ? inScope(actor, record.areaCode) : true;
+}
+
+export function assertCan(actor: Actor, action: MobilizationAction, record?: { areaCode: string }) {
+  if (!can(actor, action, record)) throw forbidden(`role ${actor.role} may not ${action} here`);
+}
+
+export function callupActions(actor: Actor, c: { areaCode: string; status: string }): string[] {
+  const out: string[] = [];
+  if (c.status === 'draft' && can(actor, 'writeCallup', c)) out.push('send');
+  if (can(actor, 'readBoard')) out.push('board');
+  return out;
+}

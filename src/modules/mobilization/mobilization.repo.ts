@@ -1,0 +1,114 @@
+import type pg from 'pg';
+import { scopePattern } from '../access/index.js';
+
+export interface CallupRow {
+  id: number;
+  title: string;
+  template: string;
+  deadline: Date;
+  areaCode: string;
+  target: { area?: string; workUnit?: string; partyMember?: boolean };
+  status: 'draft' | 'sent' | 'closed';
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+export interface MemberRow {
+  callupId: number;
+  staffId: number;
+  name: string;
+  phone: string | null;
+  workUnit: string;
+  areaCode: string;
+  areaName: string;
+  ackAt: Date | null;
+  ackMethod: string | null;
+  checkinAt: Date | null;
+  checkinMethod: string | null;
+}
+
+const CALLUP = `id, title, template, deadline, area_code as "areaCode", target, status, created_at as "createdAt", sent_at as "sentAt"`;
+const MEMBER = `callup_id as "callupId", staff_id as "staffId", name, phone, work_unit as "workUnit", area_code as "areaCode",
+  area_name as "areaName", ack_at as "ackAt", ack_method as "ackMethod", checkin_at as "checkinAt", checkin_method as "checkinMethod"`;
+
+type Q = pg.Pool | pg.PoolClient;
+
+export const mobilizationRepo = {
+  insertCallup: async (q: Q, c: { title: string; template: string; deadline: Date; areaCode: string; target: object; createdBy: number }) =>
+    (
+      await q.query<CallupRow>(
+        `insert into callups (title, template, deadline, area_code, target, status, created_by) values ($1, $2, $3, $4, $5, 'draft', $6) returning ${CALLUP}`,
+        [c.title, c.template, c.deadline, c.areaCode, JSON.stringify(c.target), c.createdBy],
+      )
+    ).rows[0],
+
+  /** A call-up the actor may see: made in their area, or reaching into it. */
+  getCallup: async (q: Q, id: number, scope: string, lock = false) =>
+    (
+      await q.query<CallupRow>(
+        `select ${CALLUP} from callups where id = $1 and (area_code like $2 or $3 like area_code || '%') ${lock ? 'for update' : ''}`,
+        [id, scopePattern(scope), scope],
+      )
+    ).rows[0],
+
+  listCallups: async (q: Q, scope: string) =>
+    (await q.query<CallupRow>(`select ${CALLUP} from callups where area_code like $1 or $2 like area_code || '%' order by id desc limit 100`, [scopePattern(scope), scope])).rows,
+
+  markSent: (q: Q, id: number, by: number) => q.query(`update callups set status = 'sent', sent_at = now(), sent_by = $2 where id = $1`, [id, by]),
+
+  insertMembers: async (q: Q, callupId: number, rows: { staffId: number; name: string; phone: string | null; workUnit: string; areaCode: string; areaName: string }[]) => {
+    for (let i = 0; i < rows.length; i += 5000) {
+      const c = rows.slice(i, i + 5000);
+      await q.query(
+        `insert into callup_members (callup_id, staff_id, name, phone, work_unit, area_code, area_name)
+         select $1, * from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) on conflict do nothing`,
+        [callupId, c.map((r) => r.staffId), c.map((r) => r.name), c.map((r) => r.phone), c.map((r) => r.workUnit), c.map((r) => r.areaCode), c.map((r) => r.areaName)],
+      );
+    }
+  },
+
+  member: async (q: Q, callupId: number, staffId: number) =>
+    (await q.query<MemberRow>(`select ${MEMBER} from callup_members where callup_id = $1 and staff_id = $2`, [callupId, staffId])).rows[0],
+
+  memberByPhone: async (q: Q, callupId: number, phone: string) =>
+    (await q.query<MemberRow>(`select ${MEMBER} from callup_members where callup_id = $1 and phone = $2 limit 1`, [callupId, phone])).rows[0],
+
+  /** First acknowledgement wins; returns the member only when this call set it. */
+  acknowledge: async (q: Q, callupId: number, staffId: number, method: string) =>
+    (
+      await q.query<MemberRow>(
+        `update callup_members set ack_at = now(), ack_method = $3 where callup_id = $1 and staff_id = $2 and ack_at is null returning ${MEMBER}`,
+        [callupId, staffId, method],
+      )
+    ).rows[0],
+
+  /** First check-in wins (and acknowledges, if not yet); returns the member only when this call set it. */
+  checkIn: async (q: Q, callupId: number, staffId: number, method: string, by: number | null, distance: number | null) =>
+    (
+      await q.query<MemberRow>(
+        `update callup_members set checkin_at = now(), checkin_method = $3, checkin_by = $4, distance_m = $5,
+           ack_at = coalesce(ack_at, now()), ack_method = coalesce(ack_method, 'checkin')
+         where callup_id = $1 and staff_id = $2 and checkin_at is null returning ${MEMBER}`,
+        [callupId, staffId, method, by, distance],
+      )
+    ).rows[0],
+
+  membersInScope: async (q: Q, callupId: number, scope: string) =>
+    (await q.query<MemberRow>(`select ${MEMBER} from callup_members where callup_id = $1 and area_code like $2 order by area_code, staff_id`, [callupId, scopePattern(scope)])).rows,
+
+  checkinPoint: async (q: Q, areaCode: string) =>
+    (await q.query<{ lat: number; lng: number; radiusM: number }>(`select lat, lng, radius_m as "radiusM" from checkin_points where area_code = $1`, [areaCode])).rows[0],
+
+  setCheckinPoint: (q: Q, areaCode: string, p: { lat: number; lng: number; radiusM: number }) =>
+    q.query(
+      `insert into checkin_points (area_code, lat, lng, radius_m) values ($1, $2, $3, $4)
+       on conflict (area_code) do update set lat = excluded.lat, lng = excluded.lng, radius_m = excluded.radius_m, updated_at = now()`,
+      [areaCode, p.lat, p.lng, p.radiusM],
+    ),
+
+  seedCheckinPoints: (q: Q, rows: { code: string; lat: number; lng: number }[]) =>
+    q.query(
+      `insert into checkin_points (area_code, lat, lng) select * from unnest($1::text[], $2::float8[], $3::float8[]) on conflict do nothing`,
+      [rows.map((r) => r.code), rows.map((r) => r.lat), rows.map((r) => r.lng)],
+    ),
+};

@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { DomainEvent, EventBus } from '../../db/events.js';
+import { problemRef } from '../../lib/fastify.js';
+import { actorOf, guard } from '../access/index.js';
+import { callupBoard } from './board.service.js';
+import { createCallup, getCallup, listCallups, previewCallup, sendCallup, type MobilizationDeps } from './callups.service.js';
+import { AreaParam, Board, Callup, CallupBody, CheckinBody, CheckinPoint, IdParam, MyCallup, Me, Preview, SendResult, TokenParam } from './mobilization.schemas.js';
+import { acknowledge, checkIn, markPresent, myCallup, setCheckinPoint, villageCode } from './presence.service.js';
+
+const errors = { 400: problemRef, 401: problemRef, 403: problemRef, 404: problemRef, 409: problemRef, 410: problemRef };
+const tags = ['mobilization'];
+
+export const mobilizationRoutes: FastifyPluginAsyncTypebox<{ deps: MobilizationDeps; bus: EventBus }> = async (app, { deps: d, bus }) => {
+  app.post('/callups', { preHandler: guard('commander'), schema: { tags, summary: 'Write a call-up (a draft until sent)', body: CallupBody, response: { 201: Callup, ...errors } } }, async (req, reply) =>
+    reply.code(201).send(await createCallup(d, actorOf(req), req.body)),
+  );
+  app.get('/callups', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Call-ups that reach the account’s area', response: { 200: Type.Array(Callup), ...errors } } }, async (req) =>
+    listCallups(d, actorOf(req)),
+  );
+  app.get('/callups/:id', { preHandler: guard('commander', 'lead'), schema: { tags, params: IdParam, response: { 200: Callup, ...errors } } }, async (req) =>
+    getCallup(d, actorOf(req), req.params.id),
+  );
+  app.get('/callups/:id/preview', { preHandler: guard('commander'), schema: { tags, summary: 'Reach, numbers without a phone, one message as sent, SMS parts', params: IdParam, response: { 200: Preview, ...errors } } }, async (req) =>
+    previewCallup(d, actorOf(req), req.params.id),
+  );
+  app.post('/callups/:id/send', { preHandler: guard('commander'), schema: { tags, summary: 'Send to every cadre it targets (again: no effect)', params: IdParam, response: { 200: SendResult, ...errors } } }, async (req) =>
+    sendCallup(d, actorOf(req), req.params.id),
+  );
+  app.get('/callups/:id/board', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Arrival board inside the account’s area', params: IdParam, response: { 200: Board, ...errors } } }, async (req) =>
+    callupBoard(d, actorOf(req), req.params.id),
+  );
+  app.post(
+    '/callups/:id/members/:staffId/present',
+    { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'The village secretary marks a cadre present', params: Type.Composite([IdParam, Type.Object({ staffId: Type.Integer({ minimum: 1 }) })]), response: { 200: Me, ...errors } } },
+    async (req) => markPresent(d, actorOf(req), req.params.id, req.params.staffId),
+  );
+
+  // Live board: an event for every acknowledgement and arrival inside the area; the page then reloads the board.
+  app.get('/callups/:id/events', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Server-sent events: "changed" when someone in the area acknowledges or arrives', params: IdParam } }, async (req, reply) => {
+    const actor = actorOf(req);
+    await getCallup(d, actor, req.params.id);
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    reply.raw.write(': connected\n\n');
+    const onEvent = (e: DomainEvent) => {
+      if (e.data.callupId === req.params.id && e.areaCode.startsWith(actor.areaCode)) reply.raw.write(`event: changed\ndata: ${JSON.stringify({ name: e.name, areaCode: e.areaCode })}\n\n`);
+    };
+    const beat = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
+    bus.on('event', onEvent);
+    req.raw.on('close', () => {
+      clearInterval(beat);
+      bus.off('event', onEvent);
+    });
+  });
+
+  // The cadre's phone page works from the personal link alone: no account.
+  const byLink = { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } };
+  app.get('/me/:token', { ...byLink, schema: { tags, summary: 'The cadre’s call-up, from the personal link', params: TokenParam, response: { 200: MyCallup, ...errors } } }, async (req) =>
+    myCallup(d, req.params.token),
+  );
+  app.post('/me/:token/ack', { ...byLink, schema: { tags, summary: '收到: acknowledge', params: TokenParam, response: { 200: Me, ...errors } } }, async (req) =>
+    acknowledge(d, req.params.token),
+  );
+  app.post('/me/:token/checkin', { ...byLink, schema: { tags, summary: '报到: check in by the village code or by location', params: TokenParam, body: CheckinBody, response: { 200: Me, ...errors } } }, async (req) =>
+    checkIn(d, req.params.token, req.body),
+  );
+
+  app.get('/villages/:code/code', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'The check-in code to post at the village committee', params: AreaParam } }, async (req) =>
+    villageCode(d, actorOf(req), req.params.code),
+  );
+  app.put('/villages/:code/checkin-point', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Where the village’s cadres check in by location', params: AreaParam, body: CheckinPoint, response: { 200: Type.Composite([CheckinPoint, Type.Object({ areaCode: Type.String() })]), ...errors } } }, async (req) =>
+    setCheckinPoint(d, actorOf(req), req.params.code, req.body),
+  );
+};

@@ -1,0 +1,48 @@
+import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** A call-up (集结号): one message to many cadres, with a deadline to be in place. */
+export const callups = pgTable('callups', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  title: text('title').notNull(),
+  template: text('template').notNull(),
+  deadline: timestamp('deadline', { withTimezone: true }).notNull(),
+  /** the commander's area: whom it may reach */
+  areaCode: text('area_code').notNull(),
+  /** { area?, workUnit?, partyMember? } */
+  target: jsonb('target').notNull(),
+  status: text('status').notNull(), // draft | sent | closed
+  createdBy: bigint('created_by', { mode: 'number' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  sentBy: bigint('sent_by', { mode: 'number' }),
+});
+
+/** Who a sent call-up reached, as they were at the moment of sending, and what each has done. */
+export const callupMembers = pgTable(
+  'callup_members',
+  {
+    callupId: bigint('callup_id', { mode: 'number' }).notNull(),
+    staffId: bigint('staff_id', { mode: 'number' }).notNull(),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    workUnit: text('work_unit').notNull(),
+    areaCode: text('area_code').notNull(),
+    areaName: text('area_name').notNull(),
+    ackAt: timestamp('ack_at', { withTimezone: true }),
+    ackMethod: text('ack_method'), // link | sms
+    checkinAt: timestamp('checkin_at', { withTimezone: true }),
+    checkinMethod: text('checkin_method'), // qr | location | lead
+    checkinBy: bigint('checkin_by', { mode: 'number' }),
+    distanceM: integer('distance_m'),
+  },
+  (t) => [primaryKey({ columns: [t.callupId, t.staffId] }), index('callup_members_area_idx').on(t.callupId, t.areaCode)],
+);
+
+/** Where cadres of a village check in: the committee's position and the radius that counts as there. */
+export const checkinPoints = pgTable('checkin_points', {
+  areaCode: text('area_code').primaryKey(),
+  lat: doublePrecision('lat').notNull(),
+  lng: doublePrecision('lng').notNull(),
+  radiusM: integer('radius_m').notNull().default(300),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

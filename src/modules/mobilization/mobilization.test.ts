@@ -1,0 +1,173 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { addStaff, asRole, closeTestDb, makeArea, testDb, type TestArea } from '../../../test/helpers.js';
+import { buildApp } from '../../server/app.js';
+import { EventBus } from '../../db/events.js';
+import { NotifyRuntime } from '../notify/index.js';
+
+let app: FastifyInstance;
+let notify: NotifyRuntime;
+let bus: EventBus;
+let area: TestArea;
+let commander: string;
+let eastLead: string;
+let base: string;
+let callupId: number;
+const phones = ['13700010001', '13700010002', '13700010003', '13700010004'];
+
+beforeAll(async () => {
+  const { db, pool } = testDb();
+  notify = new NotifyRuntime(pool, { gateway: 'simulator', queue: `sim-${crypto.randomUUID().slice(0, 8)}`, ratePerSecond: 0, leaseMs: 5000 });
+  bus = new EventBus(pool);
+  await bus.start();
+  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify, bus, linkBase: () => base });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  notify.start();
+  area = await makeArea();
+  await addStaff(area.villages[0], [
+    { name: '东甲', n: 1, phone: phones[0] },
+    { name: '东乙', n: 2, phone: phones[1], partyMember: false },
+    { name: '东丙', n: 3, phone: null },
+  ]);
+  await addStaff(area.villages[1], [{ name: '西甲', n: 4, phone: phones[2] }, { name: '西乙', n: 5, phone: phones[3] }]);
+  commander = await asRole(app, 'commander', area.district);
+  eastLead = await asRole(app, 'lead', area.villages[0]);
+});
+
+afterAll(async () => {
+  await notify.stop();
+  await app.close();
+  await bus.stop();
+  await closeTestDb();
+});
+
+const as = (cookie: string) => ({ headers: { cookie } });
+const TEMPLATE = '{name}同志：请于{deadline}前到{area}报到，收到请点 {link}';
+
+async function inbox(phone: string) {
+  const res = await app.inject({ url: `/api/v1/notify/simulator/inbox/${phone}` });
+  return res.json() as { kind: string; body: string }[];
+}
+async function linkOf(phone: string) {
+  await expect.poll(async () => (await inbox(phone)).length, { timeout: 10_000 }).toBeGreaterThan(0);
+  return (await inbox(phone))[0].body.match(/\/m\/([\w.-]+)/)![1];
+}
+
+describe('a call-up', () => {
+  it('refuses a template without the personal link, naming the field', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/mobilization/callups', ...as(commander), payload: { title: 't', template: '请报到', deadline: new Date(Date.now() + 3600e3).toISOString(), target: {} } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('template');
+  });
+
+  it('previews its reach, the cadres without a phone, one message as sent and its SMS parts', async () => {
+    const res = await app.inject({
+      method: 'POST', url: '/api/v1/mobilization/callups', ...as(commander),
+      payload: { title: '集结号', template: TEMPLATE, deadline: new Date(Date.now() + 5 * 3600e3).toISOString(), target: { area: area.district } },
+    });
+    expect(res.statusCode).toBe(201);
+    callupId = res.json().id;
+    expect(res.json().actions).toContain('send');
+    const p = (await app.inject({ url: `/api/v1/mobilization/callups/${callupId}/preview`, ...as(commander) })).json();
+    expect(p).toMatchObject({ reach: 5, withoutPhone: 1, parts: 2 });
+    expect(p.example).toMatch(/^东甲同志：请于\d+月\d+日 \d\d:\d\d前到东村\d+村民委员会报到，收到请点 http:\/\/127\.0\.0\.1:\d+\/m\//);
+  });
+
+  it('is sent to everyone once, however often the button is pressed', async () => {
+    const first = await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${callupId}/send`, ...as(commander) });
+    expect(first.json()).toEqual({ id: callupId, members: 5, withoutPhone: 1 });
+    const again = await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${callupId}/send`, ...as(commander) });
+    expect(again.json()).toEqual(first.json());
+    for (const p of phones) expect((await linkOf(p)).length).toBeGreaterThan(20);
+    expect((await inbox(phones[0])).length).toBe(1);
+  });
+
+  it('is acknowledged from the personal link, and a forged link is refused', async () => {
+    const token = await linkOf(phones[0]);
+    const page = (await app.inject({ url: `/api/v1/mobilization/me/${token}` })).json();
+    expect(page.me).toMatchObject({ name: '东甲', areaCode: area.villages[0], ackAt: null });
+    const ack = await app.inject({ method: 'POST', url: `/api/v1/mobilization/me/${token}/ack` });
+    expect(ack.json().ackAt).not.toBeNull();
+    const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    const res = await app.inject({ url: `/api/v1/mobilization/me/${forged}` });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('TOKEN_INVALID');
+  });
+
+  it('is acknowledged by an SMS reply of 1', async () => {
+    await app.inject({ method: 'POST', url: `/api/v1/notify/simulator/inbox/${phones[1]}/reply`, payload: { body: '1' } });
+    const token = await linkOf(phones[1]);
+    const page = (await app.inject({ url: `/api/v1/mobilization/me/${token}` })).json();
+    expect(page.me.ackAt).not.toBeNull();
+  });
+});
+
+describe('checking in', () => {
+  it('by the village code works at the right village and is refused at another, naming the right one', async () => {
+    const token = await linkOf(phones[2]); // 西甲, of the second village
+    const eastCode = (await app.inject({ url: `/api/v1/mobilization/villages/${area.villages[0]}/code`, ...as(commander) })).json().token;
+    const wrong = await app.inject({ method: 'POST', url: `/api/v1/mobilization/me/${token}/checkin`, payload: { village: eastCode } });
+    expect(wrong.statusCode).toBe(409);
+    expect(wrong.json()).toMatchObject({ code: 'WRONG_VILLAGE', field: 'village' });
+    expect(wrong.json().title).toContain(area.names[area.villages[1]]);
+    const westCode = (await app.inject({ url: `/api/v1/mobilization/villages/${area.villages[1]}/code`, ...as(commander) })).json().token;
+    const ok = await app.inject({ method: 'POST', url: `/api/v1/mobilization/me/${token}/checkin`, payload: { village: westCode } });
+    expect(ok.json()).toMatchObject({ checkinMethod: 'qr' });
+    expect(ok.json().ackAt).not.toBeNull();
+  });
+
+  it('by location counts within the radius of the check-in point only', async () => {
+    await app.inject({ method: 'PUT', url: `/api/v1/mobilization/villages/${area.villages[1]}/checkin-point`, ...as(commander), payload: { lat: 38.08, lng: 114.31, radiusM: 300 } });
+    const token = await linkOf(phones[3]); // 西乙
+    const far = await app.inject({ method: 'POST', url: `/api/v1/mobilization/me/${token}/checkin`, payload: { lat: 38.09, lng: 114.31 } });
+    expect(far.statusCode).toBe(409);
+    expect(far.json()).toMatchObject({ code: 'TOO_FAR' });
+    const near = await app.inject({ method: 'POST', url: `/api/v1/mobilization/me/${token}/checkin`, payload: { lat: 38.0805, lng: 114.3102 } });
+    expect(near.json().checkinMethod).toBe('location');
+  });
+
+  it('can be marked by the secretary of that village only', async () => {
+    const board = (await app.inject({ url: `/api/v1/mobilization/callups/${callupId}/board`, ...as(commander) })).json();
+    const east = board.notArrived.find((p: { name: string }) => p.name === '东乙');
+    const westLead = await asRole(app, 'lead', area.villages[1]);
+    expect((await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${callupId}/members/${east.staffId}/present`, ...as(westLead) })).statusCode).toBe(404);
+    const ok = await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${callupId}/members/${east.staffId}/present`, ...as(eastLead) });
+    expect(ok.json().checkinMethod).toBe('lead');
+  });
+});
+
+describe('the arrival board', () => {
+  it('counts by village for the commander, and shows a lead only their village', async () => {
+    const all = (await app.inject({ url: `/api/v1/mobilization/callups/${callupId}/board`, ...as(commander) })).json();
+    expect(all.totals).toMatchObject({ total: 5, acknowledged: 4, arrived: 3, unreachable: 1 });
+    expect(all.villages.map((v: { code: string; arrived: number }) => [v.code, v.arrived])).toEqual([[area.villages[0], 1], [area.villages[1], 2]]);
+    expect(all.unreachable.map((p: { name: string; note: string }) => [p.name, p.note])).toEqual([['东丙', 'NO_PHONE']]);
+    expect(all.curve.at(-1).arrived).toBe(3);
+    const mine = (await app.inject({ url: `/api/v1/mobilization/callups/${callupId}/board`, ...as(eastLead) })).json();
+    expect(mine.totals.total).toBe(3);
+    expect(mine.villages.map((v: { code: string }) => v.code)).toEqual([area.villages[0]]);
+    expect(JSON.stringify(mine)).not.toContain('西');
+  });
+
+  it('tells a watching lead within a second that someone arrived', async () => {
+    // a fresh call-up to the east village alone, so the arrival below is news
+    const c = await app.inject({ method: 'POST', url: '/api/v1/mobilization/callups', ...as(commander), payload: { title: '二次集结', template: TEMPLATE, deadline: new Date(Date.now() + 3600e3).toISOString(), target: { area: area.villages[0] } } });
+    const id = c.json().id;
+    await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${id}/send`, ...as(commander) });
+    const got: string[] = [];
+    const req = http.get(`${base}/api/v1/mobilization/callups/${id}/events`, { headers: { cookie: eastLead } });
+    const res = await new Promise<http.IncomingMessage>((r) => req.once('response', r));
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => got.push(chunk));
+    await expect.poll(() => got.join(''), { timeout: 5000 }).toContain(': connected');
+    const board = (await app.inject({ url: `/api/v1/mobilization/callups/${id}/board`, ...as(eastLead) })).json();
+    const t0 = Date.now();
+    await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${id}/members/${board.notArrived[0].staffId}/present`, ...as(eastLead) });
+    await expect.poll(() => got.join(''), { timeout: 2000, interval: 10 }).toContain('mobilization.cadre_arrived');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    req.destroy();
+  });
+});

@@ -1,0 +1,112 @@
+import { publish } from '../../db/events.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import type { Actor } from '../access/index.js';
+import { areaNames } from '../registry/index.js';
+import type { MobilizationDeps } from './callups.service.js';
+import { distanceM, signVillageToken, verifyMemberToken, verifyVillageToken } from './mobilization.links.js';
+import { assertCan } from './mobilization.policy.js';
+import { mobilizationRepo, type MemberRow } from './mobilization.repo.js';
+
+async function memberOf(d: MobilizationDeps, token: string) {
+  const t = verifyMemberToken(d.secret, token);
+  if (t === 'TOKEN_INVALID') throw new AppError('TOKEN_INVALID', 'this link is not valid', 'token');
+  if (t === 'TOKEN_EXPIRED') throw new AppError('TOKEN_EXPIRED', 'this link has expired', 'token');
+  const m = await mobilizationRepo.member(d.pool, t.callupId, t.staffId);
+  const c = m && (await mobilizationRepo.getCallup(d.pool, t.callupId, ''));
+  if (!m || !c) throw new AppError('TOKEN_INVALID', 'this link is not valid', 'token');
+  return { m, c };
+}
+
+const shapeMember = (m: MemberRow) => ({
+  name: m.name,
+  areaCode: m.areaCode,
+  areaName: m.areaName,
+  workUnit: m.workUnit,
+  ackAt: m.ackAt?.toISOString() ?? null,
+  checkinAt: m.checkinAt?.toISOString() ?? null,
+  checkinMethod: m.checkinMethod,
+});
+
+/** What the cadre's phone page shows: the call-up, their village, what they have done. */
+export async function myCallup(d: MobilizationDeps, token: string) {
+  const { m, c } = await memberOf(d, token);
+  return { callup: { id: c.id, title: c.title, deadline: c.deadline.toISOString(), status: c.status }, me: shapeMember(m) };
+}
+
+async function changed(d: MobilizationDeps, name: string, m: MemberRow) {
+  await publish(d.pool, { name, areaCode: m.areaCode, data: { callupId: m.callupId, staffId: m.staffId } });
+}
+
+/** 收到: the first acknowledgement counts; a second tap changes nothing. */
+export async function acknowledge(d: MobilizationDeps, token: string, method: 'link' | 'sms' = 'link') {
+  const { m } = await memberOf(d, token);
+  const set = await mobilizationRepo.acknowledge(d.pool, m.callupId, m.staffId, method);
+  if (set) await changed(d, 'mobilization.cadre_acknowledged', set);
+  return shapeMember(set ?? (await mobilizationRepo.member(d.pool, m.callupId, m.staffId)));
+}
+
+/** An SMS reply of "1" to a call-up acknowledges it. */
+export async function acknowledgeBySms(d: MobilizationDeps, topic: string | null, fromPhone: string, body: string) {
+  const id = topic?.match(/^callup:(\d+)$/)?.[1];
+  if (!id || body.trim().replace(/[１]/g, '1') !== '1') return;
+  const m = await mobilizationRepo.memberByPhone(d.pool, Number(id), fromPhone);
+  if (!m) return;
+  const set = await mobilizationRepo.acknowledge(d.pool, m.callupId, m.staffId, 'sms');
+  if (set) await changed(d, 'mobilization.cadre_acknowledged', set);
+}
+
+export type CheckinInput = { village: string } | { lat: number; lng: number };
+
+/**
+ * 报到: by the code posted at the village committee, or by location within the
+ * radius of the village's check-in point. At another village it is refused,
+ * naming the right one. Checking in twice keeps the first time.
+ */
+export async function checkIn(d: MobilizationDeps, token: string, input: CheckinInput) {
+  const { m } = await memberOf(d, token);
+  if (m.checkinAt) return shapeMember(m);
+  let method: 'qr' | 'location';
+  let distance: number | null = null;
+  if ('village' in input) {
+    const here = verifyVillageToken(d.secret, input.village);
+    if (!here) throw new AppError('TOKEN_INVALID', 'this is not a Bastion check-in code', 'village');
+    if (here !== m.areaCode) {
+      const names = await areaNames(d.pool, [here]);
+      throw new AppError('WRONG_VILLAGE', `assigned to ${m.areaName}, not ${names.get(here) ?? here}`, 'village', { right: m.areaName, here: names.get(here) ?? here });
+    }
+    method = 'qr';
+  } else {
+    const point = await mobilizationRepo.checkinPoint(d.pool, m.areaCode);
+    if (!point) throw new AppError('CHECKIN_POINT_MISSING', `${m.areaName} has no check-in point`, 'lat', { right: m.areaName });
+    distance = distanceM(point, input);
+    if (distance > point.radiusM)
+      throw new AppError('TOO_FAR', `${distance} m from the check-in point of ${m.areaName}`, 'lat', { right: m.areaName, distance, radius: point.radiusM });
+    method = 'location';
+  }
+  const set = await mobilizationRepo.checkIn(d.pool, m.callupId, m.staffId, method, null, distance);
+  if (set) await changed(d, 'mobilization.cadre_arrived', set);
+  return shapeMember(set ?? (await mobilizationRepo.member(d.pool, m.callupId, m.staffId)));
+}
+
+/** The village secretary marks a cadre present. */
+export async function markPresent(d: MobilizationDeps, actor: Actor, callupId: number, staffId: number) {
+  const m = await mobilizationRepo.member(d.pool, callupId, staffId);
+  if (!m || !m.areaCode.startsWith(actor.areaCode)) throw notFound('member');
+  assertCan(actor, 'markPresent', m);
+  const set = await mobilizationRepo.checkIn(d.pool, callupId, staffId, 'lead', actor.accountId, null);
+  if (set) await changed(d, 'mobilization.cadre_arrived', set);
+  return shapeMember(set ?? m);
+}
+
+/** The code to post at a village committee (as text for a QR code) and its check-in point. */
+export async function villageCode(d: MobilizationDeps, actor: Actor, areaCode: string) {
+  assertCan(actor, 'manageVillage', { areaCode });
+  const token = signVillageToken(d.secret, areaCode);
+  return { areaCode, token, url: `${d.linkBase()}/checkin/${token}`, point: (await mobilizationRepo.checkinPoint(d.pool, areaCode)) ?? null };
+}
+
+export async function setCheckinPoint(d: MobilizationDeps, actor: Actor, areaCode: string, p: { lat: number; lng: number; radiusM: number }) {
+  assertCan(actor, 'manageVillage', { areaCode });
+  await mobilizationRepo.setCheckinPoint(d.pool, areaCode, p);
+  return { areaCode, ...p };
+}

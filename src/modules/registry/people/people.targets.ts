@@ -1,0 +1,39 @@
+import type pg from 'pg';
+import { scopePattern } from '../../access/index.js';
+
+export interface StaffTarget {
+  id: number;
+  name: string;
+  phone: string | null;
+  workUnit: string;
+  partyMember: boolean;
+  areaCode: string;
+  areaName: string;
+}
+
+export interface StaffFilter {
+  /** inside this area subtree (already narrowed to the caller's scope) */
+  area: string;
+  workUnit?: string;
+  partyMember?: boolean;
+}
+
+/** The cadres a call-up reaches: by assigned area, work unit and party membership. */
+export async function staffTargets(pool: pg.Pool, f: StaffFilter): Promise<StaffTarget[]> {
+  const res = await pool.query<StaffTarget>(
+    `select s.id, s.name, s.phone, s.work_unit as "workUnit", s.party_member as "partyMember",
+            s.assigned_area_code as "areaCode", coalesce(a.name, s.assigned_area_code) as "areaName"
+     from staff s left join areas a on a.code = s.assigned_area_code
+     where s.assigned_area_code like $1 and ($2::text is null or s.work_unit = $2) and ($3::bool is null or s.party_member = $3)
+     order by s.id`,
+    [scopePattern(f.area), f.workUnit ?? null, f.partyMember ?? null],
+  );
+  return res.rows;
+}
+
+/** Names of areas by code, for boards that group by town and village. */
+export async function areaNames(pool: pg.Pool, codes: string[]): Promise<Map<string, string>> {
+  if (!codes.length) return new Map();
+  const res = await pool.query<{ code: string; name: string }>(`select code, name from areas where code = any($1::text[])`, [codes]);
+  return new Map(res.rows.map((r) => [r.code, r.name]));
+}
