@@ -19,6 +19,7 @@ import {
   type Scale,
 } from '../modules/registry/index.js';
 import { AppError } from '../lib/errors.js';
+import { seedDemoCheckinPoints } from '../modules/mobilization/index.js';
 import { message } from '../lib/messages.js';
 
 const USAGE = `bastion — 疫情防控指挥平台
@@ -91,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
           console.log(`Loading the ${scale} demo (real geography, synthetic people)…`);
           const t0 = Date.now();
           const r = await loadDemo(db, pool, scale, 1, (m) => console.log(m));
+          await seedDemoCheckinPoints({ pool }, r.villages);
           console.log(`Loaded ${r.residents} residents and ${r.staff} cadres in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         }
         for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong']))
@@ -117,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
       return withDb(config, async ({ db, pool }) => {
         const t0 = Date.now();
         const r = await loadDemo(db, pool, scale, seed, (m) => console.log(m));
+        await seedDemoCheckinPoints({ pool }, r.villages);
         console.log(`${scale}: ${r.areas} official areas; loaded ${r.townsLoaded} towns (${r.residents} residents, ${r.staff} cadres), ${r.townsSkipped} already there; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         printDemoAccounts(null, r.accounts);
         return 0;

@@ -1,6 +1,6 @@
 /** mobilization (集结号): call-ups, acknowledgements, check-ins, the live arrival board. */
 export { mobilizationRoutes } from './mobilization.routes.js';
-export { acknowledgeBySms } from './presence.service.js';
+export { acknowledgeBySms, seedDemoCheckinPoints } from './presence.service.js';
 export type { MobilizationDeps } from './callups.service.js';
 export { signVillageToken, signMemberToken } from './mobilization.links.js';
 export { mobilizationRepo } from './mobilization.repo.js';

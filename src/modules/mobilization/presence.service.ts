@@ -110,3 +110,17 @@ export async function setCheckinPoint(d: MobilizationDeps, actor: Actor, areaCod
   await mobilizationRepo.setCheckinPoint(d.pool, areaCode, p);
   return { areaCode, ...p };
 }
+
+/**
+ * Check-in points for demo villages: real villages have no coordinates in the
+ * division data, so each gets a deterministic point near 鹿泉区 (38.09 N, 114.31 E)
+ * until its secretary sets the real one.
+ */
+export async function seedDemoCheckinPoints(d: Pick<MobilizationDeps, 'pool'>, villageCodes: string[]) {
+  const at = (code: string, salt: number) => {
+    let h = salt;
+    for (const ch of code) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    return (h / 0xffffffff - 0.5) * 0.2;
+  };
+  await mobilizationRepo.seedCheckinPoints(d.pool, villageCodes.map((code) => ({ code, lat: 38.085 + at(code, 17), lng: 114.313 + at(code, 91) })));
+}

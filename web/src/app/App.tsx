@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
@@ -12,11 +12,31 @@ const AreasPage = lazy(() => import('../pages/registry/AreasPage'));
 const SearchPage = lazy(() => import('../pages/registry/SearchPage'));
 const PersonPage = lazy(() => import('../pages/registry/PersonPage'));
 const ImportPage = lazy(() => import('../pages/registry/ImportPage'));
+const CallupsPage = lazy(() => import('../pages/mobilization/CallupsPage'));
+const BoardPage = lazy(() => import('../pages/mobilization/BoardPage'));
+const VillageCodePage = lazy(() => import('../pages/mobilization/VillageCodePage'));
+const MyCallupPage = lazy(() => import('../pages/mobilization/MyCallupPage'));
+const CheckinPage = lazy(() => import('../pages/mobilization/CheckinPage'));
+const PhonePage = lazy(() => import('../pages/notify/PhonePage'));
 
 const FONT = "'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif";
 
+/** Pages a phone opens without an account: the personal link, the village code, the simulator's phone. */
+function PublicRoutes() {
+  return (
+    <Routes>
+      <Route path="/m/:token" element={<MyCallupPage />} />
+      <Route path="/checkin/:village" element={<CheckinPage />} />
+      <Route path="/phone/:phone?" element={<PhonePage />} />
+    </Routes>
+  );
+}
+const PUBLIC = /^\/(m|checkin|phone)(\/|$)/;
+
 function Routed() {
   const { me, loading } = useSession();
+  const { pathname } = useLocation();
+  if (PUBLIC.test(pathname)) return <PublicRoutes />;
   if (loading) return <Spin fullscreen />;
   if (!me)
     return (
@@ -32,6 +52,9 @@ function Routed() {
         <Route path="/search" element={<SearchPage />} />
         <Route path="/people/:kind/:id" element={<PersonPage />} />
         <Route path="/import" element={<ImportPage />} />
+        <Route path="/callups" element={<CallupsPage />} />
+        <Route path="/callups/:id" element={<BoardPage />} />
+        <Route path="/villages/:code/code" element={<VillageCodePage />} />
         <Route path="*" element={<Navigate to="/areas" replace />} />
       </Routes>
     </Shell>

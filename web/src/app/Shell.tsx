@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
-import { ApartmentOutlined, CloudUploadOutlined, GlobalOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, CloudUploadOutlined, MobileOutlined, NotificationOutlined, GlobalOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../modules/access/session';
 import { setLanguage } from './i18n';
@@ -14,12 +14,12 @@ export function Shell({ children }: { children: ReactNode }) {
   const phone = !screens.md;
   const loc = useLocation();
   const section = '/' + (loc.pathname.split('/')[1] || 'areas');
+  const lead = !!me && ['commander', 'lead'].includes(me.role);
   const items = [
+    ...(lead ? [{ key: '/callups', icon: <NotificationOutlined />, label: <Link to="/callups">{t('nav.callups')}</Link> }] : []),
     { key: '/areas', icon: <ApartmentOutlined />, label: <Link to="/areas">{t('nav.areas')}</Link> },
     { key: '/search', icon: <SearchOutlined />, label: <Link to="/search">{t('nav.search')}</Link> },
-    ...(me && ['commander', 'lead'].includes(me.role)
-      ? [{ key: '/import', icon: <CloudUploadOutlined />, label: <Link to="/import">{t('nav.import')}</Link> }]
-      : []),
+    ...(lead ? [{ key: '/import', icon: <CloudUploadOutlined />, label: <Link to="/import">{t('nav.import')}</Link> }] : []),
   ];
   const toggleLang = () => setLanguage(i18n.language.startsWith('en') ? 'zh-CN' : 'en');
   return (
@@ -38,6 +38,7 @@ export function Shell({ children }: { children: ReactNode }) {
               items: [
                 { key: 'who', label: `${me?.displayName} · ${t(`roles.${me?.role}`)}`, disabled: true },
                 { key: 'lang', label: t('nav.language'), icon: <GlobalOutlined />, onClick: toggleLang },
+                { key: 'phone', label: <Link to="/phone">{t('nav.phone')}</Link>, icon: <MobileOutlined /> },
                 { key: 'out', label: t('nav.signOut'), icon: <LogoutOutlined />, onClick: () => void signOut() },
               ],
             }}

@@ -17,6 +17,8 @@ export interface DemoResult {
   staff: number;
   townsLoaded: number;
   townsSkipped: number;
+  /** codes of the villages and communities of the scale */
+  villages: string[];
   accounts: { username: string; role: Role; areaCode: string; areaName: string }[];
 }
 
@@ -152,5 +154,5 @@ export async function loadDemo(db: Db, pool: pg.Pool, scale: Scale, seed = 1, lo
   for (const a of accounts) {
     await addAccount(db, { username: a.username, password: DEMO_PASSWORD, role: a.role, areaCode: a.areaCode, displayName: a.role === 'commander' ? `${a.areaName}指挥部` : `${a.areaName}书记` });
   }
-  return { scale, areas: areas.length, residents, staff, townsLoaded, townsSkipped, accounts };
+  return { scale, areas: areas.length, residents, staff, townsLoaded, townsSkipped, villages: villages.map((v) => v.code), accounts };
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Col, Grid, Row, Segmented, Space, Statistic, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../modules/access/session';
@@ -45,6 +45,7 @@ export default function AreasPage() {
               <Space wrap>
                 <span data-testid="area-title">{area?.name ?? code}</span>
                 {area && <Typography.Text type="secondary">{levelName(area)} · {area.code}</Typography.Text>}
+                {area?.level === 'village' && canFull && <Link to={`/villages/${area.code}/code`}>{t('mob.villageCode')}</Link>}
               </Space>
             }
             extra={!screens.xs && <ExportButtons list={kind} area={selected} canFull={canFull} />}
