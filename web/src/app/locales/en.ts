@@ -27,6 +27,7 @@ const en: typeof zh = {
     byTown: 'By town', byVillage: 'By village', curve: 'Arrivals', deadlineLine: 'Deadline', markPresent: 'Mark present', live: 'Live', area: 'Area', phone: 'Phone', note: 'Note', NO_PHONE: 'No phone',
     myTitle: 'Call-up', assigned: 'Your village', due: 'Be there by {{deadline}}', ack: 'Received', acked: 'Acknowledged', checkin: 'Check in', checkedIn: 'Checked in at {{time}}',
     byCode: 'Scan the code at the village committee', byCodeHelp: 'Scan the check-in code posted at the village committee with the phone camera', byLocation: 'Check in by location', locating: 'Locating…', noToken: 'Open the personal link from your SMS first, then scan the code',
+    sms: { NO_PHONE: 'No phone', queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', replied: 'Replied' },
     villageCode: 'Check-in code', villageCodeHelp: 'Print it and post it at the village committee; cadres scan it to check in', methods: { qr: 'code', location: 'location', lead: 'by the secretary' },
   },
   phone: { title: 'Simulated phone', pick: 'Number', reply: 'Reply', placeholder: 'Type a reply (1 = received)', empty: 'No messages yet', sendReply: 'Send' },

@@ -25,6 +25,7 @@ const zh = {
     byTown: '按乡镇', byVillage: '按村（社区）', curve: '到岗曲线', deadlineLine: '时限', markPresent: '标记到岗', live: '实时', area: '区划', phone: '电话', note: '说明', NO_PHONE: '无手机号',
     myTitle: '集结令', assigned: '您的分包村', due: '请于 {{deadline}} 前到岗', ack: '收到', acked: '已确认收到', checkin: '报到', checkedIn: '已于 {{time}} 报到',
     byCode: '扫描村委会二维码报到', byCodeHelp: '用手机相机扫描村委会张贴的报到码', byLocation: '定位报到', locating: '正在定位…', noToken: '请先打开短信中的个人链接，再扫描报到码',
+    sms: { NO_PHONE: '无手机号', queued: '排队中', sending: '发送中', sent: '已发出', delivered: '已送达', failed: '发送失败', replied: '已回复' },
     villageCode: '报到码', villageCodeHelp: '打印后张贴在村委会，包村干部用手机扫码报到', methods: { qr: '扫码', location: '定位', lead: '书记登记' },
   },
   phone: { title: '模拟手机', pick: '选择号码', reply: '回复', placeholder: '输入回复内容（回复 1 表示收到）', empty: '还没有短信', sendReply: '发送' },

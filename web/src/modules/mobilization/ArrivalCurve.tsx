@@ -27,7 +27,7 @@ export function ArrivalCurve({ curve, total, sentAt, deadline }: { curve: { at: 
     chart.current?.setOption({
       grid: { left: 40, right: 16, top: 16, bottom: 28 },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'time', min: start, max: end },
+      xAxis: { type: 'time', min: start, max: end, splitNumber: 4, axisLabel: { hideOverlap: true } },
       yAxis: { type: 'value', max: Math.max(total, 1), minInterval: 1 },
       series: [
         {

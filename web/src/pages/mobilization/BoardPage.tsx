@@ -30,7 +30,12 @@ export default function BoardPage() {
       window.clearTimeout(pending.current);
       pending.current = window.setTimeout(() => void load(), 150);
     });
-    return () => es.close();
+    // deliveries are not events of an area: counted on a slower beat
+    const poll = window.setInterval(() => void load(), 5000);
+    return () => {
+      es.close();
+      window.clearInterval(poll);
+    };
   }, [id, load]);
 
   if (!board) return error ? <Alert type="error" title={error} /> : <Spin />;
@@ -48,7 +53,7 @@ export default function BoardPage() {
     { title: t('mob.phone'), dataIndex: 'phone', render: (p: string | null) => (p ? <a href={`tel:${p}`}>{p}</a> : '—') },
     { title: t('mob.area'), dataIndex: 'areaName' },
     { title: t('person.workUnit'), dataIndex: 'workUnit', responsive: ['md' as const] },
-    { title: t('mob.note'), dataIndex: 'note', render: (n: string | null) => (n === 'NO_PHONE' ? t('mob.NO_PHONE') : n) },
+    { title: t('mob.note'), dataIndex: 'note', render: (n: string | null) => (n ? t(`mob.sms.${n}`, { defaultValue: n }) : '') },
   ];
   const chase = (rows: Chase[], present: boolean) => (
     <Table<Chase>

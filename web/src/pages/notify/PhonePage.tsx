@@ -40,7 +40,9 @@ export default function PhonePage() {
     const timer = setInterval(load, 2000);
     return () => clearInterval(timer);
   }, [load]);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [items.length]);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [items.length]);
   const send = async () => {
     if (!phone || !text.trim()) return;
     await notifyApi.reply(phone, text.trim());
