@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
+import net from 'node:net';
+import { spawn } from 'node:child_process';
 
 export interface Figure {
   name: string;
@@ -53,16 +55,20 @@ export function procMemory(pid: number): { rssMiB: number; peakMiB: number } {
  * Sends `total` GET requests, `concurrency` at a time over keep-alive
  * connections, and returns each latency in ms and the elapsed time.
  */
-export async function drive(base: string, paths: string[], total: number, concurrency: number, headers: Record<string, string> = {}) {
+export type Req = string | { method: string; path: string; body?: string };
+
+export async function drive(base: string, paths: Req[], total: number, concurrency: number, headers: Record<string, string> = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(base);
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   let next = 0;
-  const one = (p: string) =>
+  const one = (r: Req) =>
     new Promise<void>((resolve, reject) => {
+      const q = typeof r === 'string' ? { method: 'GET', path: r } : r;
       const t0 = process.hrtime.bigint();
-      const req = http.request({ host: url.hostname, port: url.port, path: p, agent, headers }, (res) => {
+      const h = q.body ? { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(q.body)) } : headers;
+      const req = http.request({ host: url.hostname, port: url.port, path: q.path, method: q.method, agent, headers: h }, (res) => {
         res.resume();
         res.on('end', () => {
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -71,7 +77,7 @@ export async function drive(base: string, paths: string[], total: number, concur
         });
       });
       req.on('error', reject);
-      req.end();
+      req.end(q.body);
     });
   const t0 = Date.now();
   await Promise.all(
@@ -111,4 +117,32 @@ export function writeResults(dir: string, meta: Record<string, unknown>, figures
   ];
   fs.writeFileSync(path.join(dir, 'latest.md'), lines.join('\n'));
   return lines.join('\n');
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Starts `bastion serve` as its own process, so its memory is its own. */
+export async function startServerProcess(databaseUrl: string, dataDir: string, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/bastion.js', 'serve'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BASTION_DATA: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d) => String(d).includes('running at') && resolve());
+    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  return { child, base: `http://127.0.0.1:${port}` };
+}
+
+export async function signIn(base: string, username: string, password: string) {
+  const res = await fetch(`${base}/api/v1/access/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!res.ok) throw new Error(`sign-in ${res.status}`);
+  return res.headers.get('set-cookie')!.split(';')[0];
 }

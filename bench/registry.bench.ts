@@ -1,41 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
-import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../src/db/connection.js';
 import { addAccount } from '../src/modules/access/index.js';
 import { SCALES, loadDemo, prepareExport, runImport, type Scale } from '../src/modules/registry/index.js';
-import { drive, peakRss, percentile, procMemory, round, timed, type Figure } from './lib.js';
+import { drive, peakRss, percentile, procMemory, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-/** Starts `bastion serve` as its own process, so its memory is its own. */
-async function startServerProcess(databaseUrl: string, dataDir: string) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bin/bastion.js', 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BASTION_DATA: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => String(d).includes('running at') && resolve());
-    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-  return { child, base: `http://127.0.0.1:${port}` };
-}
-
-async function signIn(base: string, username: string, password: string) {
-  const res = await fetch(`${base}/api/v1/access/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!res.ok) throw new Error(`sign-in ${res.status}`);
-  return res.headers.get('set-cookie')!.split(';')[0];
-}
 
 export async function registryBench(d: Database, scale: Scale, workDir: string, log: (m: string) => void): Promise<Figure[]> {
   const figures: Figure[] = [];

@@ -13,6 +13,7 @@ import { runMigrations } from '../src/db/migrate.js';
 import type { Scale } from '../src/modules/registry/index.js';
 import { machine, writeResults, type Figure } from './lib.js';
 import { registryBench } from './registry.bench.js';
+import { mobilizationBench } from './mobilization.bench.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' }, quick: { type: 'boolean' } }, allowPositionals: true });
 const scale = (values.quick ? 'village' : (values.scale ?? 'district')) as Scale;
@@ -43,6 +44,7 @@ const figures: Figure[] = [];
 try {
   await runMigrations(database.pool);
   figures.push(...(await registryBench(database, scale, workDir, log)));
+  figures.push(...(await mobilizationBench(database, scale, workDir, log)));
 } finally {
   await database.close();
   await dropDb?.();

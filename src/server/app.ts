@@ -17,7 +17,7 @@ import { langOf, message } from '../lib/messages.js';
 import { accessPlugin, accessRoutes } from '../modules/access/index.js';
 import { areaName, registryRoutes } from '../modules/registry/index.js';
 import { notifyRoutes, type NotifyRuntime } from '../modules/notify/index.js';
-import { acknowledgeBySms, mobilizationRoutes, type MobilizationDeps } from '../modules/mobilization/index.js';
+import { acknowledgeBySms, mobilizationRoutes, startEscalations, type MobilizationDeps } from '../modules/mobilization/index.js';
 import type { EventBus } from '../db/events.js';
 import { sharedSecret } from '../db/secrets.js';
 import { ProblemSchema, installErrorHandling } from './errors.js';
@@ -37,6 +37,8 @@ export interface AppDeps {
   bus?: EventBus;
   /** the address in personal links sent by SMS */
   linkBase?: () => string;
+  /** run the background rounds (escalations) in this process */
+  background?: boolean;
   /** where the log goes (standard output by default) */
   logStream?: NodeJS.WritableStream;
 }
@@ -93,6 +95,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const m: MobilizationDeps = { db: deps.db, pool: deps.pool, notify: deps.notify, secret: await sharedSecret(deps.pool, 'links'), linkBase: deps.linkBase ?? (() => 'http://127.0.0.1:8080') };
     deps.notify.onReply((r) => acknowledgeBySms(m, r.topic, r.fromPhone, r.body));
     await app.register(mobilizationRoutes, { prefix: '/api/v1/mobilization', deps: m, bus: deps.bus });
+    if (deps.background) {
+      const stop = startEscalations(m, 30_000, (msg) => app.log.warn(msg));
+      app.addHook('onClose', stop);
+    }
   }
 
   if (webApp) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });

@@ -30,6 +30,7 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     notify,
     bus,
     linkBase: () => base,
+    background: true,
     db: database.db,
     pool: database.pool,
     settings: { sessionHours: config.sessionHours, uploadLimitMb: config.uploadLimitMb, dataDir: config.dataDir },

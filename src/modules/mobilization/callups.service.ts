@@ -23,6 +23,7 @@ export interface CallupInput {
   template: string;
   deadline: string;
   target: { area?: string; workUnit?: string; partyMember?: boolean };
+  escalation?: { resendAfterMin?: number; escalateAfterMin?: number };
 }
 
 /** A personal link lives until a day after the deadline. */
@@ -44,6 +45,7 @@ export async function createCallup(d: MobilizationDeps, actor: Actor, input: Cal
     deadline,
     areaCode: actor.areaCode,
     target: { ...input.target, area },
+    escalation: input.escalation ?? {},
     createdBy: actor.accountId,
   });
   return shape(actor, row);
@@ -59,7 +61,7 @@ async function mustGet(q: pg.Pool | pg.PoolClient, actor: Actor, id: number, loc
   return c;
 }
 
-function messageFor(d: MobilizationDeps, c: CallupRow, t: StaffTarget) {
+export function messageFor(d: MobilizationDeps, c: CallupRow, t: Pick<StaffTarget, 'id' | 'name' | 'areaName'>) {
   const link = `${d.linkBase()}/m/${signMemberToken(d.secret, c.id, t.id, new Date(c.deadline.getTime() + LINK_GRACE_MS))}`;
   return renderTemplate(c.template, { name: t.name, area: t.areaName, deadline: deadlineText(c.deadline), link });
 }

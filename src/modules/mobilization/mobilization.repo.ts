@@ -8,6 +8,7 @@ export interface CallupRow {
   deadline: Date;
   areaCode: string;
   target: { area?: string; workUnit?: string; partyMember?: boolean };
+  escalation: { resendAfterMin?: number; escalateAfterMin?: number };
   status: 'draft' | 'sent' | 'closed';
   createdAt: Date;
   sentAt: Date | null;
@@ -27,20 +28,38 @@ export interface MemberRow {
   checkinMethod: string | null;
 }
 
-const CALLUP = `id, title, template, deadline, area_code as "areaCode", target, status, created_at as "createdAt", sent_at as "sentAt"`;
-const MEMBER = `callup_id as "callupId", staff_id as "staffId", name, phone, work_unit as "workUnit", area_code as "areaCode",
-  area_name as "areaName", ack_at as "ackAt", ack_method as "ackMethod", checkin_at as "checkinAt", checkin_method as "checkinMethod"`;
+const CALLUP = `id, title, template, deadline, area_code as "areaCode", target, escalation, status, created_at as "createdAt", sent_at as "sentAt"`;
+const member = (a = '') =>
+  `${a}callup_id as "callupId", ${a}staff_id as "staffId", ${a}name, ${a}phone, ${a}work_unit as "workUnit", ${a}area_code as "areaCode",
+   ${a}area_name as "areaName", ${a}ack_at as "ackAt", ${a}ack_method as "ackMethod", ${a}checkin_at as "checkinAt", ${a}checkin_method as "checkinMethod"`;
+const MEMBER = member();
 
 type Q = pg.Pool | pg.PoolClient;
 
 export const mobilizationRepo = {
-  insertCallup: async (q: Q, c: { title: string; template: string; deadline: Date; areaCode: string; target: object; createdBy: number }) =>
+  insertCallup: async (q: Q, c: { title: string; template: string; deadline: Date; areaCode: string; target: object; escalation: object; createdBy: number }) =>
     (
       await q.query<CallupRow>(
-        `insert into callups (title, template, deadline, area_code, target, status, created_by) values ($1, $2, $3, $4, $5, 'draft', $6) returning ${CALLUP}`,
-        [c.title, c.template, c.deadline, c.areaCode, JSON.stringify(c.target), c.createdBy],
+        `insert into callups (title, template, deadline, area_code, target, escalation, status, created_by) values ($1, $2, $3, $4, $5, $6, 'draft', $7) returning ${CALLUP}`,
+        [c.title, c.template, c.deadline, c.areaCode, JSON.stringify(c.target), JSON.stringify(c.escalation), c.createdBy],
       )
     ).rows[0],
+
+  /** Sent call-ups with escalation rules whose deadline is less than a day past. */
+  escalating: async (q: Q) =>
+    (await q.query<CallupRow>(`select ${CALLUP} from callups where status = 'sent' and escalation <> '{}'::jsonb and deadline > now() - interval '1 day'`)).rows,
+
+  /** Members silent for `minutes` since the send, not yet chased this way; marks them as chased. */
+  chase: async (q: Q, callupId: number, column: 'resent_at' | 'escalated_at', minutes: number) =>
+    (
+      await q.query<MemberRow>(
+        `update callup_members m set ${column} = now() from callups c
+         where c.id = m.callup_id and m.callup_id = $1 and m.ack_at is null and m.${column} is null
+           and c.sent_at + make_interval(mins => $2) <= now()
+         returning ${member('m.')}`,
+        [callupId, minutes],
+      )
+    ).rows,
 
   /** A call-up the actor may see: made in their area, or reaching into it. */
   getCallup: async (q: Q, id: number, scope: string, lock = false) =>

@@ -12,12 +12,21 @@ export const Target = Type.Object(
   { additionalProperties: false },
 );
 
+export const Escalation = Type.Object(
+  {
+    resendAfterMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, description: 'resend to whoever has not acknowledged after this many minutes' })),
+    escalateAfterMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, description: 'then tell the village secretary their names' })),
+  },
+  { additionalProperties: false },
+);
+
 export const CallupBody = Type.Object(
   {
     title: Type.String({ minLength: 1, maxLength: 60 }),
     template: Type.String({ minLength: 1, maxLength: 500, description: 'placeholders: {name} {area} {deadline} {link}' }),
     deadline: Type.String({ format: 'date-time' }),
     target: Target,
+    escalation: Type.Optional(Escalation),
   },
   { additionalProperties: false },
 );
@@ -29,6 +38,7 @@ export const Callup = Type.Object({
   deadline: Time,
   areaCode: Type.String(),
   target: Target,
+  escalation: Escalation,
   status: Type.String(),
   createdAt: Time,
   sentAt: nullable(Time),

@@ -10,6 +10,8 @@ export const callups = pgTable('callups', {
   areaCode: text('area_code').notNull(),
   /** { area?, workUnit?, partyMember? } */
   target: jsonb('target').notNull(),
+  /** { resendAfterMin?, escalateAfterMin? }: chasing the silent, run by every process in turn */
+  escalation: jsonb('escalation').notNull().default({}),
   status: text('status').notNull(), // draft | sent | closed
   createdBy: bigint('created_by', { mode: 'number' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -34,6 +36,8 @@ export const callupMembers = pgTable(
     checkinMethod: text('checkin_method'), // qr | location | lead
     checkinBy: bigint('checkin_by', { mode: 'number' }),
     distanceM: integer('distance_m'),
+    resentAt: timestamp('resent_at', { withTimezone: true }),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.callupId, t.staffId] }), index('callup_members_area_idx').on(t.callupId, t.areaCode)],
 );

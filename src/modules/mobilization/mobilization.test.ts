@@ -171,3 +171,45 @@ describe('the arrival board', () => {
     req.destroy();
   });
 });
+
+describe('escalation', () => {
+  it('resends to the silent, tells their village secretary the names, and flags numbers no SMS reached', async () => {
+    const { db, pool } = testDb();
+    const { sharedSecret } = await import('../../db/secrets.js');
+    const { runEscalations } = await import('./escalation.service.js');
+    const deps = { db, pool, notify, secret: await sharedSecret(pool, 'links'), linkBase: () => base };
+    const a = await makeArea();
+    const [lead] = await addStaff(a.villages[0], [{ name: '书记', n: 1, phone: '13600020001' }]);
+    await pool.query(`update staff set role = 'lead' where id = $1`, [lead]);
+    const [quiet, gone, ok] = await addStaff(a.villages[0], [
+      { name: '沉默者', n: 2, phone: '13600020002' },
+      { name: '停机者', n: 3, phone: '13600020003' },
+      { name: '确认者', n: 4, phone: '13600020004' },
+    ]);
+    const boss = await asRole(app, 'commander', a.district);
+    const c = await app.inject({
+      method: 'POST', url: '/api/v1/mobilization/callups', ...as(boss),
+      payload: { title: '升级测试', template: TEMPLATE, deadline: new Date(Date.now() + 3600e3).toISOString(), target: { area: a.villages[0], partyMember: true }, escalation: { resendAfterMin: 10, escalateAfterMin: 20 } },
+    });
+    const id = c.json().id;
+    await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${id}/send`, ...as(boss) });
+    await linkOf('13600020004'); // the SMS has arrived; its reply answers it
+    await app.inject({ method: 'POST', url: `/api/v1/notify/simulator/inbox/13600020004/reply`, payload: { body: '1' } });
+
+    // nothing yet: the send was just now
+    expect(await runEscalations(deps)).toEqual({ resent: 0, escalated: 0, flagged: 0 });
+
+    // 25 minutes later, and one number turned out dead
+    await pool.query(`update callups set sent_at = now() - interval '25 minutes' where id = $1`, [id]);
+    await pool.query(`update notify_messages set status = 'failed', failure = 'number does not exist' where dedupe_key = $1`, [`callup:${id}:staff:${gone}`]);
+    const r = await runEscalations(deps);
+    expect(r).toEqual({ resent: 3, escalated: 1, flagged: 1 }); // the secretary, the silent one and the dead number are resent; one note to the secretary
+    await expect.poll(async () => (await inbox('13600020001')).map((m) => m.body).join('\n'), { timeout: 10_000 }).toMatch(/【集结号未确认】.*沉默者、停机者|【集结号未确认】.*停机者、沉默者/);
+    expect((await inbox('13600020001')).at(-1)!.body).not.toContain('确认者');
+    const flagged = await pool.query(`select id from staff where phone_undeliverable_at is not null and id = any($1::bigint[])`, [[quiet, gone, ok]]);
+    expect(flagged.rows.map((x) => Number(x.id))).toEqual([gone]);
+
+    // a second round chases nobody twice
+    expect(await runEscalations(deps)).toMatchObject({ resent: 0, escalated: 0 });
+  });
+});

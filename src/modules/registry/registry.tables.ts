@@ -108,6 +108,8 @@ export const staff = pgTable(
     partyMember: boolean('party_member').notNull().default(false),
     role: text('role').notNull(), // cadre | lead | sampler | inspector | courier ...
     assignedAreaCode: text('assigned_area_code').notNull(),
+    /** set when an SMS to the phone could not be delivered: the registry needs a correction */
+    phoneUndeliverableAt: timestamp('phone_undeliverable_at', { withTimezone: true }),
   },
   (t) => searchIndexes('staff', t, t.assignedAreaCode),
 );

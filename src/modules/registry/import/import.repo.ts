@@ -23,9 +23,11 @@ async function stageAndUpsert(client: pg.PoolClient, table: 'residents' | 'staff
   const stage = `import_${table}`;
   await client.query(`create temp table if not exists ${stage} on commit delete rows as select ${columns.join(", ")} from ${table} with no data`);
   await copyRows(client, stage, columns, rows);
+  // a staff member's new phone clears the mark of an undeliverable one
+  const extra = table === 'staff' ? `, phone_undeliverable_at = case when staff.phone is distinct from excluded.phone then null else staff.phone_undeliverable_at end` : '';
   const res = await client.query<{ inserted: boolean }>(
     `insert into ${table} (${columns.join(', ')}) select ${columns.join(', ')} from ${stage}
-     on conflict (id_number) do update set ${updateSet(columns)}, updated_at = now()
+     on conflict (id_number) do update set ${updateSet(columns)}, updated_at = now()${extra}
      returning (xmax = 0) as inserted`,
   );
   return res.rows.filter((r) => r.inserted).length;

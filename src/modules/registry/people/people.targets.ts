@@ -37,3 +37,23 @@ export async function areaNames(pool: pg.Pool, codes: string[]): Promise<Map<str
   const res = await pool.query<{ code: string; name: string }>(`select code, name from areas where code = any($1::text[])`, [codes]);
   return new Map(res.rows.map((r) => [r.code, r.name]));
 }
+
+/** The secretaries (role lead) assigned to these villages: whom escalations go to. */
+export async function villageLeads(pool: pg.Pool, areaCodes: string[]): Promise<StaffTarget[]> {
+  if (!areaCodes.length) return [];
+  const res = await pool.query<StaffTarget>(
+    `select s.id, s.name, s.phone, s.work_unit as "workUnit", s.party_member as "partyMember",
+            s.assigned_area_code as "areaCode", coalesce(a.name, s.assigned_area_code) as "areaName"
+     from staff s left join areas a on a.code = s.assigned_area_code
+     where s.role = 'lead' and s.assigned_area_code = any($1::text[]) order by s.id`,
+    [areaCodes],
+  );
+  return res.rows;
+}
+
+/** Marks phones an SMS could not reach, for correction; a new phone clears the mark. */
+export async function flagUndeliverablePhones(pool: pg.Pool, staffIds: number[]): Promise<number> {
+  if (!staffIds.length) return 0;
+  const res = await pool.query(`update staff set phone_undeliverable_at = now() where id = any($1::bigint[]) and phone_undeliverable_at is null`, [staffIds]);
+  return res.rowCount ?? 0;
+}

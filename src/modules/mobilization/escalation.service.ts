@@ -1,0 +1,93 @@
+import { flagUndeliverablePhones, villageLeads } from '../registry/index.js';
+import { statusByKey } from '../notify/index.js';
+import { messageFor, topicOf, type MobilizationDeps } from './callups.service.js';
+import { mobilizationRepo, type CallupRow, type MemberRow } from './mobilization.repo.js';
+
+const LOCK = 7_146_002; // one process at a time chases; any of them may
+
+/** 张三、李四、王五等12人 */
+function names(ms: MemberRow[], max = 15) {
+  const shown = ms.slice(0, max).map((m) => m.name).join('、');
+  return ms.length > max ? `${shown}等${ms.length}人` : shown;
+}
+
+async function chase(d: MobilizationDeps, c: CallupRow) {
+  const out = { resent: 0, escalated: 0, flagged: 0 };
+  const { resendAfterMin, escalateAfterMin } = c.escalation;
+  if (resendAfterMin) {
+    const silent = await mobilizationRepo.chase(d.pool, c.id, 'resent_at', resendAfterMin);
+    const r = await d.notify.enqueue(
+      silent.filter((m) => m.phone).map((m) => ({
+        dedupeKey: `${topicOf(c.id)}:staff:${m.staffId}:resend`,
+        to: m.phone!,
+        body: '【再次提醒】' + messageFor(d, c, { id: m.staffId, name: m.name, areaName: m.areaName }),
+        topic: topicOf(c.id),
+      })),
+    );
+    out.resent = r.queued;
+  }
+  if (escalateAfterMin) {
+    const silent = await mobilizationRepo.chase(d.pool, c.id, 'escalated_at', escalateAfterMin);
+    const byVillage = new Map<string, MemberRow[]>();
+    for (const m of silent) byVillage.set(m.areaCode, [...(byVillage.get(m.areaCode) ?? []), m]);
+    const leads = await villageLeads(d.pool, [...byVillage.keys()]);
+    const run = new Date().toISOString().slice(0, 16);
+    const r = await d.notify.enqueue(
+      leads.filter((l) => l.phone).map((l) => {
+        const ms = byVillage.get(l.areaCode)!;
+        return {
+          dedupeKey: `${topicOf(c.id)}:escalate:${l.id}:${run}`,
+          to: l.phone!,
+          body: `【集结号未确认】${l.areaName}：${names(ms)}超过${escalateAfterMin}分钟未确认“${c.title}”，请电话联系。`,
+          topic: `${topicOf(c.id)}:escalation`,
+        };
+      }),
+    );
+    out.escalated = r.queued;
+  }
+  // numbers no SMS could reach go back to the registry for correction
+  const status = await statusByKey(d.pool, topicOf(c.id));
+  const failed = [...status].filter(([, s]) => s.status === 'failed').map(([k]) => Number(k.match(/:staff:(\d+)$/)?.[1])).filter(Boolean);
+  out.flagged = await flagUndeliverablePhones(d.pool, failed);
+  return out;
+}
+
+/**
+ * One round of chasing the silent for every running call-up: resend after N
+ * minutes without an acknowledgement, tell the village secretary the names
+ * after M minutes, flag undeliverable numbers. Safe to run from every process:
+ * an advisory lock lets one run at a time, and each member is chased once.
+ */
+export async function runEscalations(d: MobilizationDeps) {
+  const client = await d.pool.connect();
+  const total = { resent: 0, escalated: 0, flagged: 0 };
+  try {
+    const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [LOCK]);
+    if (!rows[0].ok) return total;
+    try {
+      for (const c of await mobilizationRepo.escalating(d.pool)) {
+        const r = await chase(d, c);
+        total.resent += r.resent;
+        total.escalated += r.escalated;
+        total.flagged += r.flagged;
+      }
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [LOCK]);
+    }
+    return total;
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs a round every `everyMs` until stopped. */
+export function startEscalations(d: MobilizationDeps, everyMs = 30_000, log: (m: string) => void = () => {}) {
+  let running = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => runEscalations(d).then(() => {}, (e) => log(`escalations: ${e instanceof Error ? e.message : String(e)}`)));
+  }, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
