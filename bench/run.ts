@@ -10,12 +10,14 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/connection.js';
 import { runMigrations } from '../src/db/migrate.js';
-import type { Scale } from '../src/modules/registry/index.js';
+import { loadDemo, type Scale } from '../src/modules/registry/index.js';
 import { machine, writeResults, type Figure } from './lib.js';
 import { registryBench } from './registry.bench.js';
 import { mobilizationBench } from './mobilization.bench.js';
 
-const { values } = parseArgs({ options: { scale: { type: 'string' }, quick: { type: 'boolean' } }, allowPositionals: true });
+const { values } = parseArgs({ options: { scale: { type: 'string' }, quick: { type: 'boolean' }, only: { type: 'string' } }, allowPositionals: true });
+const only = values.only ?? 'all';
+if (!['all', 'registry', 'mobilization'].includes(only)) throw new Error('--only registry|mobilization');
 const scale = (values.quick ? 'village' : (values.scale ?? 'district')) as Scale;
 if (!['village', 'district', 'city'].includes(scale)) throw new Error('--scale village|district|city');
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -43,8 +45,9 @@ if (process.env.DATABASE_URL) {
 const figures: Figure[] = [];
 try {
   await runMigrations(database.pool);
-  figures.push(...(await registryBench(database, scale, workDir, log)));
-  figures.push(...(await mobilizationBench(database, scale, workDir, log)));
+  if (only !== 'mobilization') figures.push(...(await registryBench(database, scale, workDir, log)));
+  else await loadDemo(database.db, database.pool, scale, 1);
+  if (only !== 'registry') figures.push(...(await mobilizationBench(database, scale, workDir, log)));
 } finally {
   await database.close();
   await dropDb?.();
@@ -58,4 +61,6 @@ const meta = {
   database: process.env.DATABASE_URL ? 'external PostgreSQL (fresh database)' : 'embedded PostgreSQL 18 (fsync on)',
   machine: machine(),
 };
-console.log('\n' + writeResults(path.resolve(import.meta.dirname, 'results'), meta, figures));
+// a partial run writes beside the full report, never over it
+const out = path.resolve(import.meta.dirname, 'results', only === 'all' ? '' : only);
+console.log('\n' + writeResults(out, meta, figures));

@@ -3,21 +3,18 @@ import type pg from 'pg';
 
 export const EVENTS_CHANNEL = 'bastion_events';
 
+/**
+ * A domain event travels as a NOTIFY on this channel, sent by the statement
+ * that makes the change (pg_notify inside the writing transaction): PostgreSQL
+ * delivers it only on commit, so a board never hears of a write that did not
+ * happen, and every app process hears of every write.
+ */
 export interface DomainEvent {
   /** past tense, module first: mobilization.cadre_arrived */
   name: string;
   /** the area the event happened in: live boards filter by it */
   areaCode: string;
   data: Record<string, unknown>;
-}
-
-/**
- * Publishes an event inside the caller's transaction: PostgreSQL delivers a
- * NOTIFY only when the transaction commits, so a board never hears of a write
- * that did not happen, and every app process hears of every write.
- */
-export async function publish(client: pg.PoolClient | pg.Pool, e: DomainEvent): Promise<void> {
-  await client.query('select pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify(e)]);
 }
 
 /** One LISTEN connection per process, fanned out to in-process subscribers (SSE streams). */

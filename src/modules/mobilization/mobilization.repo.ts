@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { EVENTS_CHANNEL } from '../../db/events.js';
 import { scopePattern } from '../access/index.js';
 
 export interface CallupRow {
@@ -35,6 +36,21 @@ const member = (a = '') =>
 const MEMBER = member();
 
 type Q = pg.Pool | pg.PoolClient;
+
+export interface CheckinWrite {
+  callupId: number;
+  staffId: number;
+  method: 'qr' | 'location' | 'lead';
+  by: number | null;
+  distance: number | null;
+  /** by code: the village whose code was scanned; the write happens only if it is the member's */
+  village: string | null;
+}
+
+/** The domain event of a changed member (see db/events.ts), sent with the write that made it. */
+const notifyEvent = (name: string) =>
+  `pg_notify('${EVENTS_CHANNEL}', json_build_object('name', '${name}', 'areaCode', u.area_code,
+     'data', json_build_object('callupId', u.callup_id, 'staffId', u.staff_id))::text) as "_event"`;
 
 export const mobilizationRepo = {
   insertCallup: async (q: Q, c: { title: string; template: string; deadline: Date; areaCode: string; target: object; escalation: object; createdBy: number }) =>
@@ -86,31 +102,48 @@ export const mobilizationRepo = {
     }
   },
 
+  /** The member behind a personal link and their call-up, in one read. */
+  memberWithCallup: async (q: Q, callupId: number, staffId: number) =>
+    (
+      await q.query<MemberRow & { title: string; deadline: Date; status: string }>(
+        `select ${member('m.')}, c.title, c.deadline, c.status from callup_members m join callups c on c.id = m.callup_id
+         where m.callup_id = $1 and m.staff_id = $2`,
+        [callupId, staffId],
+      )
+    ).rows[0],
+
   member: async (q: Q, callupId: number, staffId: number) =>
     (await q.query<MemberRow>(`select ${MEMBER} from callup_members where callup_id = $1 and staff_id = $2`, [callupId, staffId])).rows[0],
 
   memberByPhone: async (q: Q, callupId: number, phone: string) =>
     (await q.query<MemberRow>(`select ${MEMBER} from callup_members where callup_id = $1 and phone = $2 limit 1`, [callupId, phone])).rows[0],
 
-  /** First acknowledgement wins; returns the member only when this call set it. */
+  /**
+   * First acknowledgement wins; returns the member only when this call set it.
+   * The board's event is sent by the same statement, so it exists iff the write commits.
+   */
   acknowledge: async (q: Q, callupId: number, staffId: number, method: string) =>
     (
       await q.query<MemberRow>(
-        `update callup_members set ack_at = now(), ack_method = $3 where callup_id = $1 and staff_id = $2 and ack_at is null returning ${MEMBER}`,
+        `with u as (update callup_members set ack_at = now(), ack_method = $3 where callup_id = $1 and staff_id = $2 and ack_at is null returning *)
+         select ${member('u.')}, ${notifyEvent('mobilization.cadre_acknowledged')} from u`,
         [callupId, staffId, method],
       )
     ).rows[0],
 
-  /** First check-in wins (and acknowledges, if not yet); returns the member only when this call set it. */
-  checkIn: async (q: Q, callupId: number, staffId: number, method: string, by: number | null, distance: number | null) =>
+  /** First check-ins win (and acknowledge, if not yet): the members this call set, with their event. */
+  checkIn: async (q: Q, rows: CheckinWrite[]) =>
     (
       await q.query<MemberRow>(
-        `update callup_members set checkin_at = now(), checkin_method = $3, checkin_by = $4, distance_m = $5,
-           ack_at = coalesce(ack_at, now()), ack_method = coalesce(ack_method, 'checkin')
-         where callup_id = $1 and staff_id = $2 and checkin_at is null returning ${MEMBER}`,
-        [callupId, staffId, method, by, distance],
+        `with t as (select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::int[], $6::text[]) as t(c, s, method, by_, dist, village)),
+         u as (update callup_members m set checkin_at = now(), checkin_method = t.method, checkin_by = t.by_, distance_m = t.dist,
+                 ack_at = coalesce(m.ack_at, now()), ack_method = coalesce(m.ack_method, 'checkin')
+               from t where m.callup_id = t.c and m.staff_id = t.s and m.checkin_at is null
+                 and (t.village is null or m.area_code = t.village) returning m.*)
+         select ${member('u.')}, ${notifyEvent('mobilization.cadre_arrived')} from u`,
+        [rows.map((r) => r.callupId), rows.map((r) => r.staffId), rows.map((r) => r.method), rows.map((r) => r.by), rows.map((r) => r.distance), rows.map((r) => r.village)],
       )
-    ).rows[0],
+    ).rows,
 
   membersInScope: async (q: Q, callupId: number, scope: string) =>
     (await q.query<MemberRow>(`select ${MEMBER} from callup_members where callup_id = $1 and area_code like $2 order by area_code, staff_id`, [callupId, scopePattern(scope)])).rows,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { DomainEvent, EventBus } from '../../db/events.js';
 import { problemRef } from '../../lib/fastify.js';
@@ -54,8 +55,9 @@ export const mobilizationRoutes: FastifyPluginAsyncTypebox<{ deps: MobilizationD
     });
   });
 
-  // The cadre's phone page works from the personal link alone: no account.
-  const byLink = { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } };
+  // The cadre's phone page works from the personal link alone: no account. Limited per link, not
+  // per address: thousands of phones reach us through a carrier's few shared addresses.
+  const byLink = { config: { rateLimit: { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `link:${(req.params as { token?: string }).token ?? req.ip}` } } };
   app.get('/me/:token', { ...byLink, schema: { tags, summary: 'The cadre’s call-up, from the personal link', params: TokenParam, response: { 200: MyCallup, ...errors } } }, async (req) =>
     myCallup(d, req.params.token),
   );

@@ -1,20 +1,19 @@
-import { publish } from '../../db/events.js';
+import { Batcher } from '../../db/batch.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { Actor } from '../access/index.js';
 import { areaNames } from '../registry/index.js';
 import type { MobilizationDeps } from './callups.service.js';
 import { distanceM, signVillageToken, verifyMemberToken, verifyVillageToken } from './mobilization.links.js';
 import { assertCan } from './mobilization.policy.js';
-import { mobilizationRepo, type MemberRow } from './mobilization.repo.js';
+import { mobilizationRepo, type CheckinWrite, type MemberRow } from './mobilization.repo.js';
 
 async function memberOf(d: MobilizationDeps, token: string) {
   const t = verifyMemberToken(d.secret, token);
   if (t === 'TOKEN_INVALID') throw new AppError('TOKEN_INVALID', 'this link is not valid', 'token');
   if (t === 'TOKEN_EXPIRED') throw new AppError('TOKEN_EXPIRED', 'this link has expired', 'token');
-  const m = await mobilizationRepo.member(d.pool, t.callupId, t.staffId);
-  const c = m && (await mobilizationRepo.getCallup(d.pool, t.callupId, ''));
-  if (!m || !c) throw new AppError('TOKEN_INVALID', 'this link is not valid', 'token');
-  return { m, c };
+  const m = await mobilizationRepo.memberWithCallup(d.pool, t.callupId, t.staffId);
+  if (!m) throw new AppError('TOKEN_INVALID', 'this link is not valid', 'token');
+  return { m, c: { id: m.callupId, title: m.title, deadline: m.deadline, status: m.status } };
 }
 
 const shapeMember = (m: MemberRow) => ({
@@ -33,15 +32,35 @@ export async function myCallup(d: MobilizationDeps, token: string) {
   return { callup: { id: c.id, title: c.title, deadline: c.deadline.toISOString(), status: c.status }, me: shapeMember(m) };
 }
 
-async function changed(d: MobilizationDeps, name: string, m: MemberRow) {
-  await publish(d.pool, { name, areaCode: m.areaCode, data: { callupId: m.callupId, staffId: m.staffId } });
+/** Check-ins of this process, written in group transactions (see db/batch.ts). */
+const batchers = new WeakMap<MobilizationDeps, Batcher<CheckinWrite, MemberRow | null>>();
+function checkinBatcher(d: MobilizationDeps) {
+  let b = batchers.get(d);
+  if (!b) {
+    b = new Batcher(d.pool, async (client, items) => {
+      const set = await mobilizationRepo.checkIn(client, items);
+      const byKey = new Map(set.map((m) => [`${m.callupId}:${m.staffId}`, m]));
+      // a member twice in one batch is set once; the second is answered as already there
+      return items.map((i) => {
+        const k = `${i.callupId}:${i.staffId}`;
+        const m = byKey.get(k) ?? null;
+        byKey.delete(k);
+        return m;
+      });
+    });
+    batchers.set(d, b);
+  }
+  return b;
+}
+
+async function recordCheckin(d: MobilizationDeps, w: CheckinWrite) {
+  return (await checkinBatcher(d).submit(w)) ?? (await mobilizationRepo.member(d.pool, w.callupId, w.staffId));
 }
 
 /** 收到: the first acknowledgement counts; a second tap changes nothing. */
 export async function acknowledge(d: MobilizationDeps, token: string, method: 'link' | 'sms' = 'link') {
   const { m } = await memberOf(d, token);
   const set = await mobilizationRepo.acknowledge(d.pool, m.callupId, m.staffId, method);
-  if (set) await changed(d, 'mobilization.cadre_acknowledged', set);
   return shapeMember(set ?? (await mobilizationRepo.member(d.pool, m.callupId, m.staffId)));
 }
 
@@ -51,8 +70,7 @@ export async function acknowledgeBySms(d: MobilizationDeps, topic: string | null
   if (!id || body.trim().replace(/[１]/g, '1') !== '1') return;
   const m = await mobilizationRepo.memberByPhone(d.pool, Number(id), fromPhone);
   if (!m) return;
-  const set = await mobilizationRepo.acknowledge(d.pool, m.callupId, m.staffId, 'sms');
-  if (set) await changed(d, 'mobilization.cadre_acknowledged', set);
+  await mobilizationRepo.acknowledge(d.pool, m.callupId, m.staffId, 'sms');
 }
 
 export type CheckinInput = { village: string } | { lat: number; lng: number };
@@ -61,31 +79,31 @@ export type CheckinInput = { village: string } | { lat: number; lng: number };
  * 报到: by the code posted at the village committee, or by location within the
  * radius of the village's check-in point. At another village it is refused,
  * naming the right one. Checking in twice keeps the first time.
+ * By code, the common case is one grouped write and no read: the write itself
+ * checks the village, and only when it changes nothing do we read to say why.
  */
 export async function checkIn(d: MobilizationDeps, token: string, input: CheckinInput) {
-  const { m } = await memberOf(d, token);
-  if (m.checkinAt) return shapeMember(m);
-  let method: 'qr' | 'location';
-  let distance: number | null = null;
+  const t = verifyMemberToken(d.secret, token);
+  if (t === 'TOKEN_INVALID') throw new AppError('TOKEN_INVALID', 'this link is not valid', 'token');
+  if (t === 'TOKEN_EXPIRED') throw new AppError('TOKEN_EXPIRED', 'this link has expired', 'token');
   if ('village' in input) {
     const here = verifyVillageToken(d.secret, input.village);
     if (!here) throw new AppError('TOKEN_INVALID', 'this is not a Bastion check-in code', 'village');
-    if (here !== m.areaCode) {
-      const names = await areaNames(d.pool, [here]);
-      throw new AppError('WRONG_VILLAGE', `assigned to ${m.areaName}, not ${names.get(here) ?? here}`, 'village', { right: m.areaName, here: names.get(here) ?? here });
-    }
-    method = 'qr';
-  } else {
-    const point = await mobilizationRepo.checkinPoint(d.pool, m.areaCode);
-    if (!point) throw new AppError('CHECKIN_POINT_MISSING', `${m.areaName} has no check-in point`, 'lat', { right: m.areaName });
-    distance = distanceM(point, input);
-    if (distance > point.radiusM)
-      throw new AppError('TOO_FAR', `${distance} m from the check-in point of ${m.areaName}`, 'lat', { right: m.areaName, distance, radius: point.radiusM });
-    method = 'location';
+    const set = await checkinBatcher(d).submit({ ...t, method: 'qr', by: null, distance: null, village: here });
+    if (set) return shapeMember(set);
+    const { m } = await memberOf(d, token);
+    if (m.checkinAt) return shapeMember(m);
+    const names = await areaNames(d.pool, [here]);
+    throw new AppError('WRONG_VILLAGE', `assigned to ${m.areaName}, not ${names.get(here) ?? here}`, 'village', { right: m.areaName, here: names.get(here) ?? here });
   }
-  const set = await mobilizationRepo.checkIn(d.pool, m.callupId, m.staffId, method, null, distance);
-  if (set) await changed(d, 'mobilization.cadre_arrived', set);
-  return shapeMember(set ?? (await mobilizationRepo.member(d.pool, m.callupId, m.staffId)));
+  const { m } = await memberOf(d, token);
+  if (m.checkinAt) return shapeMember(m);
+  const point = await mobilizationRepo.checkinPoint(d.pool, m.areaCode);
+  if (!point) throw new AppError('CHECKIN_POINT_MISSING', `${m.areaName} has no check-in point`, 'lat', { right: m.areaName });
+  const distance = distanceM(point, input);
+  if (distance > point.radiusM)
+    throw new AppError('TOO_FAR', `${distance} m from the check-in point of ${m.areaName}`, 'lat', { right: m.areaName, distance, radius: point.radiusM });
+  return shapeMember(await recordCheckin(d, { callupId: m.callupId, staffId: m.staffId, method: 'location', by: null, distance, village: null }));
 }
 
 /** The village secretary marks a cadre present. */
@@ -93,9 +111,7 @@ export async function markPresent(d: MobilizationDeps, actor: Actor, callupId: n
   const m = await mobilizationRepo.member(d.pool, callupId, staffId);
   if (!m || !m.areaCode.startsWith(actor.areaCode)) throw notFound('member');
   assertCan(actor, 'markPresent', m);
-  const set = await mobilizationRepo.checkIn(d.pool, callupId, staffId, 'lead', actor.accountId, null);
-  if (set) await changed(d, 'mobilization.cadre_arrived', set);
-  return shapeMember(set ?? m);
+  return shapeMember(await recordCheckin(d, { callupId, staffId, method: 'lead', by: actor.accountId, distance: null, village: null }));
 }
 
 /** The code to post at a village committee (as text for a QR code) and its check-in point. */
