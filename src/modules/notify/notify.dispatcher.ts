@@ -38,7 +38,7 @@ export class Dispatcher {
     opts: DispatcherOptions,
   ) {
     this.o = {
-      batchSize: 500,
+      batchSize: 1000,
       leaseMs: 30_000,
       maxAttempts: 6,
       backoffMs: 2_000,
