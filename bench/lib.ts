@@ -146,3 +146,20 @@ export async function signIn(base: string, username: string, password: string) {
   if (!res.ok) throw new Error(`sign-in ${res.status}`);
   return res.headers.get('set-cookie')!.split(';')[0];
 }
+
+/** `drive`, run in a separate process (see drive-cli.ts). */
+export async function driveApart(base: string, requests: Req[], total: number, concurrency: number, headers: Record<string, string> = {}) {
+  const file = path.join(os.tmpdir(), `bastion-drive-${process.pid}-${Date.now()}.json`);
+  fs.writeFileSync(file, JSON.stringify({ base, requests, total, concurrency, headers }));
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'drive-cli.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let buf = '';
+      c.stdout!.on('data', (d) => (buf += d));
+      c.on('exit', (code) => (code === 0 ? resolve(buf) : reject(new Error(`load generator exited ${code}`))));
+    });
+    return JSON.parse(out) as Awaited<ReturnType<typeof drive>>;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}

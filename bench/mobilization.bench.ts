@@ -4,7 +4,7 @@ import { sharedSecret } from '../src/db/secrets.js';
 import { addAccount } from '../src/modules/access/index.js';
 import { signMemberToken, signVillageToken } from '../src/modules/mobilization/index.js';
 import { SCALES, type Scale } from '../src/modules/registry/index.js';
-import { drive, percentile, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
+import { driveApart, percentile, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
 
 /** Sends `n` single-row INSERTs, 8 at a time through pg: the reference for check-ins. */
 async function rawInsertRate(d: Database, n: number) {
@@ -101,7 +101,7 @@ export async function mobilizationBench(d: Database, scale: Scale, workDir: stri
     log('mobilization: check-ins from 200 phones at once…');
     const reference = await rawInsertRate(d, 5000);
     const rest = checkins.slice(20);
-    const run = await drive(base, rest, rest.length, 200);
+    const run = await driveApart(base, rest, rest.length, 200);
     const p99 = percentile(run.latencies, 99);
     figures.push({
       name: 'mobilization.checkin_rate', value: Math.round(run.rate), unit: 'check-ins/s', reference, referenceName: 'raw single-row INSERT through pg, 8 clients', ratio: round(run.rate / reference, 2),

@@ -5,7 +5,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../src/db/connection.js';
 import { addAccount } from '../src/modules/access/index.js';
 import { SCALES, loadDemo, prepareExport, runImport, type Scale } from '../src/modules/registry/index.js';
-import { drive, peakRss, percentile, procMemory, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
+import { drive, driveApart, peakRss, percentile, procMemory, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
 
 
 export async function registryBench(d: Database, scale: Scale, workDir: string, log: (m: string) => void): Promise<Figure[]> {
@@ -99,7 +99,7 @@ export async function registryBench(d: Database, scale: Scale, workDir: string, 
       paths.push(`/api/v1/registry/residents?q=${encodeURIComponent(r.name_initials.slice(0, 2))}&area=${village}&limit=20`);
     }
     await drive(url, paths.slice(0, 200), 200, 4, { cookie }); // warm-up
-    const run = await drive(url, paths, 4000, 8, { cookie });
+    const run = await driveApart(url, paths, 4000, 8, { cookie });
     const p95 = percentile(run.latencies, 95);
     figures.push({ name: 'registry.search_p50_ms', value: round(percentile(run.latencies, 50), 2), unit: 'ms' });
     figures.push({
