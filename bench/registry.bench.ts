@@ -48,24 +48,20 @@ export async function registryBench(d: Database, scale: Scale, workDir: string, 
   const importRate = Math.round((s.imported / imp.result.ms) * 1000);
 
   log('registry: raw COPY of the same rows…');
-  const copy = await timed(async () => {
-    const c = await pool.connect();
-    try {
-      await pipeline(fs.createReadStream(tsvPath), c.query(copyFrom('COPY bench_copy FROM STDIN')));
-    } finally {
-      c.release();
-    }
-  });
-  const copyRate = Math.round((residents / copy.ms) * 1000);
-  const plain = await timed(async () => {
-    const c = await pool.connect();
-    try {
-      await pipeline(fs.createReadStream(tsvPath), c.query(copyFrom('COPY bench_copy_plain FROM STDIN')));
-    } finally {
-      c.release();
-    }
-  });
-  const plainRate = Math.round((residents / plain.ms) * 1000);
+  /** rows per second of a raw COPY of the TSV into `table` */
+  const copyRateInto = async (table: string) => {
+    const t = await timed(async () => {
+      const c = await pool.connect();
+      try {
+        await pipeline(fs.createReadStream(tsvPath), c.query(copyFrom(`COPY ${table} FROM STDIN`)));
+      } finally {
+        c.release();
+      }
+    });
+    return Math.round((residents / t.ms) * 1000);
+  };
+  const copyRate = await copyRateInto('bench_copy');
+  const plainRate = await copyRateInto('bench_copy_plain');
   await pool.query('drop table bench_copy, bench_copy_plain');
   figures.push({
     name: 'registry.import_rate', value: importRate, unit: 'rows/s', reference: copyRate, referenceName: 'raw COPY, same rows and indexes', ratio: round(importRate / copyRate, 2),
