@@ -20,6 +20,20 @@ describe('configuration', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'BASTION_PG_PORT']) expect(problems).toContain(name);
   });
 
+  it('asks the http SMS gateway for its URL and a webhook secret', () => {
+    let err: unknown;
+    try {
+      loadConfig({ BASTION_SMS_GATEWAY: 'http', BASTION_SMS_WEBHOOK_SECRET: 'short' });
+    } catch (e) {
+      err = e;
+    }
+    const problems = (err as ConfigError).problems.join('\n');
+    expect(problems).toContain('BASTION_SMS_HTTP_URL');
+    expect(problems).toContain('BASTION_SMS_WEBHOOK_SECRET');
+    const ok = loadConfig({ BASTION_SMS_GATEWAY: 'http', BASTION_SMS_HTTP_URL: 'https://sms.example.cn/send', BASTION_SMS_WEBHOOK_SECRET: 'x'.repeat(20) });
+    expect(ok.sms).toMatchObject({ gateway: 'http', http: { url: 'https://sms.example.cn/send', concurrency: 16 } });
+  });
+
   it('stops the start with that message', () => {
     const r = spawnSync(process.execPath, ['bin/bastion.js', 'serve'], { env: { ...process.env, PORT: "eighty", DATABASE_URL: 'nonsense' }, encoding: 'utf8' });
     expect(r.status).toBe(2);

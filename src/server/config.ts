@@ -15,7 +15,13 @@ export interface Config {
   sessionHours: number;
   uploadLimitMb: number;
   dbPoolSize: number;
-  sms: { gateway: 'simulator'; ratePerSecond: number; leaseMs: number };
+  sms: {
+    gateway: 'simulator' | 'http';
+    ratePerSecond: number;
+    leaseMs: number;
+    http?: { url: string; token: string | null; bodyTemplate: string; concurrency: number; timeoutMs: number };
+    webhookSecret?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -50,7 +56,22 @@ export function loadConfig(env: Env = process.env): Config {
   const smsRate = int(env, 'BASTION_SMS_RATE', 200, 0, 100_000, problems);
   const smsLeaseMs = int(env, 'BASTION_SMS_LEASE_MS', 30_000, 100, 600_000, problems);
   const smsGateway = env.BASTION_SMS_GATEWAY ?? 'simulator';
-  if (smsGateway !== 'simulator') problems.push(`BASTION_SMS_GATEWAY=${JSON.stringify(smsGateway)}: only "simulator" is available so far`);
+  if (smsGateway !== 'simulator' && smsGateway !== 'http') problems.push(`BASTION_SMS_GATEWAY=${JSON.stringify(smsGateway)}: "simulator" or "http"`);
+  let smsHttp: Config['sms']['http'];
+  let webhookSecret: string | undefined;
+  if (smsGateway === 'http') {
+    try {
+      const u = new URL(env.BASTION_SMS_HTTP_URL ?? '');
+      if (!/^https?:$/.test(u.protocol)) throw new Error();
+    } catch {
+      problems.push('BASTION_SMS_HTTP_URL: the http gateway needs the URL of the SMS API (http or https)');
+    }
+    const bodyTemplate = env.BASTION_SMS_HTTP_BODY || '{"to":"{to}","content":"{body}","messageId":"{id}","attemptId":"{attempt}"}';
+    if (!bodyTemplate.includes('{to}') || !bodyTemplate.includes('{body}')) problems.push('BASTION_SMS_HTTP_BODY: the request template must contain {to} and {body}');
+    webhookSecret = env.BASTION_SMS_WEBHOOK_SECRET;
+    if (!webhookSecret || webhookSecret.length < 16) problems.push('BASTION_SMS_WEBHOOK_SECRET: at least 16 characters, to verify delivery receipts and replies');
+    smsHttp = { url: env.BASTION_SMS_HTTP_URL ?? '', token: env.BASTION_SMS_HTTP_TOKEN || null, bodyTemplate, concurrency: int(env, 'BASTION_SMS_HTTP_CONCURRENCY', 16, 1, 256, problems), timeoutMs: 10_000 };
+  }
 
   let databaseUrl: string | null = null;
   if (env.DATABASE_URL) {
@@ -89,6 +110,6 @@ export function loadConfig(env: Env = process.env): Config {
     sessionHours,
     uploadLimitMb,
     dbPoolSize,
-    sms: { gateway: 'simulator', ratePerSecond: smsRate, leaseMs: smsLeaseMs },
+    sms: { gateway: smsGateway as 'simulator' | 'http', ratePerSecond: smsRate, leaseMs: smsLeaseMs, http: smsHttp, webhookSecret },
   };
 }

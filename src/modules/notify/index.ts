@@ -7,3 +7,5 @@ export type { Gateway, OutgoingSms, SendResult, Receipt } from './gateways/gatew
 export { statusByKey } from './notify.repo.js';
 export { enqueueSms, topicStatus, type SmsRequest, type EnqueueResult, type ReplyListener } from './notify.service.js';
 export { smsParts, isMobile } from './notify.sms.js';
+export { notifyWebhookRoutes, signWebhook } from './notify.webhooks.js';
+export { HttpGateway, DEFAULT_HTTP_BODY, type HttpGatewaySettings } from './gateways/http.js';

@@ -1,11 +1,15 @@
 import type pg from 'pg';
 import type { Gateway, Receipt } from './gateways/gateway.js';
 import { SimulatorGateway } from './gateways/simulator.js';
+import { HttpGateway, type HttpGatewaySettings } from './gateways/http.js';
 import { Dispatcher } from './notify.dispatcher.js';
 import { enqueueSms, recordReceipts, recordReply, type ReplyListener, type SmsRequest } from './notify.service.js';
 
 export interface NotifySettings {
-  gateway: 'simulator';
+  gateway: 'simulator' | 'http';
+  http?: HttpGatewaySettings;
+  /** verifies receipts and replies that a provider posts to the webhooks */
+  webhookSecret?: string;
   /** the queue this runtime drains (default: the gateway's name); tests use one of their own */
   queue?: string;
   /** messages per second per process; 0 = no limit */
@@ -28,7 +32,10 @@ export class NotifyRuntime {
     readonly settings: NotifySettings,
     log: (m: string) => void = () => {},
   ) {
-    this.gateway = new SimulatorGateway(pool, (r) => this.receipts(r).then(() => {}), settings.queue);
+    this.gateway =
+      settings.gateway === 'http' && settings.http
+        ? new HttpGateway(settings.http, settings.queue)
+        : new SimulatorGateway(pool, (r) => this.receipts(r).then(() => {}), settings.queue);
     this.dispatcher = new Dispatcher(pool, this.gateway, { ratePerSecond: settings.ratePerSecond, leaseMs: settings.leaseMs, log });
   }
 

@@ -1,0 +1,66 @@
+import crypto from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../../lib/errors.js';
+import { problemRef } from '../../lib/fastify.js';
+import type { NotifyRuntime } from './notify.runtime.js';
+
+/** `sha256=` and the hex HMAC-SHA256 of the raw body under the shared webhook secret. */
+export const signWebhook = (secret: string, raw: Buffer | string) => 'sha256=' + crypto.createHmac('sha256', secret).update(raw).digest('hex');
+
+const Receipts = Type.Object(
+  {
+    receipts: Type.Array(
+      Type.Object(
+        {
+          ref: Type.String({ minLength: 1, maxLength: 100, description: 'the provider’s id, or our message id' }),
+          status: Type.Union([Type.Literal('delivered'), Type.Literal('failed')]),
+          reason: Type.Optional(Type.String({ maxLength: 500 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 5000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+const Reply = Type.Object(
+  { from: Type.String({ pattern: '^1[3-9]\\d{9}$' }), body: Type.String({ minLength: 1, maxLength: 500 }), id: Type.Optional(Type.String({ maxLength: 100 })) },
+  { additionalProperties: false },
+);
+
+/**
+ * Where an SMS provider posts delivery receipts and replies. Each request is
+ * verified: its `x-bastion-signature` must be the HMAC of the exact body bytes.
+ */
+export const notifyWebhookRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRuntime; secret: string }> = async (app, { runtime, secret }) => {
+  // this plugin's JSON bodies are kept as bytes too, for the signature
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 2 * 1024 * 1024 }, (req, body, done) => {
+    (req as unknown as { rawBody: Buffer }).rawBody = body as Buffer;
+    try {
+      done(null, JSON.parse((body as Buffer).toString('utf8')));
+    } catch {
+      done(new AppError('VALIDATION_FAILED', 'the body is not JSON', 'body'), undefined);
+    }
+  });
+  app.addHook('preValidation', async (req) => {
+    const got = String(req.headers['x-bastion-signature'] ?? '');
+    const want = signWebhook(secret, (req as unknown as { rawBody?: Buffer }).rawBody ?? '');
+    if (got.length !== want.length || !crypto.timingSafeEqual(Buffer.from(got), Buffer.from(want)))
+      throw new AppError('UNAUTHENTICATED', 'the webhook signature does not match', 'x-bastion-signature');
+  });
+
+  app.post(
+    '/receipts',
+    { schema: { tags: ['notify'], summary: 'Delivery receipts from the SMS provider (signed)', body: Receipts, response: { 200: Type.Object({ updated: Type.Integer() }), 400: problemRef, 401: problemRef } } },
+    async (req) => ({
+      updated: await runtime.receipts(req.body.receipts.map((r) => ({ gateway: runtime.gateway.name, ref: r.ref, status: r.status, reason: r.reason }))),
+    }),
+  );
+
+  app.post(
+    '/replies',
+    { schema: { tags: ['notify'], summary: 'An SMS reply from a phone, forwarded by the provider (signed)', body: Reply, response: { 200: Type.Object({ messageId: Type.Union([Type.String(), Type.Null()]) }), 400: problemRef, 401: problemRef } } },
+    async (req) => ({ messageId: (await runtime.reply(req.body.from, req.body.body, req.body.id ?? null)).messageId }),
+  );
+};
