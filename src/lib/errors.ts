@@ -19,7 +19,10 @@ export type ErrorCode =
   | 'CALLUP_NOT_DRAFT'
   | 'WRONG_VILLAGE'
   | 'TOO_FAR'
-  | 'CHECKIN_POINT_MISSING';
+  | 'CHECKIN_POINT_MISSING'
+  | 'DOUBLE_BOOKED'
+  | 'REST_TOO_SHORT'
+  | 'DUTY_TOO_LONG';
 
 export class AppError extends Error {
   constructor(

@@ -22,6 +22,9 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   WRONG_VILLAGE: { zh: '您的分包村是{right}，这里是{here}，请到{right}报到', en: 'You are assigned to {right}, not {here}: check in at {right}' },
   TOO_FAR: { zh: '您距{right}报到点约{distance}米，请到达后再签到（范围{radius}米）', en: 'You are about {distance} m from the check-in point of {right}; check in within {radius} m' },
   CHECKIN_POINT_MISSING: { zh: '{right}尚未设置报到点，请扫码签到或由村书记登记', en: '{right} has no check-in point yet: scan its code or ask the secretary to mark you present' },
+  DOUBLE_BOOKED: { zh: '{name}在{from}至{to}已有排班，不能同时在两处', en: '{name} is already on duty from {from} to {to}: nobody can be in two places at once' },
+  REST_TOO_SHORT: { zh: '{name}两班之间只休息{restHours}小时，至少应休息{minRestHours}小时', en: '{name} would rest only {restHours} h between shifts; the minimum is {minRestHours} h' },
+  DUTY_TOO_LONG: { zh: '{name}将连续值守{hours}小时，超过上限{maxHours}小时', en: '{name} would be on duty {hours} h in a row; the maximum is {maxHours} h' },
   INTERNAL: { zh: '服务器内部错误', en: 'Internal server error' },
   // import rejection reasons
   REQUIRED: { zh: '必填项为空', en: 'Required value is missing' },

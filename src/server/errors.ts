@@ -21,6 +21,9 @@ const STATUS: Record<ErrorCode, number> = {
   WRONG_VILLAGE: 409,
   TOO_FAR: 409,
   CHECKIN_POINT_MISSING: 409,
+  DOUBLE_BOOKED: 409,
+  REST_TOO_SHORT: 409,
+  DUTY_TOO_LONG: 409,
 };
 
 export const ProblemSchema = {

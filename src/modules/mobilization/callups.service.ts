@@ -5,6 +5,7 @@ import { inScope, type Actor } from '../access/index.js';
 import type { NotifyRuntime } from '../notify/index.js';
 import { isMobile, smsParts } from '../notify/index.js';
 import { staffTargets, type StaffTarget } from '../registry/index.js';
+import type { RosterRules } from './roster.rules.js';
 import { deadlineText, renderTemplate, signMemberToken } from './mobilization.links.js';
 import { assertCan, callupActions } from './mobilization.policy.js';
 import { mobilizationRepo, type CallupRow } from './mobilization.repo.js';
@@ -16,6 +17,8 @@ export interface MobilizationDeps {
   secret: Buffer;
   /** where personal links point: the address cadres' phones reach */
   linkBase: () => string;
+  /** the roster's rules (default: 12 h on duty at most, 8 h of rest at least) */
+  rules?: RosterRules;
 }
 
 export interface CallupInput {

@@ -6,8 +6,9 @@ import { problemRef } from '../../lib/fastify.js';
 import { actorOf, guard } from '../access/index.js';
 import { callupBoard } from './board.service.js';
 import { createCallup, getCallup, listCallups, previewCallup, sendCallup, type MobilizationDeps } from './callups.service.js';
-import { AreaParam, Board, Callup, CallupBody, CheckinBody, CheckinPoint, IdParam, MyCallup, Me, Preview, SendResult, TokenParam } from './mobilization.schemas.js';
+import { AreaParam, Board, Callup, CallupBody, CheckinBody, CheckinPoint, IdParam, MyCallup, Me, Preview, Roster, SendResult, Shift, ShiftBody, TokenParam } from './mobilization.schemas.js';
 import { acknowledge, checkIn, markPresent, myCallup, setCheckinPoint, villageCode } from './presence.service.js';
+import { assignShift, listShifts, myShifts } from './roster.service.js';
 
 const errors = { 400: problemRef, 401: problemRef, 403: problemRef, 404: problemRef, 409: problemRef, 410: problemRef };
 const tags = ['mobilization'];
@@ -66,6 +67,16 @@ export const mobilizationRoutes: FastifyPluginAsyncTypebox<{ deps: MobilizationD
   );
   app.post('/me/:token/checkin', { ...byLink, schema: { tags, summary: '报到: check in by the village code or by location', params: TokenParam, body: CheckinBody, response: { 200: Me, ...errors } } }, async (req) =>
     checkIn(d, req.params.token, req.body),
+  );
+
+  app.post('/shifts', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Put a cadre on a post for a shift, under the roster rules', body: ShiftBody, response: { 201: Shift, ...errors } } }, async (req, reply) =>
+    reply.code(201).send(await assignShift(d, actorOf(req), req.body)),
+  );
+  app.get('/shifts', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Shifts in the area and hours per cadre', querystring: Type.Object({ area: Type.Optional(Type.String({ pattern: '^\\d{2,15}$' })) }), response: { 200: Roster, ...errors } } }, async (req) =>
+    listShifts(d, actorOf(req), req.query.area),
+  );
+  app.get('/me/:token/shifts', { ...byLink, schema: { tags, summary: 'My shifts, from the personal link', params: TokenParam, response: { 200: Type.Array(Shift), ...errors } } }, async (req) =>
+    myShifts(d, req.params.token),
   );
 
   app.get('/villages/:code/code', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'The check-in code to post at the village committee', params: AreaParam } }, async (req) =>

@@ -107,3 +107,30 @@ export const CheckinPoint = Type.Object(
   { lat: Type.Number({ minimum: -90, maximum: 90 }), lng: Type.Number({ minimum: -180, maximum: 180 }), radiusM: Type.Integer({ minimum: 20, maximum: 5000 }) },
   { additionalProperties: false },
 );
+
+export const POST_NAMES = ['gate_duty', 'sampling_support', 'door_to_door', 'delivery_escort', 'traffic_checkpoint'] as const;
+export const ShiftBody = Type.Object(
+  {
+    clientId: Type.String({ minLength: 8, maxLength: 64, description: 'client-generated: a retried assignment is the same shift' }),
+    staffId: Type.Integer({ minimum: 1 }),
+    areaCode: Type.String({ pattern: '^\\d{2,15}$' }),
+    post: Type.Union(POST_NAMES.map((p) => Type.Literal(p))),
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+export const Shift = Type.Object({
+  id: Type.Integer(),
+  staffId: Type.Integer(),
+  staffName: Type.String(),
+  areaCode: Type.String(),
+  post: Type.String(),
+  startsAt: Time,
+  endsAt: Time,
+  hours: Type.Number(),
+});
+export const Roster = Type.Object({
+  shifts: Type.Array(Shift),
+  hours: Type.Array(Type.Object({ staffId: Type.Integer(), name: Type.String(), shifts: Type.Integer(), hours: Type.Number() })),
+});

@@ -50,3 +50,23 @@ export const checkinPoints = pgTable('checkin_points', {
   radiusM: integer('radius_m').notNull().default(300),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** A cadre on a post for a stretch of time (排班): gate duty, sampling support, door-to-door, … */
+export const shifts = pgTable(
+  'shifts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** client-generated: a retried assignment is the same shift */
+    clientId: text('client_id').notNull().unique(),
+    staffId: bigint('staff_id', { mode: 'number' }).notNull(),
+    staffName: text('staff_name').notNull(),
+    areaCode: text('area_code').notNull(),
+    post: text('post').notNull(), // gate_duty | sampling_support | door_to_door | delivery_escort | traffic_checkpoint
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
+  },
+  (t) => [index('shifts_staff_idx').on(t.staffId, t.startsAt), index('shifts_area_idx').on(t.areaCode, t.startsAt)],
+);

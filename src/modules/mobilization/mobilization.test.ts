@@ -219,3 +219,33 @@ describe('escalation', () => {
     expect(await runEscalations(deps)).toMatchObject({ resent: 0, escalated: 0 });
   });
 });
+
+describe('the roster', () => {
+  it('puts present cadres on posts under the rules, answers a retry with the same shift, and shows my shifts', async () => {
+    const at = (h: number) => new Date(Date.UTC(2030, 0, 7) + h * 3600_000).toISOString();
+    const staffId = (await testDb().pool.query(`select staff_id from callup_members where callup_id = $1 and name = '东甲'`, [callupId])).rows[0].staff_id;
+    const assign = (body: object) => app.inject({ method: 'POST', url: '/api/v1/mobilization/shifts', ...as(eastLead), payload: { clientId: crypto.randomUUID(), staffId, areaCode: area.villages[0], post: 'gate_duty', ...body } });
+    const first = await assign({ startsAt: at(0), endsAt: at(8), clientId: `c-${staffId}-first` });
+    expect(first.statusCode).toBe(201);
+    const retry = await assign({ startsAt: at(0), endsAt: at(8), clientId: `c-${staffId}-first` });
+    expect(retry.json().id).toBe(first.json().id);
+    const clash = await assign({ startsAt: at(4), endsAt: at(10) });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json()).toMatchObject({ code: 'DOUBLE_BOOKED', field: 'startsAt' });
+    expect(clash.json().title).toContain('东甲');
+    expect((await assign({ startsAt: at(11), endsAt: at(14) })).json()).toMatchObject({ code: 'REST_TOO_SHORT' });
+    expect((await assign({ startsAt: at(8), endsAt: at(14), post: 'door_to_door' })).json()).toMatchObject({ code: 'DUTY_TOO_LONG' });
+    expect((await assign({ startsAt: at(8), endsAt: at(12), post: 'door_to_door' })).statusCode).toBe(201);
+    // a cadre of another village is not this secretary's to roster
+    const west = (await testDb().pool.query(`select staff_id from callup_members where callup_id = $1 and name = '西甲'`, [callupId])).rows[0].staff_id;
+    expect((await assign({ staffId: west, startsAt: at(0), endsAt: at(4) })).statusCode).toBe(404);
+
+    const roster = (await app.inject({ url: '/api/v1/mobilization/shifts', ...as(eastLead) })).json();
+    expect(roster.hours.find((h: { staffId: number }) => h.staffId === Number(staffId))).toMatchObject({ shifts: 2, hours: 12 });
+    const audit = await testDb().pool.query(`select count(*)::int as n from audit_log where action = 'roster.assign' and (detail->>'staffId')::bigint = $1`, [staffId]);
+    expect(audit.rows[0].n).toBe(2);
+    const token = await linkOf(phones[0]);
+    const mine = (await app.inject({ url: `/api/v1/mobilization/me/${token}/shifts` })).json();
+    expect(mine.map((s: { post: string }) => s.post)).toEqual(['gate_duty', 'door_to_door']);
+  });
+});

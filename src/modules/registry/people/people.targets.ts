@@ -20,15 +20,11 @@ export interface StaffFilter {
 
 /** The cadres a call-up reaches: by assigned area, work unit and party membership. */
 export async function staffTargets(pool: pg.Pool, f: StaffFilter): Promise<StaffTarget[]> {
-  const res = await pool.query<StaffTarget>(
-    `select s.id, s.name, s.phone, s.work_unit as "workUnit", s.party_member as "partyMember",
-            s.assigned_area_code as "areaCode", coalesce(a.name, s.assigned_area_code) as "areaName"
-     from staff s left join areas a on a.code = s.assigned_area_code
-     where s.assigned_area_code like $1 and ($2::text is null or s.work_unit = $2) and ($3::bool is null or s.party_member = $3)
-     order by s.id`,
+  return staffTargetsWhere(
+    pool,
+    `s.assigned_area_code like $1 and ($2::text is null or s.work_unit = $2) and ($3::bool is null or s.party_member = $3)`,
     [scopePattern(f.area), f.workUnit ?? null, f.partyMember ?? null],
   );
-  return res.rows;
 }
 
 /** Names of areas by code, for boards that group by town and village. */
@@ -41,14 +37,7 @@ export async function areaNames(pool: pg.Pool, codes: string[]): Promise<Map<str
 /** The secretaries (role lead) assigned to these villages: whom escalations go to. */
 export async function villageLeads(pool: pg.Pool, areaCodes: string[]): Promise<StaffTarget[]> {
   if (!areaCodes.length) return [];
-  const res = await pool.query<StaffTarget>(
-    `select s.id, s.name, s.phone, s.work_unit as "workUnit", s.party_member as "partyMember",
-            s.assigned_area_code as "areaCode", coalesce(a.name, s.assigned_area_code) as "areaName"
-     from staff s left join areas a on a.code = s.assigned_area_code
-     where s.role = 'lead' and s.assigned_area_code = any($1::text[]) order by s.id`,
-    [areaCodes],
-  );
-  return res.rows;
+  return staffTargetsWhere(pool, `s.role = 'lead' and s.assigned_area_code = any($1::text[])`, [areaCodes]);
 }
 
 /** Marks phones an SMS could not reach, for correction; a new phone clears the mark. */
@@ -56,4 +45,19 @@ export async function flagUndeliverablePhones(pool: pg.Pool, staffIds: number[])
   if (!staffIds.length) return 0;
   const res = await pool.query(`update staff set phone_undeliverable_at = now() where id = any($1::bigint[]) and phone_undeliverable_at is null`, [staffIds]);
   return res.rowCount ?? 0;
+}
+
+/** One staff member inside an area subtree, or nothing. */
+export async function staffInArea(pool: pg.Pool, id: number, area: string): Promise<StaffTarget | undefined> {
+  return (await staffTargetsWhere(pool, `s.id = $1 and s.assigned_area_code like $2`, [id, scopePattern(area)]))[0];
+}
+
+async function staffTargetsWhere(pool: pg.Pool, where: string, params: unknown[]): Promise<StaffTarget[]> {
+  const res = await pool.query<StaffTarget>(
+    `select s.id, s.name, s.phone, s.work_unit as "workUnit", s.party_member as "partyMember",
+            s.assigned_area_code as "areaCode", coalesce(a.name, s.assigned_area_code) as "areaName"
+     from staff s left join areas a on a.code = s.assigned_area_code where ${where} order by s.id`,
+    params,
+  );
+  return res.rows;
 }

@@ -1,0 +1,111 @@
+import { AppError, invalid, notFound } from '../../lib/errors.js';
+import { audit, inScope, type Actor } from '../access/index.js';
+import { staffInArea } from '../registry/index.js';
+import type { MobilizationDeps } from './callups.service.js';
+import { verifyMemberToken } from './mobilization.links.js';
+import { assertCan } from './mobilization.policy.js';
+import { checkShift, DEFAULT_RULES } from './roster.rules.js';
+
+export const POSTS = ['gate_duty', 'sampling_support', 'door_to_door', 'delivery_escort', 'traffic_checkpoint'] as const;
+export type Post = (typeof POSTS)[number];
+
+export interface ShiftInput {
+  clientId: string;
+  staffId: number;
+  areaCode: string;
+  post: Post;
+  startsAt: string;
+  endsAt: string;
+}
+
+interface ShiftRow {
+  id: number;
+  staffId: number;
+  staffName: string;
+  areaCode: string;
+  post: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+const COLS = `id, staff_id as "staffId", staff_name as "staffName", area_code as "areaCode", post, starts_at as "startsAt", ends_at as "endsAt"`;
+const shape = (r: ShiftRow) => ({ ...r, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString(), hours: Math.round(((r.endsAt.getTime() - r.startsAt.getTime()) / 3600_000) * 10) / 10 });
+const shanghai = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/**
+ * Puts a cadre of the lead's area on a post for a shift, under the roster rules
+ * (no two places at once, a longest stretch on duty, a shortest rest). One
+ * cadre's shifts are judged one assignment at a time (a transaction lock on the
+ * cadre), and a retried assignment with the same client id is the same shift.
+ */
+export async function assignShift(d: MobilizationDeps, actor: Actor, input: ShiftInput) {
+  assertCan(actor, 'markPresent', { areaCode: input.areaCode });
+  const startsAt = new Date(input.startsAt);
+  const endsAt = new Date(input.endsAt);
+  if (Number.isNaN(startsAt.getTime())) throw invalid('startsAt', 'not a date and time');
+  if (Number.isNaN(endsAt.getTime()) || endsAt <= startsAt) throw invalid('endsAt', 'a shift ends after it starts');
+  const cadre = await staffInArea(d.pool, input.staffId, actor.areaCode);
+  if (!cadre) throw notFound('cadre');
+  const rules = d.rules ?? DEFAULT_RULES;
+  const client = await d.pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock(7146003, $1::int)', [input.staffId % 2147483647]);
+    const again = (await client.query<ShiftRow>(`select ${COLS} from shifts where client_id = $1`, [input.clientId])).rows[0];
+    if (again) {
+      await client.query('commit');
+      return shape(again);
+    }
+    const window = (rules.maxContinuousHours + rules.minRestHours) * 3600_000;
+    const existing = (
+      await client.query<ShiftRow>(`select ${COLS} from shifts where staff_id = $1 and ends_at > $2 and starts_at < $3`, [
+        input.staffId,
+        new Date(startsAt.getTime() - window),
+        new Date(endsAt.getTime() + window),
+      ])
+    ).rows;
+    const problem = checkShift(existing, { startsAt, endsAt }, rules);
+    if (problem) {
+      const params: Record<string, unknown> = { ...problem, name: cadre.name };
+      if (problem.code === 'DOUBLE_BOOKED') Object.assign(params, { from: shanghai(problem.from), to: shanghai(problem.to) });
+      if (problem.code === 'SHIFT_INVALID') throw invalid('endsAt', 'a shift ends after it starts');
+      throw new AppError(problem.code, `${cadre.name}: ${problem.code}`, 'startsAt', params);
+    }
+    const row = (
+      await client.query<ShiftRow>(
+        `insert into shifts (client_id, staff_id, staff_name, area_code, post, starts_at, ends_at, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLS}`,
+        [input.clientId, input.staffId, cadre.name, input.areaCode, input.post, startsAt, endsAt, actor.accountId],
+      )
+    ).rows[0];
+    await client.query('commit');
+    await audit(d.db, actor, 'roster.assign', 'shift', row.id, { staffId: row.staffId, post: row.post, startsAt: row.startsAt, endsAt: row.endsAt });
+    return shape(row);
+  } catch (e) {
+    await client.query('rollback').catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** The shifts in the actor's area, and the hours each cadre has served or is rostered for. */
+export async function listShifts(d: MobilizationDeps, actor: Actor, area?: string) {
+  assertCan(actor, 'readBoard');
+  const scope = area && inScope(actor, area) ? area : actor.areaCode;
+  const rows = (await d.pool.query<ShiftRow>(`select ${COLS} from shifts where area_code like $1 order by starts_at, id limit 5000`, [scope + '%'])).rows.map(shape);
+  const hours = new Map<number, { staffId: number; name: string; shifts: number; hours: number }>();
+  for (const r of rows) {
+    const h = hours.get(r.staffId) ?? { staffId: r.staffId, name: r.staffName, shifts: 0, hours: 0 };
+    h.shifts++;
+    h.hours = Math.round((h.hours + r.hours) * 10) / 10;
+    hours.set(r.staffId, h);
+  }
+  return { shifts: rows, hours: [...hours.values()].sort((a, b) => b.hours - a.hours) };
+}
+
+/** "My shifts" on the cadre's phone page. */
+export async function myShifts(d: MobilizationDeps, token: string) {
+  const t = verifyMemberToken(d.secret, token);
+  if (typeof t === 'string') throw new AppError(t, 'this link is not valid', 'token');
+  return (await d.pool.query<ShiftRow>(`select ${COLS} from shifts where staff_id = $1 and ends_at > now() - interval '1 day' order by starts_at`, [t.staffId])).rows.map(shape);
+}
