@@ -2,6 +2,7 @@ import { flagUndeliverablePhones, villageLeads } from '../registry/index.js';
 import { statusByKey } from '../notify/index.js';
 import { messageFor, topicOf, type MobilizationDeps } from './callups.service.js';
 import { mobilizationRepo, type CallupRow, type MemberRow } from './mobilization.repo.js';
+import { remindShifts } from './roster.service.js';
 
 const LOCK = 7_146_002; // one process at a time chases; any of them may
 
@@ -55,12 +56,13 @@ async function chase(d: MobilizationDeps, c: CallupRow) {
 /**
  * One round of chasing the silent for every running call-up: resend after N
  * minutes without an acknowledgement, tell the village secretary the names
- * after M minutes, flag undeliverable numbers. Safe to run from every process:
+ * after M minutes, flag undeliverable numbers; and remind cadres of shifts
+ * starting within half an hour. Safe to run from every process:
  * an advisory lock lets one run at a time, and each member is chased once.
  */
 export async function runEscalations(d: MobilizationDeps) {
   const client = await d.pool.connect();
-  const total = { resent: 0, escalated: 0, flagged: 0 };
+  const total = { resent: 0, escalated: 0, flagged: 0, reminded: 0 };
   try {
     const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [LOCK]);
     if (!rows[0].ok) return total;
@@ -71,6 +73,7 @@ export async function runEscalations(d: MobilizationDeps) {
         total.escalated += r.escalated;
         total.flagged += r.flagged;
       }
+      total.reminded = await remindShifts(d);
     } finally {
       await client.query('select pg_advisory_unlock($1)', [LOCK]);
     }

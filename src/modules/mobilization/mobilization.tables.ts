@@ -60,6 +60,8 @@ export const shifts = pgTable(
     clientId: text('client_id').notNull().unique(),
     staffId: bigint('staff_id', { mode: 'number' }).notNull(),
     staffName: text('staff_name').notNull(),
+    /** where the reminder before the shift goes */
+    staffPhone: text('staff_phone'),
     areaCode: text('area_code').notNull(),
     post: text('post').notNull(), // gate_duty | sampling_support | door_to_door | delivery_escort | traffic_checkpoint
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),

@@ -201,13 +201,13 @@ describe('escalation', () => {
     await app.inject({ method: 'POST', url: `/api/v1/notify/simulator/inbox/${p(4)}/reply`, payload: { body: '1' } });
 
     // nothing yet: the send was just now
-    expect(await runEscalations(deps)).toEqual({ resent: 0, escalated: 0, flagged: 0 });
+    expect(await runEscalations(deps)).toMatchObject({ resent: 0, escalated: 0, flagged: 0 });
 
     // 25 minutes later, and one number turned out dead
     await pool.query(`update callups set sent_at = now() - interval '25 minutes' where id = $1`, [id]);
     await pool.query(`update notify_messages set status = 'failed', failure = 'number does not exist' where dedupe_key = $1`, [`callup:${id}:staff:${gone}`]);
     const r = await runEscalations(deps);
-    expect(r).toEqual({ resent: 3, escalated: 1, flagged: 1 }); // the secretary, the silent one and the dead number are resent; one note to the secretary
+    expect(r).toMatchObject({ resent: 3, escalated: 1, flagged: 1 }); // the secretary, the silent one and the dead number are resent; one note to the secretary
     await expect.poll(async () => (await inbox(p(1))).map((m) => m.body).join('\n'), { timeout: 10_000 }).toMatch(/【集结号未确认】.*沉默者、停机者|【集结号未确认】.*停机者、沉默者/);
     const note = (await inbox(p(1))).find((m) => m.body.startsWith('【集结号未确认】'))!;
     expect(note.body).not.toContain('确认者同');
@@ -247,5 +247,15 @@ describe('the roster', () => {
     const token = await linkOf(phones[0]);
     const mine = (await app.inject({ url: `/api/v1/mobilization/me/${token}/shifts` })).json();
     expect(mine.map((s: { post: string }) => s.post)).toEqual(['gate_duty', 'door_to_door']);
+
+    // half an hour before a shift, its cadre gets an SMS, once
+    const { remindShifts } = await import('./roster.service.js');
+    const { db, pool } = testDb();
+    const deps = { db, pool, notify, secret: Buffer.alloc(32), linkBase: () => base };
+    const soon = new Date(Date.now() + 20 * 60_000);
+    await assign({ startsAt: soon.toISOString(), endsAt: new Date(soon.getTime() + 4 * 3600_000).toISOString(), post: 'traffic_checkpoint' });
+    expect(await remindShifts(deps)).toBeGreaterThanOrEqual(1);
+    expect(await remindShifts(deps)).toBe(0);
+    await expect.poll(async () => (await inbox(phones[0])).some((m) => m.body.startsWith('【排班提醒】东甲同志') && m.body.includes('交通卡口')), { timeout: 10_000 }).toBe(true);
   });
 });

@@ -72,9 +72,9 @@ export async function assignShift(d: MobilizationDeps, actor: Actor, input: Shif
     }
     const row = (
       await client.query<ShiftRow>(
-        `insert into shifts (client_id, staff_id, staff_name, area_code, post, starts_at, ends_at, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLS}`,
-        [input.clientId, input.staffId, cadre.name, input.areaCode, input.post, startsAt, endsAt, actor.accountId],
+        `insert into shifts (client_id, staff_id, staff_name, staff_phone, area_code, post, starts_at, ends_at, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLS}`,
+        [input.clientId, input.staffId, cadre.name, cadre.phone, input.areaCode, input.post, startsAt, endsAt, actor.accountId],
       )
     ).rows[0];
     await client.query('commit');
@@ -108,4 +108,33 @@ export async function myShifts(d: MobilizationDeps, token: string) {
   const t = verifyMemberToken(d.secret, token);
   if (typeof t === 'string') throw new AppError(t, 'this link is not valid', 'token');
   return (await d.pool.query<ShiftRow>(`select ${COLS} from shifts where staff_id = $1 and ends_at > now() - interval '1 day' order by starts_at`, [t.staffId])).rows.map(shape);
+}
+
+const POST_WORDS: Record<string, string> = {
+  gate_duty: '卡口值守',
+  sampling_support: '采样点支援',
+  door_to_door: '入户服务',
+  delivery_escort: '配送护送',
+  traffic_checkpoint: '交通卡口',
+};
+
+/** SMS reminders for shifts that start within `aheadMin` minutes; each shift is reminded once. */
+export async function remindShifts(d: MobilizationDeps, aheadMin = 30) {
+  const due = (
+    await d.pool.query<ShiftRow & { staffPhone: string }>(
+      `update shifts set reminded_at = now() where reminded_at is null and staff_phone is not null
+         and starts_at > now() and starts_at <= now() + make_interval(mins => $1)
+       returning ${COLS}, staff_phone as "staffPhone"`,
+      [aheadMin],
+    )
+  ).rows;
+  const r = await d.notify.enqueue(
+    due.map((s) => ({
+      dedupeKey: `shift:${s.id}:reminder`,
+      to: s.staffPhone,
+      body: `【排班提醒】${s.staffName}同志：您${shanghai(s.startsAt)}至${shanghai(s.endsAt)}在${POST_WORDS[s.post] ?? s.post}值班，请准时到岗。`,
+      topic: `shift:${s.id}`,
+    })),
+  );
+  return r.queued;
 }
