@@ -15,6 +15,7 @@ const ImportPage = lazy(() => import('../pages/registry/ImportPage'));
 const CallupsPage = lazy(() => import('../pages/mobilization/CallupsPage'));
 const BoardPage = lazy(() => import('../pages/mobilization/BoardPage'));
 const VillageCodePage = lazy(() => import('../pages/mobilization/VillageCodePage'));
+const RosterPage = lazy(() => import('../pages/mobilization/RosterPage'));
 const MyCallupPage = lazy(() => import('../pages/mobilization/MyCallupPage'));
 const CheckinPage = lazy(() => import('../pages/mobilization/CheckinPage'));
 const PhonePage = lazy(() => import('../pages/notify/PhonePage'));
@@ -55,6 +56,7 @@ function Routed() {
         <Route path="/callups" element={<CallupsPage />} />
         <Route path="/callups/:id" element={<BoardPage />} />
         <Route path="/villages/:code/code" element={<VillageCodePage />} />
+        <Route path="/roster" element={<RosterPage />} />
         <Route path="*" element={<Navigate to="/areas" replace />} />
       </Routes>
     </Shell>

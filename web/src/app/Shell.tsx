@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
-import { ApartmentOutlined, CloudUploadOutlined, MobileOutlined, NotificationOutlined, GlobalOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, CloudUploadOutlined, MobileOutlined, NotificationOutlined, ScheduleOutlined, GlobalOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../modules/access/session';
 import { setLanguage } from './i18n';
@@ -26,7 +26,7 @@ export function Shell({ children }: { children: ReactNode }) {
     ),
   });
   const items = [
-    ...(lead ? [entry('/callups', <NotificationOutlined />, t('nav.callups'))] : []),
+    ...(lead ? [entry('/callups', <NotificationOutlined />, t('nav.callups')), entry('/roster', <ScheduleOutlined />, t('nav.roster'))] : []),
     entry('/areas', <ApartmentOutlined />, t('nav.areas')),
     entry('/search', <SearchOutlined />, t('nav.search')),
     ...(lead ? [entry('/import', <CloudUploadOutlined />, t('nav.import'))] : []),

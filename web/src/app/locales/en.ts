@@ -2,7 +2,7 @@ import type zh from './zh-CN';
 
 const en: typeof zh = {
   app: { name: 'Bastion command centre', short: 'Bastion' },
-  nav: { callups: 'Call-ups', phone: 'Phone', areas: 'Areas & people', search: 'Find a person', import: 'Import', signOut: 'Sign out', language: '中文' },
+  nav: { callups: 'Call-ups', roster: 'Roster', phone: 'Phone', areas: 'Areas & people', search: 'Find a person', import: 'Import', signOut: 'Sign out', language: '中文' },
   roles: { commander: 'Commander', lead: 'Area lead', cadre: 'Cadre', sampler: 'Sampler', lab: 'Laboratory', merchant: 'Merchant', inspector: 'Inspector', courier: 'Courier team', resident: 'Resident' },
   login: { title: 'Sign in', username: 'User name', password: 'Password', submit: 'Sign in', required: 'Enter the {{field}}', hint: 'Demo: commander / shanyin, password bastion2021' },
   areas: { tree: 'Areas', residents: 'Residents', staff: 'Cadres', count: '{{residents}} residents · {{staff}} cadres', select: 'Choose an area', loadMore: 'Load more', empty: 'Nobody here yet', levels: { city: 'City', district: 'District', town: 'Town', village: 'Village', community: 'Community', grid: 'Grid' } },
@@ -28,6 +28,8 @@ const en: typeof zh = {
     myTitle: 'Call-up', assigned: 'Your village', due: 'Be there by {{deadline}}', ack: 'Received', acked: 'Acknowledged', checkin: 'Check in', checkedIn: 'Checked in at {{time}}',
     byCode: 'Scan the code at the village committee', byCodeHelp: 'Scan the check-in code posted at the village committee with the phone camera', byLocation: 'Check in by location', locating: 'Locating…', noToken: 'Open the personal link from your SMS first, then scan the code',
     sms: { NO_PHONE: 'No phone', queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', replied: 'Replied' },
+    roster: 'Roster', myShifts: 'My shifts', noShifts: 'No shifts yet', assign: 'Assign', cadre: 'Cadre', post: 'Post', start: 'Start', end: 'End', hours: 'hours', shiftsCount: 'Shifts', hoursTitle: 'Hours on duty', rules: 'Rules: one place at a time; at most 12 h on duty in a row; at least 8 h of rest between stretches',
+    posts: { gate_duty: 'Gate duty', sampling_support: 'Sampling support', door_to_door: 'Door to door', delivery_escort: 'Delivery escort', traffic_checkpoint: 'Traffic checkpoint' },
     villageCode: 'Check-in code', villageCodeHelp: 'Print it and post it at the village committee; cadres scan it to check in', methods: { qr: 'code', location: 'location', lead: 'by the secretary' },
   },
   phone: { title: 'Simulated phone', pick: 'Number', reply: 'Reply', placeholder: 'Type a reply (1 = received)', empty: 'No messages yet', sendReply: 'Send' },

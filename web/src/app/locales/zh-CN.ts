@@ -1,6 +1,6 @@
 const zh = {
   app: { name: 'Bastion 疫情防控指挥平台', short: '指挥平台' },
-  nav: { callups: '集结号', phone: '模拟手机', areas: '区划与人员', search: '查找人员', import: '批量导入', signOut: '退出登录', language: 'English' },
+  nav: { callups: '集结号', roster: '排班', phone: '模拟手机', areas: '区划与人员', search: '查找人员', import: '批量导入', signOut: '退出登录', language: 'English' },
   roles: { commander: '指挥部', lead: '村（社区）书记', cadre: '包村干部', sampler: '采样人员', lab: '检测机构', merchant: '商户', inspector: '检查人员', courier: '配送队', resident: '居民' },
   login: { title: '登录', username: '用户名', password: '密码', submit: '登录', required: '请填写{{field}}', hint: '演示账号：commander / shanyin，密码 bastion2021' },
   areas: { tree: '区划', residents: '居民', staff: '干部', count: '{{residents}} 人 · 干部 {{staff}}', select: '请选择左侧区划', loadMore: '加载更多', empty: '暂无人员', levels: { city: '市', district: '区县', town: '乡镇（街道）', village: '村', community: '社区', grid: '网格' } },
@@ -26,6 +26,8 @@ const zh = {
     myTitle: '集结令', assigned: '您的分包村', due: '请于 {{deadline}} 前到岗', ack: '收到', acked: '已确认收到', checkin: '报到', checkedIn: '已于 {{time}} 报到',
     byCode: '扫描村委会二维码报到', byCodeHelp: '用手机相机扫描村委会张贴的报到码', byLocation: '定位报到', locating: '正在定位…', noToken: '请先打开短信中的个人链接，再扫描报到码',
     sms: { NO_PHONE: '无手机号', queued: '排队中', sending: '发送中', sent: '已发出', delivered: '已送达', failed: '发送失败', replied: '已回复' },
+    roster: '排班', myShifts: '我的排班', noShifts: '暂无排班', assign: '安排值班', cadre: '干部', post: '岗位', start: '开始', end: '结束', hours: '小时', shiftsCount: '班次', hoursTitle: '值班时长', rules: '规则：同一时间只能在一处；连续值守不超过12小时；两段值守之间至少休息8小时',
+    posts: { gate_duty: '卡口值守', sampling_support: '采样点支援', door_to_door: '入户服务', delivery_escort: '配送护送', traffic_checkpoint: '交通卡口' },
     villageCode: '报到码', villageCodeHelp: '打印后张贴在村委会，包村干部用手机扫码报到', methods: { qr: '扫码', location: '定位', lead: '书记登记' },
   },
   phone: { title: '模拟手机', pick: '选择号码', reply: '回复', placeholder: '输入回复内容（回复 1 表示收到）', empty: '还没有短信', sendReply: '发送' },

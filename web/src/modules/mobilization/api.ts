@@ -57,7 +57,22 @@ export interface Me {
   checkinMethod: string | null;
 }
 
+export interface Shift {
+  id: number;
+  staffId: number;
+  staffName: string;
+  areaCode: string;
+  post: string;
+  startsAt: string;
+  endsAt: string;
+  hours: number;
+}
+export const POSTS = ['gate_duty', 'sampling_support', 'door_to_door', 'delivery_escort', 'traffic_checkpoint'] as const;
+
 export const mobilizationApi = {
+  shifts: (area?: string) => api.get<{ shifts: Shift[]; hours: { staffId: number; name: string; shifts: number; hours: number }[] }>(`/mobilization/shifts${area ? `?area=${area}` : ''}`),
+  assign: (body: { clientId: string; staffId: number; areaCode: string; post: string; startsAt: string; endsAt: string }) => api.post<Shift>('/mobilization/shifts', body),
+  myShifts: (token: string) => api.get<Shift[]>(`/mobilization/me/${token}/shifts`),
   list: () => api.get<Callup[]>('/mobilization/callups'),
   create: (body: { title: string; template: string; deadline: string; target: Callup['target'] }) => api.post<Callup>('/mobilization/callups', body),
   get: (id: number | string) => api.get<Callup>(`/mobilization/callups/${id}`),

@@ -3,7 +3,7 @@ import { useParams } from 'react-router-dom';
 import { Alert, Button, Card, Result, Space, Spin, Steps, Typography } from 'antd';
 import { AimOutlined, CheckCircleOutlined, QrcodeOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { mobilizationApi, shanghai, TOKEN_KEY, type Me } from '../../modules/mobilization/api';
+import { mobilizationApi, shanghai, TOKEN_KEY, type Me, type Shift } from '../../modules/mobilization/api';
 import { withRetry } from '../../shared/retry';
 
 /** The cadre's phone page, opened from the SMS link: acknowledge, then check in on arrival. */
@@ -13,10 +13,12 @@ export default function MyCallupPage() {
   const [data, setData] = useState<Awaited<ReturnType<typeof mobilizationApi.mine>> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [shifts, setShifts] = useState<Shift[]>([]);
 
   useEffect(() => {
     localStorage.setItem(TOKEN_KEY, token);
     mobilizationApi.mine(token).then(setData, (e) => setError(e.message));
+    mobilizationApi.myShifts(token).then(setShifts, () => setShifts([]));
   }, [token]);
 
   const act = async (what: string, fn: () => Promise<Me>) => {
@@ -70,6 +72,18 @@ export default function MyCallupPage() {
             </>
           )}
         </Space>
+      </Card>
+      <Card size="small" title={t('mob.myShifts')} style={{ marginTop: 12 }}>
+        {shifts.length === 0 ? (
+          <Typography.Text type="secondary">{t('mob.noShifts')}</Typography.Text>
+        ) : (
+          shifts.map((s) => (
+            <div key={s.id} data-testid="my-shift" style={{ padding: '6px 0', borderBottom: '1px solid #f0f0f0' }}>
+              <Typography.Text strong>{t(`mob.posts.${s.post}`)}</Typography.Text>
+              <div>{shanghai(s.startsAt)} – {shanghai(s.endsAt)}（{s.hours} {t('mob.hours')}）</div>
+            </div>
+          ))
+        )}
       </Card>
     </div>
   );
