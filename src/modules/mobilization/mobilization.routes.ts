@@ -8,7 +8,8 @@ import { callupBoard } from './board.service.js';
 import { createCallup, getCallup, listCallups, previewCallup, sendCallup, type MobilizationDeps } from './callups.service.js';
 import { AreaParam, Board, Callup, CallupBody, CheckinBody, CheckinPoint, IdParam, MyCallup, Me, Preview, Roster, SendResult, Shift, ShiftBody, TokenParam } from './mobilization.schemas.js';
 import { acknowledge, checkIn, markPresent, myCallup, setCheckinPoint, villageCode } from './presence.service.js';
-import { assignShift, listShifts, myShifts } from './roster.service.js';
+import { assignShift, exportShifts, listShifts, myShifts } from './roster.service.js';
+import { CONTENT_TYPES } from '../../lib/tabular.js';
 
 const errors = { 400: problemRef, 401: problemRef, 403: problemRef, 404: problemRef, 409: problemRef, 410: problemRef };
 const tags = ['mobilization'];
@@ -74,6 +75,17 @@ export const mobilizationRoutes: FastifyPluginAsyncTypebox<{ deps: MobilizationD
   );
   app.get('/shifts', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Shifts in the area and hours per cadre', querystring: Type.Object({ area: Type.Optional(Type.String({ pattern: '^\\d{2,15}$' })) }), response: { 200: Roster, ...errors } } }, async (req) =>
     listShifts(d, actorOf(req), req.query.area),
+  );
+  app.get(
+    '/shifts/export',
+    { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Shifts and hours per cadre as XLSX or CSV', querystring: Type.Object({ area: Type.Optional(Type.String({ pattern: '^\\d{2,15}$' })), format: Type.Optional(Type.Union([Type.Literal('xlsx'), Type.Literal('csv')])) }) } },
+    async (req, reply) => {
+      const format = req.query.format ?? 'xlsx';
+      const actor = actorOf(req);
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': CONTENT_TYPES[format], 'content-disposition': `attachment; filename="roster-${actor.areaCode}.${format}"` });
+      await exportShifts(d, actor, reply.raw, format, req.query.area);
+    },
   );
   app.get('/me/:token/shifts', { ...byLink, schema: { tags, summary: 'My shifts, from the personal link', params: TokenParam, response: { 200: Type.Array(Shift), ...errors } } }, async (req) =>
     myShifts(d, req.params.token),

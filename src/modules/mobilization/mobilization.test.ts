@@ -242,6 +242,9 @@ describe('the roster', () => {
 
     const roster = (await app.inject({ url: '/api/v1/mobilization/shifts', ...as(eastLead) })).json();
     expect(roster.hours.find((h: { staffId: number }) => h.staffId === Number(staffId))).toMatchObject({ shifts: 2, hours: 12 });
+    const csv = await app.inject({ url: '/api/v1/mobilization/shifts/export?format=csv', ...as(eastLead) });
+    expect(csv.body).toContain('姓名,岗位,开始,结束,小时,累计小时');
+    expect(csv.body).toMatch(/东甲,卡口值守,.*,8,12,/);
     const audit = await testDb().pool.query(`select count(*)::int as n from audit_log where action = 'roster.assign' and (detail->>'staffId')::bigint = $1`, [staffId]);
     expect(audit.rows[0].n).toBe(2);
     const token = await linkOf(phones[0]);

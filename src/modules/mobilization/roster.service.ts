@@ -1,4 +1,6 @@
+import type { Writable } from 'node:stream';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
+import { writeTable, type TableFormat, type TableValue } from '../../lib/tabular.js';
 import { audit, inScope, type Actor } from '../access/index.js';
 import { staffInArea } from '../registry/index.js';
 import type { MobilizationDeps } from './callups.service.js';
@@ -137,4 +139,16 @@ export async function remindShifts(d: MobilizationDeps, aheadMin = 30) {
     })),
   );
   return r.queued;
+}
+
+/** Hours per cadre and every shift, as a spreadsheet: two sheets' worth in one table, cadre by cadre. */
+export async function exportShifts(d: MobilizationDeps, actor: Actor, out: Writable, format: TableFormat, area?: string) {
+  const { shifts } = await listShifts(d, actor, area);
+  const byCadre = [...shifts].sort((a, b) => a.staffId - b.staffId || a.startsAt.localeCompare(b.startsAt));
+  const total = new Map<number, number>();
+  for (const s of byCadre) total.set(s.staffId, Math.round(((total.get(s.staffId) ?? 0) + s.hours) * 10) / 10);
+  async function* pages(): AsyncGenerator<TableValue[][]> {
+    yield byCadre.map((s) => [s.staffName, POST_WORDS[s.post] ?? s.post, shanghai(new Date(s.startsAt)), shanghai(new Date(s.endsAt)), s.hours, total.get(s.staffId)!, s.areaCode]);
+  }
+  return writeTable(out, format, ['姓名', '岗位', '开始', '结束', '小时', '累计小时', '区划代码'], pages(), '排班');
 }

@@ -57,7 +57,7 @@ export default function RosterPage() {
             <Button type="primary" htmlType="submit" block loading={busy}>{t('mob.assign')}</Button>
           </Form>
         </Card>
-        <Card size="small" title={t('mob.hoursTitle')} style={{ marginTop: 16 }}>
+        <Card size="small" title={t('mob.hoursTitle')} style={{ marginTop: 16 }} extra={<a href="/api/v1/mobilization/shifts/export?format=xlsx">{t('export.xlsx')}</a>}>
           <Table size="small" rowKey="staffId" dataSource={hours} pagination={{ pageSize: 10, hideOnSinglePage: true }}
             columns={[{ title: t('mob.cadre'), dataIndex: 'name' }, { title: t('mob.shiftsCount'), dataIndex: 'shifts' }, { title: t('mob.hours'), dataIndex: 'hours' }]} />
         </Card>
