@@ -39,6 +39,8 @@ export interface AppDeps {
   linkBase?: () => string;
   /** run the background rounds (escalations) in this process */
   background?: boolean;
+  /** the roster's rules (default 12 h on duty at most, 8 h of rest at least) */
+  rosterRules?: { maxContinuousHours: number; minRestHours: number };
   /** where the log goes (standard output by default) */
   logStream?: NodeJS.WritableStream;
 }
@@ -94,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.notify?.settings.webhookSecret)
     await app.register(notifyWebhookRoutes, { prefix: '/api/v1/notify/webhooks', runtime: deps.notify, secret: deps.notify.settings.webhookSecret });
   if (deps.notify && deps.bus) {
-    const m: MobilizationDeps = { db: deps.db, pool: deps.pool, notify: deps.notify, secret: await sharedSecret(deps.pool, 'links'), linkBase: deps.linkBase ?? (() => 'http://127.0.0.1:8080') };
+    const m: MobilizationDeps = { db: deps.db, pool: deps.pool, notify: deps.notify, secret: await sharedSecret(deps.pool, 'links'), linkBase: deps.linkBase ?? (() => 'http://127.0.0.1:8080'), rules: deps.rosterRules };
     deps.notify.onReply((r) => acknowledgeBySms(m, r.topic, r.fromPhone, r.body));
     await app.register(mobilizationRoutes, { prefix: '/api/v1/mobilization', deps: m, bus: deps.bus });
     if (deps.background) {

@@ -15,6 +15,7 @@ export interface Config {
   sessionHours: number;
   uploadLimitMb: number;
   dbPoolSize: number;
+  roster: { maxContinuousHours: number; minRestHours: number };
   sms: {
     gateway: 'simulator' | 'http';
     ratePerSecond: number;
@@ -53,6 +54,10 @@ export function loadConfig(env: Env = process.env): Config {
   const sessionHours = int(env, 'BASTION_SESSION_HOURS', 12, 1, 24 * 30, problems);
   const uploadLimitMb = int(env, 'BASTION_UPLOAD_LIMIT_MB', 200, 1, 2048, problems);
   const dbPoolSize = int(env, 'BASTION_DB_POOL', 10, 1, 200, problems);
+  const roster = {
+    maxContinuousHours: int(env, 'BASTION_ROSTER_MAX_HOURS', 12, 1, 72, problems),
+    minRestHours: int(env, 'BASTION_ROSTER_MIN_REST_HOURS', 8, 0, 48, problems),
+  };
   const smsRate = int(env, 'BASTION_SMS_RATE', 200, 0, 100_000, problems);
   const smsLeaseMs = int(env, 'BASTION_SMS_LEASE_MS', 30_000, 100, 600_000, problems);
   const smsGateway = env.BASTION_SMS_GATEWAY ?? 'simulator';
@@ -110,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionHours,
     uploadLimitMb,
     dbPoolSize,
+    roster,
     sms: { gateway: smsGateway as 'simulator' | 'http', ratePerSecond: smsRate, leaseMs: smsLeaseMs, http: smsHttp, webhookSecret },
   };
 }

@@ -31,6 +31,7 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     bus,
     linkBase: () => base,
     background: true,
+    rosterRules: config.roster,
     db: database.db,
     pool: database.pool,
     settings: { sessionHours: config.sessionHours, uploadLimitMb: config.uploadLimitMb, dataDir: config.dataDir },
