@@ -16,7 +16,7 @@ import type { AppSettings } from '../lib/fastify.js';
 import { langOf, message } from '../lib/messages.js';
 import { accessPlugin, accessRoutes } from '../modules/access/index.js';
 import { areaName, registryRoutes } from '../modules/registry/index.js';
-import { notifyRoutes, notifyWebhookRoutes, type NotifyRuntime } from '../modules/notify/index.js';
+import { notifyRoutes, notifyWebhookRoutes, twilioWebhookRoutes, type NotifyRuntime } from '../modules/notify/index.js';
 import { acknowledgeBySms, mobilizationRoutes, startEscalations, type MobilizationDeps } from '../modules/mobilization/index.js';
 import type { EventBus } from '../db/events.js';
 import { sharedSecret } from '../db/secrets.js';
@@ -93,6 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes, { prefix: '/api/v1/access', areaName: (code: string) => areaName(deps.db, code) });
   await app.register(registryRoutes, { prefix: '/api/v1/registry' });
   if (deps.notify) await app.register(notifyRoutes, { prefix: '/api/v1/notify', runtime: deps.notify });
+  const twilio = deps.notify?.settings.gateway === 'twilio' ? deps.notify.settings.twilio : undefined;
+  if (twilio && deps.notify)
+    await app.register(twilioWebhookRoutes, { prefix: '/api/v1/notify/webhooks/twilio', runtime: deps.notify, authToken: twilio.authToken, publicUrl: twilio.publicUrl });
   if (deps.notify?.settings.webhookSecret)
     await app.register(notifyWebhookRoutes, { prefix: '/api/v1/notify/webhooks', runtime: deps.notify, secret: deps.notify.settings.webhookSecret });
   if (deps.notify && deps.bus) {

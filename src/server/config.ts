@@ -17,11 +17,12 @@ export interface Config {
   dbPoolSize: number;
   roster: { maxContinuousHours: number; minRestHours: number };
   sms: {
-    gateway: 'simulator' | 'http';
+    gateway: 'simulator' | 'http' | 'twilio';
     ratePerSecond: number;
     leaseMs: number;
     http?: { url: string; token: string | null; bodyTemplate: string; concurrency: number; timeoutMs: number };
     webhookSecret?: string;
+    twilio?: { accountSid: string; authToken: string; from: string; apiBase: string; publicUrl: string; concurrency: number };
   };
 }
 
@@ -61,7 +62,20 @@ export function loadConfig(env: Env = process.env): Config {
   const smsRate = int(env, 'BASTION_SMS_RATE', 200, 0, 100_000, problems);
   const smsLeaseMs = int(env, 'BASTION_SMS_LEASE_MS', 30_000, 100, 600_000, problems);
   const smsGateway = env.BASTION_SMS_GATEWAY ?? 'simulator';
-  if (smsGateway !== 'simulator' && smsGateway !== 'http') problems.push(`BASTION_SMS_GATEWAY=${JSON.stringify(smsGateway)}: "simulator" or "http"`);
+  if (!['simulator', 'http', 'twilio'].includes(smsGateway)) problems.push(`BASTION_SMS_GATEWAY=${JSON.stringify(smsGateway)}: "simulator", "http" or "twilio"`);
+  let twilio: Config['sms']['twilio'];
+  if (smsGateway === 'twilio') {
+    for (const k of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const) if (!env[k]) problems.push(`${k}: needed by the twilio gateway`);
+    if (!env.BASTION_PUBLIC_URL) problems.push('BASTION_PUBLIC_URL: the twilio gateway needs the public address Twilio calls back');
+    twilio = {
+      accountSid: env.TWILIO_ACCOUNT_SID ?? '',
+      authToken: env.TWILIO_AUTH_TOKEN ?? '',
+      from: env.TWILIO_FROM ?? '',
+      apiBase: (env.TWILIO_API_BASE || 'https://api.twilio.com').replace(/\/$/, ''),
+      publicUrl: (env.BASTION_PUBLIC_URL ?? '').replace(/\/$/, ''),
+      concurrency: 16,
+    };
+  }
   let smsHttp: Config['sms']['http'];
   let webhookSecret: string | undefined;
   if (smsGateway === 'http') {
@@ -116,6 +130,6 @@ export function loadConfig(env: Env = process.env): Config {
     uploadLimitMb,
     dbPoolSize,
     roster,
-    sms: { gateway: smsGateway as 'simulator' | 'http', ratePerSecond: smsRate, leaseMs: smsLeaseMs, http: smsHttp, webhookSecret },
+    sms: { gateway: smsGateway as 'simulator' | 'http' | 'twilio', ratePerSecond: smsRate, leaseMs: smsLeaseMs, http: smsHttp, webhookSecret, twilio },
   };
 }

@@ -7,5 +7,6 @@ export type { Gateway, OutgoingSms, SendResult, Receipt } from './gateways/gatew
 export { statusByKey } from './notify.repo.js';
 export { enqueueSms, topicStatus, type SmsRequest, type EnqueueResult, type ReplyListener } from './notify.service.js';
 export { smsParts, isMobile } from './notify.sms.js';
-export { notifyWebhookRoutes, signWebhook } from './notify.webhooks.js';
+export { notifyWebhookRoutes, twilioWebhookRoutes, signWebhook } from './notify.webhooks.js';
+export { TwilioGateway, twilioSignature, type TwilioSettings } from './gateways/twilio.js';
 export { HttpGateway, DEFAULT_HTTP_BODY, type HttpGatewaySettings } from './gateways/http.js';

@@ -2,12 +2,14 @@ import type pg from 'pg';
 import type { Gateway, Receipt } from './gateways/gateway.js';
 import { SimulatorGateway } from './gateways/simulator.js';
 import { HttpGateway, type HttpGatewaySettings } from './gateways/http.js';
+import { TwilioGateway, type TwilioSettings } from './gateways/twilio.js';
 import { Dispatcher } from './notify.dispatcher.js';
 import { enqueueSms, recordReceipts, recordReply, type ReplyListener, type SmsRequest } from './notify.service.js';
 
 export interface NotifySettings {
-  gateway: 'simulator' | 'http';
+  gateway: 'simulator' | 'http' | 'twilio';
   http?: HttpGatewaySettings;
+  twilio?: TwilioSettings;
   /** verifies receipts and replies that a provider posts to the webhooks */
   webhookSecret?: string;
   /** the queue this runtime drains (default: the gateway's name); tests use one of their own */
@@ -35,7 +37,9 @@ export class NotifyRuntime {
     this.gateway =
       settings.gateway === 'http' && settings.http
         ? new HttpGateway(settings.http, settings.queue)
-        : new SimulatorGateway(pool, (r) => this.receipts(r).then(() => {}), settings.queue);
+        : settings.gateway === 'twilio' && settings.twilio
+          ? new TwilioGateway(settings.twilio, settings.queue)
+          : new SimulatorGateway(pool, (r) => this.receipts(r).then(() => {}), settings.queue);
     this.dispatcher = new Dispatcher(pool, this.gateway, { ratePerSecond: settings.ratePerSecond, leaseMs: settings.leaseMs, log });
   }
 

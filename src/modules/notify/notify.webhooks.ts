@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../lib/errors.js';
 import { problemRef } from '../../lib/fastify.js';
 import type { NotifyRuntime } from './notify.runtime.js';
+import { fromE164, twilioSignature } from './gateways/twilio.js';
 
 /** `sha256=` and the hex HMAC-SHA256 of the raw body under the shared webhook secret. */
 export const signWebhook = (secret: string, raw: Buffer | string) => 'sha256=' + crypto.createHmac('sha256', secret).update(raw).digest('hex');
@@ -63,4 +64,40 @@ export const notifyWebhookRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRun
     { schema: { tags: ['notify'], summary: 'An SMS reply from a phone, forwarded by the provider (signed)', body: Reply, response: { 200: Type.Object({ messageId: Type.Union([Type.String(), Type.Null()]) }), 400: problemRef, 401: problemRef } } },
     async (req) => ({ messageId: (await runtime.reply(req.body.from, req.body.body, req.body.id ?? null)).messageId }),
   );
+};
+
+/**
+ * Twilio's status callbacks and inbound messages, form-encoded, each verified by
+ * its X-Twilio-Signature over the public URL Twilio called and the parameters.
+ */
+export const twilioWebhookRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRuntime; authToken: string; publicUrl: string }> = async (app, { runtime, authToken, publicUrl }) => {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addHook('preValidation', async (req) => {
+    const got = String(req.headers['x-twilio-signature'] ?? '');
+    const want = twilioSignature(authToken, publicUrl + req.url, (req.body ?? {}) as Record<string, string>);
+    if (got.length !== want.length || !crypto.timingSafeEqual(Buffer.from(got), Buffer.from(want)))
+      throw new AppError('UNAUTHENTICATED', 'the Twilio signature does not match', 'x-twilio-signature');
+  });
+  const Form = Type.Record(Type.String(), Type.String());
+  const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+  app.post(
+    '/status',
+    { schema: { tags: ['notify'], summary: 'Twilio status callback (signed)', querystring: Type.Object({ mid: Type.String({ format: 'uuid' }) }), body: Form } },
+    async (req, reply) => {
+      const status = (req.body as Record<string, string>).MessageStatus;
+      const err = (req.body as Record<string, string>).ErrorCode;
+      if (status === 'delivered' || status === 'undelivered' || status === 'failed')
+        await runtime.receipts([{ gateway: runtime.gateway.name, ref: req.query.mid, status: status === 'delivered' ? 'delivered' : 'failed', reason: err ? `Twilio ${err}` : status }]);
+      return reply.type('text/xml').send(EMPTY);
+    },
+  );
+
+  app.post('/inbound', { schema: { tags: ['notify'], summary: 'An SMS to our Twilio number (signed)', body: Form } }, async (req, reply) => {
+    const b = req.body as Record<string, string>;
+    if (b.From && b.Body) await runtime.reply(fromE164(b.From), b.Body, b.MessageSid ?? null);
+    return reply.type('text/xml').send(EMPTY);
+  });
 };
