@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_HTTP_BODY } from '../modules/notify/index.js';
 
 /**
  * Configuration comes from the environment and is validated at start: the
@@ -85,7 +86,7 @@ export function loadConfig(env: Env = process.env): Config {
     } catch {
       problems.push('BASTION_SMS_HTTP_URL: the http gateway needs the URL of the SMS API (http or https)');
     }
-    const bodyTemplate = env.BASTION_SMS_HTTP_BODY || '{"to":"{to}","content":"{body}","messageId":"{id}","attemptId":"{attempt}"}';
+    const bodyTemplate = env.BASTION_SMS_HTTP_BODY || DEFAULT_HTTP_BODY;
     if (!bodyTemplate.includes('{to}') || !bodyTemplate.includes('{body}')) problems.push('BASTION_SMS_HTTP_BODY: the request template must contain {to} and {body}');
     webhookSecret = env.BASTION_SMS_WEBHOOK_SECRET;
     if (!webhookSecret || webhookSecret.length < 16) problems.push('BASTION_SMS_WEBHOOK_SECRET: at least 16 characters, to verify delivery receipts and replies');

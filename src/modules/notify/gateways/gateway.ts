@@ -24,3 +24,18 @@ export interface Receipt {
   status: 'delivered' | 'failed';
   reason?: string;
 }
+
+/** Runs `fn` over the items with at most `n` at a time; results in the items' order. */
+export async function mapConcurrent<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}

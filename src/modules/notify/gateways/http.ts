@@ -1,4 +1,4 @@
-import type { Gateway, OutgoingSms, SendResult } from './gateway.js';
+import { mapConcurrent, type Gateway, type OutgoingSms, type SendResult } from './gateway.js';
 
 export interface HttpGatewaySettings {
   url: string;
@@ -34,17 +34,8 @@ export class HttpGateway implements Gateway {
     this.name = name;
   }
 
-  async send(batch: OutgoingSms[]): Promise<SendResult[]> {
-    const results: SendResult[] = new Array(batch.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < batch.length) {
-        const i = next++;
-        results[i] = await this.one(batch[i]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.s.concurrency, batch.length) }, worker));
-    return results;
+  send(batch: OutgoingSms[]): Promise<SendResult[]> {
+    return mapConcurrent(batch, this.s.concurrency, (m) => this.one(m));
   }
 
   private async one(m: OutgoingSms): Promise<SendResult> {

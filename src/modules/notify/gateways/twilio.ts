@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Gateway, OutgoingSms, SendResult } from './gateway.js';
+import { mapConcurrent, type Gateway, type OutgoingSms, type SendResult } from './gateway.js';
 
 export interface TwilioSettings {
   accountSid: string;
@@ -37,18 +37,8 @@ export class TwilioGateway implements Gateway {
     readonly name = 'twilio',
   ) {}
 
-  async send(batch: OutgoingSms[]): Promise<SendResult[]> {
-    const results: SendResult[] = new Array(batch.length);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(this.s.concurrency, batch.length) }, async () => {
-        while (next < batch.length) {
-          const i = next++;
-          results[i] = await this.one(batch[i]);
-        }
-      }),
-    );
-    return results;
+  send(batch: OutgoingSms[]): Promise<SendResult[]> {
+    return mapConcurrent(batch, this.s.concurrency, (m) => this.one(m));
   }
 
   private async one(m: OutgoingSms): Promise<SendResult> {
