@@ -8,7 +8,7 @@ import { callupBoard } from './board.service.js';
 import { createCallup, getCallup, listCallups, previewCallup, sendCallup, type MobilizationDeps } from './callups.service.js';
 import { AreaParam, Board, Callup, CallupBody, CheckinBody, CheckinPoint, IdParam, MyCallup, Me, Preview, Roster, SendResult, Shift, ShiftBody, TokenParam } from './mobilization.schemas.js';
 import { acknowledge, checkIn, markPresent, myCallup, setCheckinPoint, villageCode } from './presence.service.js';
-import { assignShift, exportShifts, listShifts, myShifts } from './roster.service.js';
+import { assignShift, cancelShift, exportShifts, listShifts, myShifts } from './roster.service.js';
 import { CONTENT_TYPES } from '../../lib/tabular.js';
 
 const errors = { 400: problemRef, 401: problemRef, 403: problemRef, 404: problemRef, 409: problemRef, 410: problemRef };
@@ -72,6 +72,9 @@ export const mobilizationRoutes: FastifyPluginAsyncTypebox<{ deps: MobilizationD
 
   app.post('/shifts', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Put a cadre on a post for a shift, under the roster rules', body: ShiftBody, response: { 201: Shift, ...errors } } }, async (req, reply) =>
     reply.code(201).send(await assignShift(d, actorOf(req), req.body)),
+  );
+  app.delete('/shifts/:id', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Take a shift off the roster (audited)', params: IdParam, response: { 200: Shift, ...errors } } }, async (req) =>
+    cancelShift(d, actorOf(req), req.params.id),
   );
   app.get('/shifts', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Shifts in the area and hours per cadre', querystring: Type.Object({ area: Type.Optional(Type.String({ pattern: '^\\d{2,15}$' })) }), response: { 200: Roster, ...errors } } }, async (req) =>
     listShifts(d, actorOf(req), req.query.area),

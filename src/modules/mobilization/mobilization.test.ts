@@ -240,16 +240,24 @@ describe('the roster', () => {
     const west = (await testDb().pool.query(`select staff_id from callup_members where callup_id = $1 and name = '西甲'`, [callupId])).rows[0].staff_id;
     expect((await assign({ staffId: west, startsAt: at(0), endsAt: at(4) })).statusCode).toBe(404);
 
+    // a secretary of another village cannot cancel it; after a cancel the hours are free again
+    const extra = (await assign({ startsAt: at(30), endsAt: at(34), post: 'sampling_support' })).json();
+    const westLead = await asRole(app, 'lead', area.villages[1]);
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/mobilization/shifts/${extra.id}`, ...as(westLead) })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/mobilization/shifts/${extra.id}`, ...as(eastLead) })).statusCode).toBe(200);
+    expect((await assign({ startsAt: at(30), endsAt: at(34), post: 'sampling_support' })).statusCode).toBe(201);
+    expect((await testDb().pool.query(`select count(*)::int as n from audit_log where action = 'roster.cancel' and subject_id = $1`, [String(extra.id)])).rows[0].n).toBe(1);
+
     const roster = (await app.inject({ url: '/api/v1/mobilization/shifts', ...as(eastLead) })).json();
-    expect(roster.hours.find((h: { staffId: number }) => h.staffId === Number(staffId))).toMatchObject({ shifts: 2, hours: 12 });
+    expect(roster.hours.find((h: { staffId: number }) => h.staffId === Number(staffId))).toMatchObject({ shifts: 3, hours: 16 });
     const csv = await app.inject({ url: '/api/v1/mobilization/shifts/export?format=csv', ...as(eastLead) });
     expect(csv.body).toContain('姓名,岗位,开始,结束,小时,累计小时');
-    expect(csv.body).toMatch(/东甲,卡口值守,.*,8,12,/);
+    expect(csv.body).toMatch(/东甲,卡口值守,.*,8,16,/);
     const audit = await testDb().pool.query(`select count(*)::int as n from audit_log where action = 'roster.assign' and (detail->>'staffId')::bigint = $1`, [staffId]);
-    expect(audit.rows[0].n).toBe(2);
+    expect(audit.rows[0].n).toBe(4);
     const token = await linkOf(phones[0]);
     const mine = (await app.inject({ url: `/api/v1/mobilization/me/${token}/shifts` })).json();
-    expect(mine.map((s: { post: string }) => s.post)).toEqual(['gate_duty', 'door_to_door']);
+    expect(mine.map((s: { post: string }) => s.post)).toEqual(['gate_duty', 'door_to_door', 'sampling_support']);
 
     // half an hour before a shift, its cadre gets an SMS, once
     const { remindShifts } = await import('./roster.service.js');

@@ -152,3 +152,12 @@ export async function exportShifts(d: MobilizationDeps, actor: Actor, out: Writa
   }
   return writeTable(out, format, ['姓名', '岗位', '开始', '结束', '小时', '累计小时', '区划代码'], pages(), '排班');
 }
+
+/** Takes a shift off the roster (to move it, cancel and assign again); audited. */
+export async function cancelShift(d: MobilizationDeps, actor: Actor, id: number) {
+  assertCan(actor, 'readBoard');
+  const row = (await d.pool.query<ShiftRow>(`delete from shifts where id = $1 and area_code like $2 returning ${COLS}`, [id, actor.areaCode + '%'])).rows[0];
+  if (!row) throw notFound('shift');
+  await audit(d.db, actor, 'roster.cancel', 'shift', row.id, { staffId: row.staffId, post: row.post, startsAt: row.startsAt, endsAt: row.endsAt });
+  return shape(row);
+}

@@ -30,6 +30,7 @@ const en: typeof zh = {
     sms: { NO_PHONE: 'No phone', queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', replied: 'Replied' },
     roster: 'Roster', myShifts: 'My shifts', noShifts: 'No shifts yet', assign: 'Assign', cadre: 'Cadre', post: 'Post', start: 'Start', end: 'End', hours: 'hours', shiftsCount: 'Shifts', hoursTitle: 'Hours on duty', rules: 'Rules: one place at a time; at most 12 h on duty in a row; at least 8 h of rest between stretches',
     posts: { gate_duty: 'Gate duty', sampling_support: 'Sampling support', door_to_door: 'Door to door', delivery_escort: 'Delivery escort', traffic_checkpoint: 'Traffic checkpoint' },
+    cancel: 'Cancel',
     villageCode: 'Check-in code', villageCodeHelp: 'Print it and post it at the village committee; cadres scan it to check in', methods: { qr: 'code', location: 'location', lead: 'by the secretary' },
   },
   phone: { title: 'Simulated phone', pick: 'Number', reply: 'Reply', placeholder: 'Type a reply (1 = received)', empty: 'No messages yet', sendReply: 'Send' },

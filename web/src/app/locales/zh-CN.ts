@@ -28,6 +28,7 @@ const zh = {
     sms: { NO_PHONE: '无手机号', queued: '排队中', sending: '发送中', sent: '已发出', delivered: '已送达', failed: '发送失败', replied: '已回复' },
     roster: '排班', myShifts: '我的排班', noShifts: '暂无排班', assign: '安排值班', cadre: '干部', post: '岗位', start: '开始', end: '结束', hours: '小时', shiftsCount: '班次', hoursTitle: '值班时长', rules: '规则：同一时间只能在一处；连续值守不超过12小时；两段值守之间至少休息8小时',
     posts: { gate_duty: '卡口值守', sampling_support: '采样点支援', door_to_door: '入户服务', delivery_escort: '配送护送', traffic_checkpoint: '交通卡口' },
+    cancel: '取消',
     villageCode: '报到码', villageCodeHelp: '打印后张贴在村委会，包村干部用手机扫码报到', methods: { qr: '扫码', location: '定位', lead: '书记登记' },
   },
   phone: { title: '模拟手机', pick: '选择号码', reply: '回复', placeholder: '输入回复内容（回复 1 表示收到）', empty: '还没有短信', sendReply: '发送' },

@@ -72,6 +72,7 @@ export const POSTS = ['gate_duty', 'sampling_support', 'door_to_door', 'delivery
 export const mobilizationApi = {
   shifts: (area?: string) => api.get<{ shifts: Shift[]; hours: { staffId: number; name: string; shifts: number; hours: number }[] }>(`/mobilization/shifts${area ? `?area=${area}` : ''}`),
   assign: (body: { clientId: string; staffId: number; areaCode: string; post: string; startsAt: string; endsAt: string }) => api.post<Shift>('/mobilization/shifts', body),
+  cancelShift: (id: number) => api.del<Shift>(`/mobilization/shifts/${id}`),
   myShifts: (token: string) => api.get<Shift[]>(`/mobilization/me/${token}/shifts`),
   list: () => api.get<Callup[]>('/mobilization/callups'),
   create: (body: { title: string; template: string; deadline: string; target: Callup['target'] }) => api.post<Callup>('/mobilization/callups', body),

@@ -71,6 +71,7 @@ export default function RosterPage() {
               { title: t('mob.start'), dataIndex: 'startsAt', render: shanghai },
               { title: t('mob.end'), dataIndex: 'endsAt', render: shanghai },
               { title: t('mob.hours'), dataIndex: 'hours' },
+              { title: '', key: 'x', render: (_: unknown, r: Shift) => <Button size="small" type="link" danger onClick={() => mobilizationApi.cancelShift(r.id).then(load, (e) => setError(e.message))}>{t('mob.cancel')}</Button> },
             ]} />
         </Card>
       </Col>
