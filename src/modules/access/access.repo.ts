@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { accounts, apiTokens, auditLog, sessions } from './access.tables.js';
 
@@ -45,8 +45,6 @@ export const accessRepo = {
 
   deleteSession: (db: Db, tokenHash: string) => db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)),
 
-  deleteExpiredSessions: (db: Db) => db.delete(sessions).where(lt(sessions.expiresAt, new Date())),
-
   upsertAccount: async (db: Db, values: typeof accounts.$inferInsert) =>
     (
       await db
@@ -70,7 +68,4 @@ export const accessRepo = {
     db.insert(apiTokens).values({ accountId, tokenHash, label }),
 
   insertAudit: (db: Db, row: typeof auditLog.$inferInsert) => db.insert(auditLog).values(row),
-
-  auditFor: (db: Db, subjectType: string, subjectId: string) =>
-    db.select().from(auditLog).where(and(eq(auditLog.subjectType, subjectType), eq(auditLog.subjectId, subjectId))),
 };

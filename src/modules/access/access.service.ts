@@ -113,6 +113,3 @@ export async function audit(
     detail: detail ?? null,
   });
 }
-
-export const auditTrail = (db: Db, subjectType: string, subjectId: string | number) =>
-  accessRepo.auditFor(db, subjectType, String(subjectId));

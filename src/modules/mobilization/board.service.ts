@@ -17,6 +17,22 @@ const zero = (): Counts => ({ total: 0, received: 0, acknowledged: 0, arrived: 0
 const LIST_LIMIT = 500;
 
 /**
+ * A live board reloads on every arrival and every few seconds: its reading of
+ * phone numbers is audited once per account and call-up per 10 minutes, not
+ * on every reload.
+ */
+const AUDIT_EVERY_MS = 10 * 60_000;
+const audited = new Map<string, number>();
+function auditDue(accountId: number, callupId: number): boolean {
+  const key = `${accountId}:${callupId}`;
+  const now = Date.now();
+  if ((audited.get(key) ?? 0) > now - AUDIT_EVERY_MS) return false;
+  if (audited.size > 10_000) audited.clear();
+  audited.set(key, now);
+  return true;
+}
+
+/**
  * The arrival board of a call-up inside the actor's area: counts by town and
  * village, the arrival curve, and whom to chase (with phones, for the lead to
  * call), built from the members and the delivery status of their SMS.
@@ -70,8 +86,8 @@ export async function callupBoard(d: MobilizationDeps, actor: Actor, id: number)
   // at most ~300 points: every k-th arrival and the last
   const step = Math.max(1, Math.ceil(arrivals.length / 300));
   const curve = arrivals.flatMap((t, i) => (i % step === 0 || i === arrivals.length - 1 ? [{ at: new Date(t).toISOString(), arrived: i + 1 }] : []));
-  if (unreachable.length + notAcknowledged.length + notArrived.length)
-    await audit(d.db, actor, 'pii.read', 'callup_board', id, { phones: unreachable.length + notAcknowledged.length + notArrived.length });
+  const phones = unreachable.length + notAcknowledged.length + notArrived.length;
+  if (phones && auditDue(actor.accountId, id)) await audit(d.db, actor, 'pii.read', 'callup_board', id, { phones });
 
   return {
     callup: { id: c.id, title: c.title, deadline: c.deadline.toISOString(), sentAt: c.sentAt?.toISOString() ?? null, status: c.status },

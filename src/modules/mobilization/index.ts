@@ -3,5 +3,4 @@ export { mobilizationRoutes } from './mobilization.routes.js';
 export { acknowledgeBySms, seedDemoCheckinPoints } from './presence.service.js';
 export type { MobilizationDeps } from './callups.service.js';
 export { signVillageToken, signMemberToken } from './mobilization.links.js';
-export { mobilizationRepo } from './mobilization.repo.js';
 export { runEscalations, startEscalations } from './escalation.service.js';

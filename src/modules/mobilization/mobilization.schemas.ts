@@ -133,4 +133,5 @@ export const Shift = Type.Object({
 export const Roster = Type.Object({
   shifts: Type.Array(Shift),
   hours: Type.Array(Type.Object({ staffId: Type.Integer(), name: Type.String(), shifts: Type.Integer(), hours: Type.Number() })),
+  rules: Type.Object({ maxContinuousHours: Type.Number(), minRestHours: Type.Number() }),
 });

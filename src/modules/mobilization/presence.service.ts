@@ -7,10 +7,16 @@ import { distanceM, signVillageToken, verifyMemberToken, verifyVillageToken } fr
 import { assertCan } from './mobilization.policy.js';
 import { mobilizationRepo, type CheckinWrite, type MemberRow } from './mobilization.repo.js';
 
-async function memberOf(d: MobilizationDeps, token: string) {
+/** The call-up and cadre a personal link names, or the problem with the link. */
+export function linkIds(d: Pick<MobilizationDeps, 'secret'>, token: string) {
   const t = verifyMemberToken(d.secret, token);
   if (t === 'TOKEN_INVALID') throw new AppError('TOKEN_INVALID', 'this link is not valid', 'token');
   if (t === 'TOKEN_EXPIRED') throw new AppError('TOKEN_EXPIRED', 'this link has expired', 'token');
+  return t;
+}
+
+async function memberOf(d: MobilizationDeps, token: string) {
+  const t = linkIds(d, token);
   const m = await mobilizationRepo.memberWithCallup(d.pool, t.callupId, t.staffId);
   if (!m) throw new AppError('TOKEN_INVALID', 'this link is not valid', 'token');
   return { m, c: { id: m.callupId, title: m.title, deadline: m.deadline, status: m.status } };
@@ -83,9 +89,7 @@ export type CheckinInput = { village: string } | { lat: number; lng: number };
  * checks the village, and only when it changes nothing do we read to say why.
  */
 export async function checkIn(d: MobilizationDeps, token: string, input: CheckinInput) {
-  const t = verifyMemberToken(d.secret, token);
-  if (t === 'TOKEN_INVALID') throw new AppError('TOKEN_INVALID', 'this link is not valid', 'token');
-  if (t === 'TOKEN_EXPIRED') throw new AppError('TOKEN_EXPIRED', 'this link has expired', 'token');
+  const t = linkIds(d, token);
   if ('village' in input) {
     const here = verifyVillageToken(d.secret, input.village);
     if (!here) throw new AppError('TOKEN_INVALID', 'this is not a Bastion check-in code', 'village');

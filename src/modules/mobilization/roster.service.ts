@@ -1,10 +1,10 @@
 import type { Writable } from 'node:stream';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { writeTable, type TableFormat, type TableValue } from '../../lib/tabular.js';
-import { audit, inScope, type Actor } from '../access/index.js';
+import { audit, inScope, scopePattern, type Actor } from '../access/index.js';
 import { staffInArea } from '../registry/index.js';
 import type { MobilizationDeps } from './callups.service.js';
-import { verifyMemberToken } from './mobilization.links.js';
+import { linkIds } from './presence.service.js';
 import { assertCan } from './mobilization.policy.js';
 import { checkShift, DEFAULT_RULES } from './roster.rules.js';
 
@@ -94,7 +94,7 @@ export async function assignShift(d: MobilizationDeps, actor: Actor, input: Shif
 export async function listShifts(d: MobilizationDeps, actor: Actor, area?: string) {
   assertCan(actor, 'readBoard');
   const scope = area && inScope(actor, area) ? area : actor.areaCode;
-  const rows = (await d.pool.query<ShiftRow>(`select ${COLS} from shifts where area_code like $1 order by starts_at, id limit 5000`, [scope + '%'])).rows.map(shape);
+  const rows = (await d.pool.query<ShiftRow>(`select ${COLS} from shifts where area_code like $1 order by starts_at, id limit 5000`, [scopePattern(scope)])).rows.map(shape);
   const hours = new Map<number, { staffId: number; name: string; shifts: number; hours: number }>();
   for (const r of rows) {
     const h = hours.get(r.staffId) ?? { staffId: r.staffId, name: r.staffName, shifts: 0, hours: 0 };
@@ -102,13 +102,12 @@ export async function listShifts(d: MobilizationDeps, actor: Actor, area?: strin
     h.hours = Math.round((h.hours + r.hours) * 10) / 10;
     hours.set(r.staffId, h);
   }
-  return { shifts: rows, hours: [...hours.values()].sort((a, b) => b.hours - a.hours) };
+  return { shifts: rows, hours: [...hours.values()].sort((a, b) => b.hours - a.hours), rules: d.rules ?? DEFAULT_RULES };
 }
 
 /** "My shifts" on the cadre's phone page. */
 export async function myShifts(d: MobilizationDeps, token: string) {
-  const t = verifyMemberToken(d.secret, token);
-  if (typeof t === 'string') throw new AppError(t, 'this link is not valid', 'token');
+  const t = linkIds(d, token);
   return (await d.pool.query<ShiftRow>(`select ${COLS} from shifts where staff_id = $1 and ends_at > now() - interval '1 day' order by starts_at`, [t.staffId])).rows.map(shape);
 }
 
@@ -156,7 +155,7 @@ export async function exportShifts(d: MobilizationDeps, actor: Actor, out: Writa
 /** Takes a shift off the roster (to move it, cancel and assign again); audited. */
 export async function cancelShift(d: MobilizationDeps, actor: Actor, id: number) {
   assertCan(actor, 'readBoard');
-  const row = (await d.pool.query<ShiftRow>(`delete from shifts where id = $1 and area_code like $2 returning ${COLS}`, [id, actor.areaCode + '%'])).rows[0];
+  const row = (await d.pool.query<ShiftRow>(`delete from shifts where id = $1 and area_code like $2 returning ${COLS}`, [id, scopePattern(actor.areaCode)])).rows[0];
   if (!row) throw notFound('shift');
   await audit(d.db, actor, 'roster.cancel', 'shift', row.id, { staffId: row.staffId, post: row.post, startsAt: row.startsAt, endsAt: row.endsAt });
   return shape(row);

@@ -143,11 +143,6 @@ export const notifyRepo = {
     );
     return res.rows[0];
   },
-
-  statusCounts: async (pool: pg.Pool, topic: string) =>
-    (
-      await pool.query<{ status: string; n: number }>(`select status, count(*)::int as n from notify_messages where topic = $1 group by 1 order by 1`, [topic])
-    ).rows,
 };
 
 export interface InboxItem {

@@ -49,4 +49,3 @@ export async function recordReply(pool: pg.Pool, listeners: ReplyListener[], r: 
   return { messageId, topic };
 }
 
-export const topicStatus = (pool: pg.Pool, topic: string) => notifyRepo.statusCounts(pool, topic);

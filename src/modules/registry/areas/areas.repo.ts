@@ -50,14 +50,14 @@ export const areasRepo = {
   },
 
   /** Resident and staff counts of every area in a subtree, each counting its whole subtree. */
-  countsPerArea: async (db: Db, code: string) => {
+  countsPerArea: async (db: Db, code: string, subtree: AreaRow[]) => {
     const res = await db.execute<{ code: string; residents: number; staff: number } & Record<string, unknown>>(sql`
       select code, sum(r)::int as residents, sum(s)::int as staff from (
         select area_code as code, count(*) as r, 0 as s from residents where area_code like ${scopePattern(code)} group by 1
         union all
         select assigned_area_code, 0, count(*) from staff where assigned_area_code like ${scopePattern(code)} group by 1
       ) x group by code`);
-    const lengths = [...new Set((await areasRepo.subtree(db, code)).map((a) => a.code.length))];
+    const lengths = [...new Set(subtree.map((a) => a.code.length))];
     const totals = new Map<string, { residents: number; staff: number }>();
     for (const row of res.rows) {
       for (const len of lengths) {

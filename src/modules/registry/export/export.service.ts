@@ -50,7 +50,7 @@ async function* personPages(pool: pg.Pool, kind: PersonKind, area: string, full:
 
 async function* areaPages(db: Db, area: string) {
   const rows = await areasRepo.subtree(db, area);
-  const counts = await areasRepo.countsPerArea(db, area);
+  const counts = await areasRepo.countsPerArea(db, area, rows);
   yield rows.map((a) => [a.code, a.name, a.level, a.parentCode, counts.get(a.code)?.residents ?? 0, counts.get(a.code)?.staff ?? 0]);
 }
 

@@ -70,7 +70,7 @@ export interface Shift {
 export const POSTS = ['gate_duty', 'sampling_support', 'door_to_door', 'delivery_escort', 'traffic_checkpoint'] as const;
 
 export const mobilizationApi = {
-  shifts: (area?: string) => api.get<{ shifts: Shift[]; hours: { staffId: number; name: string; shifts: number; hours: number }[] }>(`/mobilization/shifts${area ? `?area=${area}` : ''}`),
+  shifts: (area?: string) => api.get<{ shifts: Shift[]; hours: { staffId: number; name: string; shifts: number; hours: number }[]; rules: { maxContinuousHours: number; minRestHours: number } }>(`/mobilization/shifts${area ? `?area=${area}` : ''}`),
   assign: (body: { clientId: string; staffId: number; areaCode: string; post: string; startsAt: string; endsAt: string }) => api.post<Shift>('/mobilization/shifts', body),
   cancelShift: (id: number) => api.del<Shift>(`/mobilization/shifts/${id}`),
   myShifts: (token: string) => api.get<Shift[]>(`/mobilization/me/${token}/shifts`),

@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../../modules/access/session';
 import { mobilizationApi, shanghai, type Callup, type Preview } from '../../modules/mobilization/api';
 
-const DEFAULT_TEMPLATE = '【鹿泉区疫情防控指挥部】{name}同志：请于{deadline}前到{area}报到，收到请点击 {link}';
+/** The message the command centre usually sends, signed with its own area's name. */
+const defaultTemplate = (areaName: string) => `【${areaName}疫情防控指挥部】{name}同志：请于{deadline}前到{area}报到，收到请点击 {link}`;
 
 export default function CallupsPage() {
   const { t } = useTranslation();
@@ -58,7 +59,7 @@ export default function CallupsPage() {
       {commander && (
         <Col xs={24} lg={12}>
           <Card size="small" title={t('mob.new')}>
-            <Form layout="vertical" onFinish={create} initialValues={{ template: DEFAULT_TEMPLATE, deadline: dayjs().add(5, 'hour').startOf('hour'), area: me?.areaCode, party: 'any', title: '集结号' }}>
+            <Form layout="vertical" onFinish={create} initialValues={{ template: defaultTemplate(me?.areaName ?? ''), deadline: dayjs().add(5, 'hour').startOf('hour'), area: me?.areaCode, party: 'any', title: '集结号' }}>
               <Form.Item name="title" label={t('mob.title')} rules={[{ required: true, max: 60 }]}><Input /></Form.Item>
               <Form.Item name="template" label={t('mob.template')} extra={t('mob.templateHelp')} rules={[{ required: true, max: 500 }]}><Input.TextArea rows={3} showCount maxLength={500} /></Form.Item>
               <Form.Item name="deadline" label={t('mob.deadline')} rules={[{ required: true }]}><DatePicker showTime format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} /></Form.Item>
@@ -76,7 +77,7 @@ export default function CallupsPage() {
                   <Descriptions.Item label={t('mob.reach')}><strong data-testid="preview-reach">{preview.reach}</strong> {t('mob.people')}</Descriptions.Item>
                   <Descriptions.Item label={t('mob.withoutPhone')}><Typography.Text type={preview.withoutPhone ? 'danger' : undefined}>{preview.withoutPhone}</Typography.Text></Descriptions.Item>
                   <Descriptions.Item label={t('mob.example')}><Typography.Text style={{ wordBreak: 'break-all' }}>{preview.example}</Typography.Text></Descriptions.Item>
-                  <Descriptions.Item label="SMS">{t('mob.parts', { characters: preview.characters, parts: preview.parts, total: preview.totalParts })}</Descriptions.Item>
+                  <Descriptions.Item label={t('mob.smsLabel')}>{t('mob.parts', { characters: preview.characters, parts: preview.parts, total: preview.totalParts })}</Descriptions.Item>
                 </Descriptions>
                 <Button type="primary" danger size="large" block icon={<SendOutlined />} onClick={send}>{t('mob.send')}</Button>
               </Card>

@@ -16,9 +16,10 @@ export default function RosterPage() {
   const [cadres, setCadres] = useState<Person[]>([]);
   const [shifts, setShifts] = useState<Shift[]>([]);
   const [hours, setHours] = useState<Hours[]>([]);
+  const [rules, setRules] = useState<{ maxContinuousHours: number; minRestHours: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const load = useCallback(() => mobilizationApi.shifts().then((r) => (setShifts(r.shifts), setHours(r.hours)), (e) => setError(e.message)), []);
+  const load = useCallback(() => mobilizationApi.shifts().then((r) => (setShifts(r.shifts), setHours(r.hours), setRules(r.rules)), (e) => setError(e.message)), []);
   useEffect(() => {
     void load();
     registryApi.people('staff', { limit: 200 }).then((p) => setCadres(p.items), () => setCadres([]));
@@ -42,7 +43,7 @@ export default function RosterPage() {
     <Row gutter={[16, 16]}>
       <Col xs={24} lg={10}>
         <Card size="small" title={`${t('mob.roster')} · ${me?.areaName ?? ''}`}>
-          <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('mob.rules')}</Typography.Paragraph>
+          {rules && <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('mob.rules', { max: rules.maxContinuousHours, rest: rules.minRestHours })}</Typography.Paragraph>}
           <Form layout="vertical" onFinish={assign} initialValues={{ post: 'gate_duty', range: [dayjs().add(1, 'hour').startOf('hour'), dayjs().add(9, 'hour').startOf('hour')] }}>
             <Form.Item name="staffId" label={t('mob.cadre')} rules={[{ required: true }]}>
               <Select showSearch optionFilterProp="label" options={cadres.map((c) => ({ value: c.id, label: `${c.name} · ${c.areaName ?? ''}` }))} />
