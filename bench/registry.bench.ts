@@ -70,7 +70,7 @@ export async function registryBench(d: Database, scale: Scale, workDir: string, 
   });
   figures.push({
     name: 'registry.copy_unindexed_rate', value: plainRate, unit: 'rows/s',
-    note: 'context: raw COPY of the same rows into a table without indexes; the residents table keeps 8 (primary key, ID number, area, household, name, initials, ID tail, phone tail)',
+    note: 'context: raw COPY of the same rows into a table without indexes; the residents table keeps 6 (primary key, reversed ID number for the exact ID and its tail, area with household, name, initials, phone tail)',
   });
   figures.push({ name: 'registry.import_peak_rss_mib', value: Math.round(imp.peakMiB), unit: 'MiB', note: 'the whole bench process while it streamed the file' });
 

@@ -5,15 +5,22 @@ import { Readable } from 'node:stream';
 
 type Value = string | number | boolean | null;
 
-const escape = (v: Value) =>
-  v === null ? '\\N' : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+const SPECIAL = /[\\\t\n\r]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+function escape(v: Value): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  const s = String(v);
+  return SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : s;
+}
 
 /** COPY rows into a table in PostgreSQL's text format, a chunk of lines at a time. */
 export async function copyRows(client: pg.PoolClient, table: string, columns: string[], rows: Iterable<Value[]>): Promise<void> {
   function* chunks() {
     let buf = '';
     for (const row of rows) {
-      buf += row.map(escape).join('\t') + '\n';
+      for (let i = 0; i < row.length; i++) buf += (i ? '\t' : '') + escape(row[i]);
+      buf += '\n';
       if (buf.length > 1 << 20) {
         yield buf;
         buf = '';

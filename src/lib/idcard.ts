@@ -23,18 +23,21 @@ export interface IdParsed {
 /** Scientific notation or a float: what a spreadsheet makes of an 18-digit number. */
 const MANGLED = /^\d(\.\d+)?e\+?\d+$|^\d+\.\d+$|^\d{15,18}\.0+$/i;
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const ID18 = /^\d{17}[\dX]$/;
+
 function validDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d <= days;
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= DAYS[m - 1] + (leap ? 1 : 0);
 }
 
 /**
  * Judge an already-cleaned ID value. A legacy 15-digit ID (6 region, YYMMDD,
  * 3 sequence) is upgraded to 18 digits by inserting "19" and computing the check.
  */
-export function parseIdNumber(value: string, today = new Date()): IdParsed | IdProblem {
-  if (MANGLED.test(value)) return 'ID_MANGLED';
+export function parseIdNumber(value: string, now = Date.now()): IdParsed | IdProblem {
+  if (!ID18.test(value) && MANGLED.test(value)) return 'ID_MANGLED';
   let id = value;
   let upgraded = false;
   if (/^\d{15}$/.test(id)) {
@@ -42,11 +45,11 @@ export function parseIdNumber(value: string, today = new Date()): IdParsed | IdP
     id = first17 + checkDigit(first17);
     upgraded = true;
   }
-  if (!/^\d{17}[\dX]$/.test(id)) return 'ID_FORMAT';
+  if (!ID18.test(id)) return 'ID_FORMAT';
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
-  if (y < 1890 || !validDate(y, m, d) || Date.UTC(y, m - 1, d) > today.getTime()) return 'ID_BIRTH_DATE';
+  if (y < 1890 || !validDate(y, m, d) || Date.UTC(y, m - 1, d) > now) return 'ID_BIRTH_DATE';
   if (checkDigit(id.slice(0, 17)) !== id[17]) return 'ID_CHECK_DIGIT';
   const sex = Number(id[16]) % 2 === 1 ? 'M' : 'F';
   return { id, sex, birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`, upgraded };

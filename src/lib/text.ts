@@ -19,9 +19,14 @@ export function toHalfWidth(s: string): string {
 const SPACES = /[\s\u00a0\u2000-\u200b\u3000\ufeff]+/g;
 
 /** Trim and collapse spaces; full-width to half-width. */
+/** Anything cleanText would change; most cells have none of it and are returned as they are. */
+const UNCLEAN = /[\s\u00a0\u2000-\u200b\u3000\ufeff\uff01-\uff5e]/;
+
 export function cleanText(s: string | null | undefined): string {
   if (s == null) return '';
-  return toHalfWidth(String(s)).replace(SPACES, ' ').trim();
+  const str = String(s);
+  if (!UNCLEAN.test(str)) return str;
+  return toHalfWidth(str).replace(SPACES, ' ').trim();
 }
 
 /** For codes and numbers: no spaces at all, dashes between phone groups dropped, upper case. */

@@ -56,8 +56,8 @@ async function loadTown(pool: pg.Pool, grids: AreaRow[], households: Household[]
     );
     // People imported by hand before the demo keep their records.
     await client.query(`insert into households select * from tmp_households on conflict do nothing`);
-    await client.query(`insert into residents select * from tmp_residents on conflict (id_number) do nothing`);
-    await client.query(`insert into staff select * from tmp_staff on conflict (id_number) do nothing`);
+    await client.query(`insert into residents select * from tmp_residents on conflict ((reverse(id_number))) do nothing`);
+    await client.query(`insert into staff select * from tmp_staff on conflict ((reverse(id_number))) do nothing`);
     await client.query('commit');
   } catch (e) {
     await client.query('rollback').catch(() => {});

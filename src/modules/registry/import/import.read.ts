@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { Readable, Transform } from 'node:stream';
-import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
+import { CsvReader } from '../../../lib/csv.js';
 import { AppError } from '../../../lib/errors.js';
 
 export type Cell = string | number | null;
@@ -115,12 +115,11 @@ export async function openRows(path: string): Promise<RowSource> {
     bytesRead: () => read,
     async *rows() {
       const text = open().pipe(iconv.decodeStream(encoding, { stripBOM: true }) as unknown as NodeJS.WritableStream) as unknown as Readable;
-      const parser = text.pipe(
-        parse({ delimiter, relax_column_count: true, relax_quotes: true, bom: true }),
-      );
+      const csv = new CsvReader(delimiter);
       // Empty lines are kept (and skipped by the caller) so the row number is the one a spreadsheet shows.
       let rowNo = 0;
-      for await (const record of parser as AsyncIterable<string[]>) yield { rowNo: ++rowNo, cells: record };
+      for await (const chunk of text as AsyncIterable<string>) for (const cells of csv.push(chunk)) yield { rowNo: ++rowNo, cells };
+      for (const cells of csv.end()) yield { rowNo: ++rowNo, cells };
     },
   };
 }

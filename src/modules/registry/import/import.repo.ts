@@ -15,38 +15,57 @@ const RESIDENT_COLUMNS = ['id_number', 'name', 'name_initials', 'sex', 'birth_da
 const STAFF_COLUMNS = ['id_number', 'name', 'name_initials', 'sex', 'birth_date', 'phone', 'address', 'assigned_area_code', 'work_unit', 'party_member', 'role'];
 const updateSet = (cols: string[]) => cols.filter((c) => c !== 'id_number').map((c) => `${c} = excluded.${c}`).join(', ');
 
+type Row = (string | boolean | null)[];
+
 /**
- * A batch is COPied into a session-local staging table (no WAL, no indexes),
- * then upserted by ID number in one statement; `xmax = 0` marks a new row.
+ * A batch is first COPied straight into the table, inside a savepoint: the usual
+ * first import of a file holds no registered ID and costs no more than a raw COPY.
+ * If an ID is already there (a re-import, or another import meanwhile), the savepoint
+ * is rolled back and the batch is COPied into a session-local staging table (no WAL,
+ * no indexes) and upserted by ID number in one statement; `xmax = 0` marks a new row.
+ * Returns how many rows were new.
  */
-async function stageAndUpsert(client: pg.PoolClient, table: 'residents' | 'staff', columns: string[], rows: Iterable<(string | boolean | null)[]>) {
-  const stage = `import_${table}`;
-  await client.query(`create temp table if not exists ${stage} on commit delete rows as select ${columns.join(", ")} from ${table} with no data`);
+async function writeBatch(client: pg.PoolClient, table: 'residents' | 'staff', columns: string[], rows: Row[]): Promise<number> {
+  await client.query('savepoint fresh_rows');
+  try {
+    await copyRows(client, table, columns, rows);
+    await client.query('release savepoint fresh_rows');
+    return rows.length;
+  } catch (e) {
+    if ((e as { code?: string }).code !== '23505') throw e; // unique_violation: some are registered
+    await client.query('rollback to savepoint fresh_rows');
+  }
+  const stage = `import_${table}`; // emptied at commit: one batch per transaction
+  await client.query(`create temp table if not exists ${stage} on commit delete rows as select ${columns.join(', ')} from ${table} with no data`);
   await copyRows(client, stage, columns, rows);
   // a staff member's new phone clears the mark of an undeliverable one
   const extra = table === 'staff' ? `, phone_undeliverable_at = case when staff.phone is distinct from excluded.phone then null else staff.phone_undeliverable_at end` : '';
-  const res = await client.query<{ inserted: boolean }>(
-    `insert into ${table} (${columns.join(', ')}) select ${columns.join(', ')} from ${stage}
-     on conflict (id_number) do update set ${updateSet(columns)}, updated_at = now()${extra}
-     returning (xmax = 0) as inserted`,
+  const res = await client.query<{ inserted: number }>(
+    `with written as (
+       insert into ${table} (${columns.join(', ')}) select ${columns.join(', ')} from ${stage}
+       on conflict ((reverse(id_number))) do update set ${updateSet(columns)}, updated_at = now()${extra}
+       returning (xmax = 0) as inserted)
+     select count(*) filter (where inserted)::int as inserted from written`,
   );
-  return res.rows.filter((r) => r.inserted).length;
+  return res.rows[0].inserted;
 }
 
 export async function upsertResidents(client: pg.PoolClient, rows: ResidentValues[]): Promise<number> {
   if (!rows.length) return 0;
-  const withHousehold = rows.filter((r) => r.householdNo);
-  if (withHousehold.length) {
+  // one row per household (the last one read wins), in one lock order for batches written at the same time
+  const households = new Map<string, ResidentValues>();
+  for (const r of rows) if (r.householdNo) households.set(r.householdNo, r);
+  if (households.size) {
+    const hh = [...households.values()].sort((a, b) => (a.householdNo! < b.householdNo! ? -1 : 1));
     await client.query(
       `insert into households (household_no, area_code, address)
-       select distinct on (h) h, a, coalesce(addr, '') from unnest($1::text[], $2::text[], $3::text[]) as t(h, a, addr)
-       order by h -- one lock order for batches written at the same time
+       select * from unnest($1::text[], $2::text[], $3::text[])
        on conflict (household_no) do update set area_code = excluded.area_code, address = excluded.address
        where households.area_code <> excluded.area_code or households.address <> excluded.address`,
-      [col(withHousehold, 'householdNo'), col(withHousehold, 'areaCode'), col(withHousehold, 'address')],
+      [col(hh, 'householdNo'), col(hh, 'areaCode'), hh.map((h) => h.address ?? '')],
     );
   }
-  return stageAndUpsert(
+  return writeBatch(
     client,
     'residents',
     RESIDENT_COLUMNS,
@@ -56,7 +75,7 @@ export async function upsertResidents(client: pg.PoolClient, rows: ResidentValue
 
 export async function upsertStaff(client: pg.PoolClient, rows: StaffValues[]): Promise<number> {
   if (!rows.length) return 0;
-  return stageAndUpsert(
+  return writeBatch(
     client,
     'staff',
     STAFF_COLUMNS,

@@ -9,7 +9,7 @@ import { RowJudge, mapHeader, type AreaResolver, type ImportKind, type ResidentV
 import { openRows } from './import.read.js';
 import { importRepo, insertRejections, upsertResidents, upsertStaff, type RejectionRow } from './import.repo.js';
 
-const BATCH = 5000;
+const BATCH = 10_000;
 const WRITERS = 2; // this machine has 2 cores: one parses while the database writes on both
 
 export interface ImportSummary {

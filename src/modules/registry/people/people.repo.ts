@@ -69,7 +69,7 @@ export const peopleRepo = {
         params = [scopePattern(area), q.replace(/[\\%_]/g, '\\$&') + '%', limit];
         break;
       case 'idNumber':
-        text = `select ${select(kind)} from ${from} where ${scope} and p.id_number = $2 limit $3`;
+        text = `select ${select(kind)} from ${from} where ${scope} and reverse(p.id_number) = reverse($2) limit $3`;
         params = [scopePattern(area), q.toUpperCase(), limit];
         break;
       case 'phone':
@@ -113,11 +113,12 @@ export const peopleRepo = {
     return res.rows[0];
   },
 
-  async household(pool: pg.Pool, area: string, householdNo: string) {
+  /** The household's members registered in `areaCode` (the village of the person being read, already in scope). */
+  async household(pool: pg.Pool, areaCode: string, householdNo: string) {
     const res = await pool.query<PersonRow>(
       `select ${select('residents')} from residents p left join areas a on a.code = p.area_code
-       where p.household_no = $1 and p.area_code like $2 order by p.birth_date`,
-      [householdNo, scopePattern(area)],
+       where p.area_code = $1 and p.household_no = $2 order by p.birth_date`,
+      [areaCode, householdNo],
     );
     return res.rows;
   },

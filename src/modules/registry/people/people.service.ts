@@ -40,7 +40,7 @@ export async function getPerson(pool: pg.Pool, actor: Actor, kind: PersonKind, i
   const row = await peopleRepo.get(pool, kind, actor.areaCode, id);
   if (!row) throw notFound(kind === 'residents' ? 'resident' : 'staff member');
   const household =
-    kind === 'residents' && row.householdNo ? await peopleRepo.household(pool, actor.areaCode, String(row.householdNo)) : [];
+    kind === 'residents' && row.householdNo ? await peopleRepo.household(pool, row.areaCode, String(row.householdNo)) : [];
   return { ...toListItem(actor, row), household: household.map((h) => toListItem(actor, h)) };
 }
 
