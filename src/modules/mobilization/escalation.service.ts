@@ -1,4 +1,4 @@
-import { flagUndeliverablePhones, villageLeads } from '../registry/index.js';
+import { flagUndeliverablePhones, unitHeads, unitKey, villageLeads, type StaffTarget } from '../registry/index.js';
 import { statusByKey } from '../notify/index.js';
 import { messageFor, topicOf, type MobilizationDeps } from './callups.service.js';
 import { mobilizationRepo, type CallupRow, type MemberRow } from './mobilization.repo.js';
@@ -10,6 +10,17 @@ const LOCK = 7_146_002; // one process at a time chases; any of them may
 function names(ms: MemberRow[], max = 15) {
   const shown = ms.slice(0, max).map((m) => m.name).join('、');
   return ms.length > max ? `${shown}等${ms.length}人` : shown;
+}
+
+function groupBy<T>(xs: T[], key: (x: T) => string) {
+  const out = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
 }
 
 async function chase(d: MobilizationDeps, c: CallupRow) {
@@ -29,21 +40,24 @@ async function chase(d: MobilizationDeps, c: CallupRow) {
   }
   if (escalateAfterMin) {
     const silent = await mobilizationRepo.chase(d.pool, c.id, 'escalated_at', escalateAfterMin);
-    const byVillage = new Map<string, MemberRow[]>();
-    for (const m of silent) byVillage.set(m.areaCode, [...(byVillage.get(m.areaCode) ?? []), m]);
-    const leads = await villageLeads(d.pool, [...byVillage.keys()]);
     const run = new Date().toISOString().slice(0, 16);
-    const r = await d.notify.enqueue(
-      leads.filter((l) => l.phone).map((l) => {
-        const ms = byVillage.get(l.areaCode)!;
-        return {
-          dedupeKey: `${topicOf(c.id)}:escalate:${l.id}:${run}`,
-          to: l.phone!,
-          body: `【集结号未确认】${l.areaName}：${names(ms)}超过${escalateAfterMin}分钟未确认“${c.title}”，请电话联系。`,
+    // the secretary of each village hears of the silent assigned there, each unit head of the unit's silent
+    const groups = { village: groupBy(silent, (m) => m.areaCode), unit: groupBy(silent, (m) => unitKey(m.areaCode, m.workUnit)) };
+    const tell = (kind: 'village' | 'unit', to: StaffTarget[], ask: string) =>
+      to.flatMap((t) => {
+        const group = kind === 'village' ? t.areaCode : unitKey(t.areaCode, t.workUnit);
+        const ms = (groups[kind].get(group) ?? []).filter((m) => m.staffId !== t.id); // never about themselves alone
+        if (!t.phone || !ms.length) return [];
+        return [{
+          dedupeKey: `${topicOf(c.id)}:escalate:${kind}:${t.id}:${run}`,
+          to: t.phone,
+          body: `【集结号未确认】${kind === 'village' ? t.areaName : t.workUnit}：${names(ms)}超过${escalateAfterMin}分钟未确认“${c.title}”，${ask}`,
           topic: `${topicOf(c.id)}:escalation`,
-        };
-      }),
-    );
+        }];
+      });
+    const leads = await villageLeads(d.pool, [...groups.village.keys()]);
+    const heads = await unitHeads(d.pool, [...groups.unit.keys()]);
+    const r = await d.notify.enqueue([...tell('village', leads, '请电话联系。'), ...tell('unit', heads, '请督促本单位干部尽快到岗。')]);
     out.escalated = r.queued;
   }
   // numbers no SMS could reach go back to the registry for correction
@@ -55,8 +69,8 @@ async function chase(d: MobilizationDeps, c: CallupRow) {
 
 /**
  * One round of chasing the silent for every running call-up: resend after N
- * minutes without an acknowledgement, tell the village secretary the names
- * after M minutes, flag undeliverable numbers; and remind cadres of shifts
+ * minutes without an acknowledgement, tell the village secretary and the unit
+ * head the names after M minutes, flag undeliverable numbers; and remind cadres of shifts
  * starting within half an hour. Safe to run from every process:
  * an advisory lock lets one run at a time, and each member is chased once.
  */

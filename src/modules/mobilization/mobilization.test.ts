@@ -176,7 +176,7 @@ describe('the arrival board', () => {
 });
 
 describe('escalation', () => {
-  it('resends to the silent, tells their village secretary the names, and flags numbers no SMS reached', async () => {
+  it('resends to the silent, tells their village secretary and unit head the names, and flags numbers no SMS reached', async () => {
     const { db, pool } = testDb();
     const { sharedSecret } = await import('../../db/secrets.js');
     const { runEscalations } = await import('./escalation.service.js');
@@ -190,6 +190,9 @@ describe('escalation', () => {
       { name: '停机者', n: 3, phone: p(3) },
       { name: '确认者', n: 4, phone: p(4) },
     ]);
+    // the head of their unit took another village, outside this call-up; another unit's head hears nothing
+    const [head, otherHead] = await addStaff(a.villages[1], [{ name: '局长', n: 5, phone: p(5) }, { name: '别局长', n: 6, phone: p(6), workUnit: '区教育局' }]);
+    await pool.query(`update staff set unit_head = true where id = any($1::bigint[])`, [[head, otherHead]]);
     const boss = await asRole(app, 'commander', a.district);
     const c = await app.inject({
       method: 'POST', url: '/api/v1/mobilization/callups', ...as(boss),
@@ -207,11 +210,16 @@ describe('escalation', () => {
     await pool.query(`update callups set sent_at = now() - interval '25 minutes' where id = $1`, [id]);
     await pool.query(`update notify_messages set status = 'failed', failure = 'number does not exist' where dedupe_key = $1`, [`callup:${id}:staff:${gone}`]);
     const r = await runEscalations(deps);
-    expect(r).toMatchObject({ resent: 3, escalated: 1, flagged: 1 }); // the secretary, the silent one and the dead number are resent; one note to the secretary
+    // the secretary, the silent one and the dead number are resent; one note to the secretary, one to the unit head
+    expect(r).toMatchObject({ resent: 3, escalated: 2, flagged: 1 });
     await expect.poll(async () => (await inbox(p(1))).map((m) => m.body).join('\n'), { timeout: 10_000 }).toMatch(/【集结号未确认】.*沉默者、停机者|【集结号未确认】.*停机者、沉默者/);
     const note = (await inbox(p(1))).find((m) => m.body.startsWith('【集结号未确认】'))!;
     expect(note.body).not.toContain('确认者同');
     expect(note.body).not.toMatch(/、确认者|确认者、/);
+    // the unit head hears of all three of the unit's silent, the secretary among them
+    await expect.poll(async () => (await inbox(p(5))).map((m) => m.body).join('\n'), { timeout: 10_000 }).toMatch(/^【集结号未确认】区卫生健康局：.*请督促本单位干部尽快到岗。$/);
+    expect((await inbox(p(5)))[0].body.match(/书记|沉默者|停机者|确认者/g)!.sort()).toEqual(['书记', '停机者', '沉默者']);
+    expect(await inbox(p(6))).toEqual([]);
     const flagged = await pool.query(`select id from staff where phone_undeliverable_at is not null and id = any($1::bigint[])`, [[quiet, gone, ok]]);
     expect(flagged.rows.map((x) => Number(x.id))).toEqual([gone]);
 

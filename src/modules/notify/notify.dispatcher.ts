@@ -4,7 +4,7 @@ import type { Gateway, OutgoingSms, SendResult } from './gateways/gateway.js';
 import { notifyRepo } from './notify.repo.js';
 
 export interface DispatcherOptions {
-  /** messages per second handed to this gateway by this process; 0 = no limit */
+  /** messages per second handed to this gateway by all processes together; 0 = no limit */
   ratePerSecond: number;
   batchSize?: number;
   leaseMs?: number;
@@ -28,8 +28,8 @@ export class Dispatcher {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
-  private tokens: number;
-  private last = Date.now();
+  /** how long to wait for the next token, when the last take found none */
+  private tokenWaitMs = 0;
   private readonly o: Required<Omit<DispatcherOptions, 'log'>> & { log: (m: string) => void };
 
   constructor(
@@ -46,7 +46,6 @@ export class Dispatcher {
       log: (m) => console.error(m),
       ...opts,
     };
-    this.tokens = this.o.ratePerSecond || Infinity;
   }
 
   start() {
@@ -69,10 +68,10 @@ export class Dispatcher {
 
   /** One pass: hands over what is due now (up to the rate), returns how many. */
   async tick(): Promise<number> {
-    const allowance = this.take();
+    const allowance = await this.take();
     if (allowance === 0) return 0;
-    const batch = await notifyRepo.claim(this.pool, this.gateway.name, Math.min(allowance, this.o.batchSize), this.o.leaseMs);
-    this.giveBack(allowance - batch.length);
+    const batch = await notifyRepo.claim(this.pool, this.gateway.name, allowance, this.o.leaseMs);
+    await this.giveBack(allowance - batch.length);
     if (!batch.length) return 0;
     const out: OutgoingSms[] = batch.map((m) => ({ messageId: m.id, attemptId: crypto.randomUUID(), to: m.toPhone, body: m.body }));
     let results: SendResult[];
@@ -105,19 +104,19 @@ export class Dispatcher {
     return base / 2 + Math.random() * base; // jitter: 0.5–1.5 of the step
   }
 
-  /** Token bucket: how many messages may go now. */
-  private take(): number {
+  /** How many messages may go now: from the gateway's bucket shared by all processes (notify_rate_buckets). */
+  private async take(): Promise<number> {
     if (!this.o.ratePerSecond) return this.o.batchSize;
-    const now = Date.now();
-    this.tokens = Math.min(this.o.ratePerSecond, this.tokens + ((now - this.last) / 1000) * this.o.ratePerSecond);
-    this.last = now;
-    const n = Math.floor(this.tokens);
-    this.tokens -= n;
-    return n;
+    const want = this.o.batchSize;
+    // a twentieth of a second's worth at least: one query per batch, not per token
+    const least = Math.max(1, Math.min(want, Math.floor(this.o.ratePerSecond / 20)));
+    const { granted, waitMs } = await notifyRepo.takeTokens(this.pool, this.gateway.name, this.o.ratePerSecond, want, least);
+    this.tokenWaitMs = waitMs;
+    return granted;
   }
 
-  private giveBack(n: number) {
-    if (this.o.ratePerSecond && n > 0) this.tokens += n;
+  private async giveBack(n: number) {
+    if (this.o.ratePerSecond && n > 0) await notifyRepo.giveBackTokens(this.pool, this.gateway.name, this.o.ratePerSecond, n);
   }
 
   private async run() {
@@ -130,7 +129,7 @@ export class Dispatcher {
       }
       if (n > 0 || !this.running) continue;
       // idle or out of tokens: wait for a token, a wake-up or the idle tick
-      const wait = this.o.ratePerSecond && this.tokens < 1 ? Math.ceil(((1 - this.tokens) / this.o.ratePerSecond) * 1000) : this.o.idleMs;
+      const wait = this.tokenWaitMs || this.o.idleMs;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, wait);
         this.wakeUp = () => {

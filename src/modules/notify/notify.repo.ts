@@ -56,6 +56,37 @@ export const notifyRepo = {
    * Takes up to `limit` due messages of a gateway under a lease. A lease left
    * by a process that died runs out and the message is taken again.
    */
+  /**
+   * Takes up to `want` whole tokens from the gateway's shared bucket (refilled at
+   * `rate` a second, holding at most one second's worth), but none until at least
+   * `least` are there: senders wake for a batch, not for every token. Returns the
+   * tokens taken and, when none were, how long until `least` are there.
+   */
+  async takeTokens(pool: pg.Pool, gateway: string, rate: number, want: number, least = 1): Promise<{ granted: number; waitMs: number }> {
+    const res = await pool.query<{ granted: number; left: number }>(
+      `with b as (
+         select gateway, least($2::float8, tokens + extract(epoch from clock_timestamp() - refilled_at)::float8 * $2) as avail
+         from notify_rate_buckets where gateway = $1 for update),
+       g as (select gateway, avail, case when floor(avail) >= $4 then least(floor(avail), $3) else 0 end as granted from b)
+       update notify_rate_buckets r set tokens = g.avail - g.granted, refilled_at = clock_timestamp()
+       from g where r.gateway = g.gateway
+       returning g.granted::int as granted, r.tokens as left`,
+      [gateway, rate, want, least],
+    );
+    if (!res.rows.length) {
+      // the first process to send through this gateway: a full bucket
+      await pool.query(`insert into notify_rate_buckets (gateway, tokens) values ($1, $2) on conflict do nothing`, [gateway, rate]);
+      return this.takeTokens(pool, gateway, rate, want, least);
+    }
+    const { granted, left } = res.rows[0];
+    return { granted, waitMs: granted ? 0 : Math.max(1, Math.ceil(((least - left) / rate) * 1000)) };
+  },
+
+  /** Returns tokens taken but not used (fewer messages were due than taken). */
+  async giveBackTokens(pool: pg.Pool, gateway: string, rate: number, n: number) {
+    await pool.query(`update notify_rate_buckets set tokens = least($2::float8, tokens + $3) where gateway = $1`, [gateway, rate, n]);
+  },
+
   async claim(pool: pg.Pool, gateway: string, limit: number, leaseMs: number): Promise<QueuedMessage[]> {
     const res = await pool.query<QueuedMessage>(
       `update notify_messages m set status = 'sending', attempts = m.attempts + 1,

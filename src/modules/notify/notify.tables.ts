@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, doublePrecision, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The durable queue of outgoing messages. `id` is our message id: it goes with
@@ -78,3 +78,13 @@ export const notifySimulatorInbox = pgTable(
   },
   (t) => [index('notify_sim_inbox_phone_idx').on(t.toPhone, t.receivedAt)],
 );
+
+/**
+ * One token bucket per gateway, shared by every process: the configured rate is
+ * the provider's limit for the whole deployment, not per process.
+ */
+export const notifyRateBuckets = pgTable('notify_rate_buckets', {
+  gateway: text('gateway').primaryKey(),
+  tokens: doublePrecision('tokens').notNull(),
+  refilledAt: timestamp('refilled_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -25,15 +25,16 @@ async function statuses(topic: string) {
 }
 
 /** Runs the dispatcher until no message of the topic is waiting, then stops it. */
-async function drain(d: Dispatcher, topic: string) {
-  d.start();
+async function drain(d: Dispatcher | Dispatcher[], topic: string) {
+  const all = [d].flat();
+  for (const x of all) x.start();
   await expect
     .poll(async () => {
       const s = await statuses(topic);
       return (s.queued ?? 0) + (s.sending ?? 0);
     }, { timeout: 15_000, interval: 50 })
     .toBe(0);
-  await d.stop();
+  await Promise.all(all.map((x) => x.stop()));
 }
 
 describe('SMS parts', () => {
@@ -111,6 +112,23 @@ describe('the queue', () => {
     const t0 = Date.now();
     await drain(new Dispatcher(pool, simulator(q), { ratePerSecond: 100, idleMs: 10 }), topic);
     // a full bucket of 100 goes at once, the other 200 at 100 a second
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
+    const perSecond = await pool.query(
+      `select count(*)::int as n from notify_messages where topic = $1 group by date_trunc('second', sent_at) order by 1 desc limit 1`,
+      [topic],
+    );
+    expect(perSecond.rows[0].n).toBeLessThanOrEqual(200);
+  });
+
+  it('holds the rate limit across processes: dispatchers of one gateway share its bucket', async () => {
+    const { pool } = testDb();
+    const topic = `t-${crypto.randomUUID()}`;
+    const q = queue();
+    await enqueueSms(pool, q, requests(topic, 300));
+    const t0 = Date.now();
+    // three dispatchers, as three app processes would run them
+    await drain([1, 2, 3].map(() => new Dispatcher(pool, simulator(q), { ratePerSecond: 100, idleMs: 10 })), topic);
+    // one bucket of 100 for all: 100 at once, 200 more at 100 a second (a bucket each would take 1 s)
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
     const perSecond = await pool.query(
       `select count(*)::int as n from notify_messages where topic = $1 group by date_trunc('second', sent_at) order by 1 desc limit 1`,

@@ -8,4 +8,4 @@ export { prepareExport, type ExportList } from './export/export.service.js';
 export { loadDemo, registryEmpty, DEMO_PASSWORD, type DemoResult } from './demo/demo.service.js';
 export { SCALES, type Scale } from './demo/geography.js';
 export type { ImportKind } from './import/import.fields.js';
-export { staffTargets, staffInArea, areaNames, villageLeads, flagUndeliverablePhones, type StaffTarget, type StaffFilter } from './people/people.targets.js';
+export { staffTargets, staffInArea, areaNames, villageLeads, unitHeads, unitKey, flagUndeliverablePhones, type StaffTarget, type StaffFilter } from './people/people.targets.js';

@@ -110,12 +110,18 @@ export const staff = pgTable(
     workUnit: text('work_unit').notNull(),
     organisationId: bigint('organisation_id', { mode: 'number' }),
     partyMember: boolean('party_member').notNull().default(false),
+    /** heads the work unit (单位负责人): told the names of its cadres who stay silent after a call-up */
+    unitHead: boolean('unit_head').notNull().default(false),
     role: text('role').notNull(), // cadre | lead | sampler | inspector | courier ...
     assignedAreaCode: text('assigned_area_code').notNull(),
     /** set when an SMS to the phone could not be delivered: the registry needs a correction */
     phoneUndeliverableAt: timestamp('phone_undeliverable_at', { withTimezone: true }),
   },
-  (t) => [...searchIndexes('staff', t), index('staff_area_idx').on(t.assignedAreaCode)],
+  (t) => [
+    ...searchIndexes('staff', t),
+    index('staff_area_idx').on(t.assignedAreaCode),
+    index('staff_unit_head_idx').on(t.workUnit).where(sql`unit_head`),
+  ],
 );
 
 /** One import of a file; progress is read by the import page. */

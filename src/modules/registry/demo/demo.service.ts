@@ -67,6 +67,19 @@ async function loadTown(pool: pg.Pool, grids: AreaRow[], households: Household[]
   }
 }
 
+/**
+ * Each work unit of the demo gets a head (单位负责人): its first cadre, who also
+ * took a village. A party branch's is its secretary. Units that already have one keep it.
+ */
+async function markUnitHeads(pool: pg.Pool, root: string) {
+  await pool.query(
+    `update staff s set unit_head = true
+     from (select distinct on (work_unit) id, work_unit from staff where assigned_area_code like $1 order by work_unit, id) first
+     where s.id = first.id and not exists (select 1 from staff h where h.work_unit = first.work_unit and h.unit_head)`,
+    [root + '%'],
+  );
+}
+
 async function loadOrganisations(pool: pg.Pool, areas: AreaRow[]) {
   const districts = areas.filter((a) => a.level === 'district');
   const rows: [string, string, string][] = [];
@@ -144,6 +157,7 @@ export async function loadDemo(db: Db, pool: pg.Pool, scale: Scale, seed = 1, lo
     log(`  ${townName.get(town)} (${town}): ${people.length} residents, ${cadres.length} cadres`);
   }
   await loadOrganisations(pool, areas.filter((a) => a.code.startsWith(spec.root) || spec.root.startsWith(a.code)));
+  await markUnitHeads(pool, spec.root);
 
   const root = areas.find((a) => a.code === spec.root)!;
   const accounts: DemoResult['accounts'] = [{ username: 'commander', role: 'commander', areaCode: root.code, areaName: root.name }];

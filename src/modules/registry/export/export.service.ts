@@ -19,8 +19,8 @@ const HEADERS: Record<ExportList, Record<Lang, string[]>> = {
     en: ['name', 'id_number', 'sex', 'birth_date', 'phone', 'address', 'household_no', 'area_code', 'area_name', 'bedridden', 'elderly_alone', 'disabled'],
   },
   staff: {
-    zh: ['姓名', '身份证号', '性别', '出生日期', '手机号', '工作单位', '是否党员', '角色', '分包村', '分包村名称'],
-    en: ['name', 'id_number', 'sex', 'birth_date', 'phone', 'work_unit', 'party_member', 'role', 'assigned_area', 'assigned_area_name'],
+    zh: ['姓名', '身份证号', '性别', '出生日期', '手机号', '工作单位', '是否党员', '单位负责人', '角色', '分包村', '分包村名称'],
+    en: ['name', 'id_number', 'sex', 'birth_date', 'phone', 'work_unit', 'party_member', 'unit_head', 'role', 'assigned_area', 'assigned_area_name'],
   },
   areas: {
     zh: ['区划代码', '名称', '级别', '上级代码', '居民数', '干部数'],
@@ -35,7 +35,7 @@ function personRow(kind: PersonKind, r: PersonRow, full: boolean, lang: Lang): T
   const phone = full ? r.phone : maskPhone(r.phone);
   return kind === 'residents'
     ? [r.name, id, sexWord(r.sex, lang), r.birthDate, phone, r.address, r.householdNo as string, r.areaCode, r.areaName, r.bedridden as boolean, r.elderlyAlone as boolean, r.disabled as boolean]
-    : [r.name, id, sexWord(r.sex, lang), r.birthDate, phone, r.workUnit as string, r.partyMember as boolean, r.role as string, r.areaCode, r.areaName];
+    : [r.name, id, sexWord(r.sex, lang), r.birthDate, phone, r.workUnit as string, r.partyMember as boolean, r.unitHead as boolean, r.role as string, r.areaCode, r.areaName];
 }
 
 async function* personPages(pool: pg.Pool, kind: PersonKind, area: string, full: boolean, lang: Lang) {

@@ -15,6 +15,7 @@ const ALIASES = {
   disabled: ['残疾', '是否残疾', '残疾人', 'disabled', 'disability'],
   workUnit: ['工作单位', '单位', '所在单位', '派出单位', 'work unit', 'work_unit', 'workunit', 'unit', 'employer'],
   partyMember: ['是否党员', '党员', '政治面貌', 'party member', 'party_member', 'party'],
+  unitHead: ['单位负责人', '是否单位负责人', '单位主要负责人', 'unit head', 'unit_head', 'head of unit'],
   role: ['角色', '岗位', 'role'],
   area: AREA,
 } as const;
@@ -29,7 +30,7 @@ export const REQUIRED: Record<ImportKind, Field[]> = {
 };
 const USED: Record<ImportKind, Field[]> = {
   residents: ['name', 'idNumber', 'phone', 'address', 'householdNo', 'bedridden', 'elderlyAlone', 'disabled', 'area'],
-  staff: ['name', 'idNumber', 'phone', 'address', 'workUnit', 'partyMember', 'role', 'area'],
+  staff: ['name', 'idNumber', 'phone', 'address', 'workUnit', 'partyMember', 'unitHead', 'role', 'area'],
 };
 
 export const normaliseHeader = (h: string) => toHalfWidth(String(h ?? '')).replace(/[\s*＊:：]/g, '').toLowerCase();
@@ -81,6 +82,7 @@ export interface ResidentValues extends PersonValues {
 export interface StaffValues extends PersonValues {
   workUnit: string;
   partyMember: boolean;
+  unitHead: boolean;
   role: string;
 }
 
@@ -214,6 +216,11 @@ export class RowJudge {
   private staffFields(): Partial<StaffValues> {
     const role = ROLE_WORDS[this.text('role').toLowerCase()];
     if (!role) this.reject('role', 'ROLE_INVALID');
-    return { workUnit: this.required('workUnit', this.text('workUnit')), partyMember: this.flag('partyMember', true), role: role ?? 'cadre' };
+    return {
+      workUnit: this.required('workUnit', this.text('workUnit')),
+      partyMember: this.flag('partyMember', true),
+      unitHead: this.flag('unitHead'),
+      role: role ?? 'cadre',
+    };
   }
 }

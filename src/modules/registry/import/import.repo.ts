@@ -12,7 +12,7 @@ export interface RejectionRow {
 const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
 
 const RESIDENT_COLUMNS = ['id_number', 'name', 'name_initials', 'sex', 'birth_date', 'phone', 'address', 'area_code', 'household_no', 'bedridden', 'elderly_alone', 'disabled'];
-const STAFF_COLUMNS = ['id_number', 'name', 'name_initials', 'sex', 'birth_date', 'phone', 'address', 'assigned_area_code', 'work_unit', 'party_member', 'role'];
+const STAFF_COLUMNS = ['id_number', 'name', 'name_initials', 'sex', 'birth_date', 'phone', 'address', 'assigned_area_code', 'work_unit', 'party_member', 'unit_head', 'role'];
 const updateSet = (cols: string[]) => cols.filter((c) => c !== 'id_number').map((c) => `${c} = excluded.${c}`).join(', ');
 
 type Row = (string | boolean | null)[];
@@ -79,7 +79,7 @@ export async function upsertStaff(client: pg.PoolClient, rows: StaffValues[]): P
     client,
     'staff',
     STAFF_COLUMNS,
-    rows.map((r) => [r.idNumber, r.name, r.nameInitials, r.sex, r.birthDate, r.phone, r.address, r.areaCode, r.workUnit, r.partyMember, r.role]),
+    rows.map((r) => [r.idNumber, r.name, r.nameInitials, r.sex, r.birthDate, r.phone, r.address, r.areaCode, r.workUnit, r.partyMember, r.unitHead, r.role]),
   );
 }
 

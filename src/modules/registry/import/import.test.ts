@@ -160,20 +160,20 @@ describe('batches', () => {
 });
 
 describe('importing staff', () => {
-  it('reads party membership and roles in the words offices use', async () => {
+  it('reads party membership, unit heads and roles in the words offices use', async () => {
     const v = area.villages[0];
     const p = file('staff.csv', csv([
-      ['姓名', '身份证号', '手机号', '工作单位', '政治面貌', '岗位', '分包村'],
-      ['刘书记', idFor(region, 50), '13500000001', '东村党支部', '中共党员', '村支书', v],
-      ['陈干部', idFor(region, 51, 'F'), '13500000002', '区卫生健康局', '群众', '', v],
-      ['无电话', idFor(region, 52), '', '区财政局', '中共党员', '', v],
+      ['姓名', '身份证号', '手机号', '工作单位', '政治面貌', '单位负责人', '岗位', '分包村'],
+      ['刘书记', idFor(region, 50), '13500000001', '东村党支部', '中共党员', '是', '村支书', v],
+      ['陈干部', idFor(region, 51, 'F'), '13500000002', '区卫生健康局', '群众', '', '', v],
+      ['无电话', idFor(region, 52), '', '区财政局', '中共党员', '否', '', v],
     ]));
     const s = await run(p, null, 'staff');
     expect(s).toMatchObject({ imported: 2, rejected: 1 });
-    const staff = (await testDb().pool.query(`select name, role, party_member from staff where assigned_area_code = $1 order by name`, [v])).rows;
+    const staff = (await testDb().pool.query(`select name, role, party_member, unit_head from staff where assigned_area_code = $1 order by name`, [v])).rows;
     expect(staff).toEqual([
-      { name: '刘书记', role: 'lead', party_member: true },
-      { name: '陈干部', role: 'cadre', party_member: false },
+      { name: '刘书记', role: 'lead', party_member: true, unit_head: true },
+      { name: '陈干部', role: 'cadre', party_member: false, unit_head: false },
     ]);
   });
 });

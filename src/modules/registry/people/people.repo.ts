@@ -14,7 +14,7 @@ export const KINDS = {
   staff: {
     table: 'staff',
     area: 'assigned_area_code',
-    extra: `work_unit as "workUnit", party_member as "partyMember", role, organisation_id as "organisationId"`,
+    extra: `work_unit as "workUnit", party_member as "partyMember", unit_head as "unitHead", role, organisation_id as "organisationId"`,
   },
 } as const;
 export type PersonKind = keyof typeof KINDS;

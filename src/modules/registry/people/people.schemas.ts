@@ -19,6 +19,7 @@ export const PersonListItem = Type.Object({
   disabled: Type.Optional(Type.Boolean()),
   workUnit: Type.Optional(Type.String()),
   partyMember: Type.Optional(Type.Boolean()),
+  unitHead: Type.Optional(Type.Boolean()),
   role: Type.Optional(Type.String()),
   actions: Type.Array(Type.String()),
 });

@@ -40,6 +40,18 @@ export async function villageLeads(pool: pg.Pool, areaCodes: string[]): Promise<
   return staffTargetsWhere(pool, `s.role = 'lead' and s.assigned_area_code = any($1::text[])`, [areaCodes]);
 }
 
+/** A work unit is named within its district: every district has its 区卫生健康局. */
+export const unitKey = (areaCode: string, workUnit: string) => `${areaCode.slice(0, 6)}:${workUnit}`;
+
+/** The heads (单位负责人) of these units, by `unitKey`: whom escalations about their cadres go to. */
+export async function unitHeads(pool: pg.Pool, unitKeys: string[]): Promise<StaffTarget[]> {
+  if (!unitKeys.length) return [];
+  return staffTargetsWhere(pool, `s.unit_head and s.work_unit = any($2::text[]) and (left(s.assigned_area_code, 6) || ':' || s.work_unit) = any($1::text[])`, [
+    unitKeys,
+    [...new Set(unitKeys.map((k) => k.slice(k.indexOf(':') + 1)))],
+  ]);
+}
+
 /** Marks phones an SMS could not reach, for correction; a new phone clears the mark. */
 export async function flagUndeliverablePhones(pool: pg.Pool, staffIds: number[]): Promise<number> {
   if (!staffIds.length) return 0;

@@ -9,7 +9,7 @@ const en: typeof zh = {
   person: {
     name: 'Name', idNumber: 'ID number', sex: 'Sex', M: 'Male', F: 'Female', birthDate: 'Born', phone: 'Phone', address: 'Address', area: 'Area',
     household: 'Household', householdNo: 'Household no.', flags: 'Needs', bedridden: 'Bed-ridden', elderlyAlone: 'Elderly, alone', disabled: 'Disabled',
-    workUnit: 'Work unit', partyMember: 'Party member', role: 'Role', reveal: 'Show full ID number and phone', revealed: 'This read is audited', notFound: 'Not found, or outside your area', back: 'Back',
+    workUnit: 'Work unit', partyMember: 'Party member', unitHead: 'Head of unit', role: 'Role', reveal: 'Show full ID number and phone', revealed: 'This read is audited', notFound: 'Not found, or outside your area', back: 'Back',
   },
   search: { placeholder: 'Name, pinyin initials, ID tail or phone tail', residents: 'Residents', staff: 'Cadres', none: 'Nobody matches', tip: 'e.g. 张伟, zw, 1234, 13812345678' },
   export: { title: 'Export', xlsx: 'Export XLSX', csv: 'Export CSV', gbk: 'CSV (GBK)', full: 'With full ID numbers (audited)' },
@@ -20,7 +20,7 @@ const en: typeof zh = {
   },
   mob: {
     nav: 'Call-ups', callups: 'Call-ups', new: 'New call-up', title: 'Title', template: 'Message', templateHelp: 'Placeholders: {name}, {area} (assigned village), {deadline}, {link} (personal link, required)',
-    deadline: 'Be in place by', targetArea: 'Area (code)', workUnit: 'Work unit (optional)', party: 'Party members', partyAny: 'All', partyYes: 'Party members only', partyNo: 'Non-members only',
+    deadline: 'Be in place by', targetArea: 'Area (code)', workUnit: 'Work unit (optional)', resendAfter: 'Resend if not acknowledged after', escalateAfter: 'Tell secretary and unit head after', minutes: 'min', party: 'Party members', partyAny: 'All', partyYes: 'Party members only', partyNo: 'Non-members only',
     create: 'Save draft', preview: 'Preview before sending', reach: 'Reaches', people: 'people', withoutPhone: 'No valid mobile', example: 'Example message', parts: '{{characters}} characters, {{parts}} SMS each, {{total}} in all',
     send: 'Send now', sent: 'Sent', confirmSend: 'Send the call-up to {{n}} people?', board: 'Arrival board', status: { draft: 'Draft', sent: 'Sent', closed: 'Closed' },
     received: 'Received', acknowledged: 'Acknowledged', arrived: 'Arrived', unreachable: 'Unreachable', total: 'Expected', notAcknowledged: 'Not acknowledged', notArrived: 'Not arrived',

@@ -7,7 +7,7 @@ const zh = {
   person: {
     name: '姓名', idNumber: '身份证号', sex: '性别', M: '男', F: '女', birthDate: '出生日期', phone: '手机号', address: '住址', area: '所属区划',
     household: '同户成员', householdNo: '户号', flags: '重点人群', bedridden: '卧床', elderlyAlone: '独居老人', disabled: '残疾',
-    workUnit: '工作单位', partyMember: '党员', role: '角色', reveal: '查看完整证件号与手机号', revealed: '已记录查看日志', notFound: '未找到此人，或不在您的管辖范围内', back: '返回',
+    workUnit: '工作单位', partyMember: '党员', unitHead: '单位负责人', role: '角色', reveal: '查看完整证件号与手机号', revealed: '已记录查看日志', notFound: '未找到此人，或不在您的管辖范围内', back: '返回',
   },
   search: { placeholder: '姓名、拼音首字母、身份证后几位或手机尾号', residents: '居民', staff: '干部', none: '没有找到匹配的人员', tip: '例：张伟、zw、1234、13812345678' },
   export: { title: '导出', xlsx: '导出 XLSX', csv: '导出 CSV', gbk: 'CSV (GBK)', full: '含完整证件号（将记录日志）' },
@@ -18,7 +18,7 @@ const zh = {
   },
   mob: {
     nav: '集结号', callups: '集结令', new: '新建集结令', title: '标题', template: '短信内容', templateHelp: '可用占位符：{name} 姓名，{area} 分包村，{deadline} 到岗时限，{link} 个人链接（必填）',
-    deadline: '到岗时限', targetArea: '范围（区划代码）', workUnit: '工作单位（可选）', party: '党员', partyAny: '不限', partyYes: '仅党员', partyNo: '仅非党员',
+    deadline: '到岗时限', targetArea: '范围（区划代码）', workUnit: '工作单位（可选）', resendAfter: '未确认多久后重发', escalateAfter: '多久后通知书记和单位负责人', minutes: '分钟', party: '党员', partyAny: '不限', partyYes: '仅党员', partyNo: '仅非党员',
     create: '保存草稿', preview: '发送前预览', reach: '将发送给', people: '人', withoutPhone: '无有效手机号', example: '示例短信', parts: '每条 {{characters}} 字，{{parts}} 条短信，共 {{total}} 条',
     send: '一键发送', sent: '已发送', confirmSend: '确定向 {{n}} 人发送集结令？', board: '到岗看板', status: { draft: '草稿', sent: '已发送', closed: '已结束' },
     received: '已收到', acknowledged: '已确认', arrived: '已到岗', unreachable: '无法送达', total: '应到', notAcknowledged: '未确认', notArrived: '未到岗',

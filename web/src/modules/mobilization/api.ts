@@ -7,6 +7,8 @@ export interface Callup {
   deadline: string;
   areaCode: string;
   target: { area?: string; workUnit?: string; partyMember?: boolean };
+  /** minutes without an acknowledgement before a resend, and before the secretary and unit head are told */
+  escalation: { resendAfterMin?: number; escalateAfterMin?: number };
   status: 'draft' | 'sent' | 'closed';
   createdAt: string;
   sentAt: string | null;
@@ -75,7 +77,7 @@ export const mobilizationApi = {
   cancelShift: (id: number) => api.del<Shift>(`/mobilization/shifts/${id}`),
   myShifts: (token: string) => api.get<Shift[]>(`/mobilization/me/${token}/shifts`),
   list: () => api.get<Callup[]>('/mobilization/callups'),
-  create: (body: { title: string; template: string; deadline: string; target: Callup['target'] }) => api.post<Callup>('/mobilization/callups', body),
+  create: (body: { title: string; template: string; deadline: string; target: Callup['target']; escalation?: Callup['escalation'] }) => api.post<Callup>('/mobilization/callups', body),
   get: (id: number | string) => api.get<Callup>(`/mobilization/callups/${id}`),
   preview: (id: number | string) => api.get<Preview>(`/mobilization/callups/${id}/preview`),
   send: (id: number | string) => api.post<{ id: number; members: number; withoutPhone: number }>(`/mobilization/callups/${id}/send`),

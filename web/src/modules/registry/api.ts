@@ -27,6 +27,7 @@ export interface Person {
   disabled?: boolean;
   workUnit?: string;
   partyMember?: boolean;
+  unitHead?: boolean;
   role?: string;
   actions: string[];
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Form, Input, List, Row, Select, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Form, Input, InputNumber, List, Row, Select, Space, Tag, Typography } from 'antd';
 import { SendOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +25,7 @@ export default function CallupsPage() {
     mobilizationApi.list().then(setCallups, (e) => setError(e.message));
   }, []);
 
-  const create = async (v: { title: string; template: string; deadline: dayjs.Dayjs; area?: string; workUnit?: string; party?: string }) => {
+  const create = async (v: { title: string; template: string; deadline: dayjs.Dayjs; area?: string; workUnit?: string; party?: string; resendAfterMin?: number | null; escalateAfterMin?: number | null }) => {
     setBusy(true);
     setError(null);
     try {
@@ -34,6 +34,7 @@ export default function CallupsPage() {
         template: v.template,
         deadline: v.deadline.toISOString(),
         target: { area: v.area || undefined, workUnit: v.workUnit || undefined, partyMember: v.party === 'yes' ? true : v.party === 'no' ? false : undefined },
+        escalation: { resendAfterMin: v.resendAfterMin ?? undefined, escalateAfterMin: v.escalateAfterMin ?? undefined },
       });
       setDraft(c);
       setPreview(await mobilizationApi.preview(c.id));
@@ -59,7 +60,7 @@ export default function CallupsPage() {
       {commander && (
         <Col xs={24} lg={12}>
           <Card size="small" title={t('mob.new')}>
-            <Form layout="vertical" onFinish={create} initialValues={{ template: defaultTemplate(me?.areaName ?? ''), deadline: dayjs().add(5, 'hour').startOf('hour'), area: me?.areaCode, party: 'any', title: '集结号' }}>
+            <Form layout="vertical" onFinish={create} initialValues={{ template: defaultTemplate(me?.areaName ?? ''), deadline: dayjs().add(5, 'hour').startOf('hour'), area: me?.areaCode, party: 'any', title: '集结号', resendAfterMin: 30, escalateAfterMin: 60 }}>
               <Form.Item name="title" label={t('mob.title')} rules={[{ required: true, max: 60 }]}><Input /></Form.Item>
               <Form.Item name="template" label={t('mob.template')} extra={t('mob.templateHelp')} rules={[{ required: true, max: 500 }]}><Input.TextArea rows={3} showCount maxLength={500} /></Form.Item>
               <Form.Item name="deadline" label={t('mob.deadline')} rules={[{ required: true }]}><DatePicker showTime format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} /></Form.Item>
@@ -68,6 +69,11 @@ export default function CallupsPage() {
                 <Col span={12}><Form.Item name="party" label={t('mob.party')}><Select options={[{ value: 'any', label: t('mob.partyAny') }, { value: 'yes', label: t('mob.partyYes') }, { value: 'no', label: t('mob.partyNo') }]} /></Form.Item></Col>
               </Row>
               <Form.Item name="workUnit" label={t('mob.workUnit')}><Input /></Form.Item>
+              {/* empty = no resend, no escalation */}
+              <Row gutter={8}>
+                <Col span={12}><Form.Item name="resendAfterMin" label={t('mob.resendAfter')}><InputNumber min={1} max={1440} addonAfter={t('mob.minutes')} style={{ width: '100%' }} /></Form.Item></Col>
+                <Col span={12}><Form.Item name="escalateAfterMin" label={t('mob.escalateAfter')}><InputNumber min={1} max={1440} addonAfter={t('mob.minutes')} style={{ width: '100%' }} /></Form.Item></Col>
+              </Row>
               {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
               <Button htmlType="submit" loading={busy} block>{t('mob.preview')}</Button>
             </Form>

@@ -18,6 +18,7 @@ export function PersonFlags({ p }: { p: Person }) {
       {p.disabled && <Tag color="purple">{t('person.disabled')}</Tag>}
       {p.role === 'lead' && <Tag color="geekblue">{t('roles.lead')}</Tag>}
       {p.partyMember && <Tag color="red">{t('person.partyMember')}</Tag>}
+      {p.unitHead && <Tag color="gold">{t('person.unitHead')}</Tag>}
     </>
   );
 }
