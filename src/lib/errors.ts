@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'CHECKIN_POINT_MISSING'
   | 'DOUBLE_BOOKED'
   | 'REST_TOO_SHORT'
-  | 'DUTY_TOO_LONG';
+  | 'DUTY_TOO_LONG'
+  | 'TUBE_UNKNOWN'
+  | 'TUBE_NOT_SEALED';
 
 export class AppError extends Error {
   constructor(

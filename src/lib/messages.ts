@@ -39,6 +39,19 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   AREA_NOT_VILLAGE: { zh: '区划须为村（社区）或网格', en: 'The area must be a village, a community or a grid' },
   ROLE_INVALID: { zh: '角色无法识别（干部、村支书、采样员、检查员、配送员）', en: 'Unknown role (cadre, lead, sampler, inspector, courier)' },
   HEADER_MISSING: { zh: '缺少必需的列', en: 'A required column is missing' },
+  // testing: tubes, scans and lab results
+  TUBE_UNKNOWN: { zh: '没有这个管号', en: 'No such tube' },
+  TUBE_NOT_SEALED: { zh: '试管尚未封管，或已经送出', en: 'The tube is not sealed, or has already left' },
+  TUBE_NOT_RECEIVED: { zh: '本实验室尚未接收这支试管', en: 'This laboratory has not received the tube' },
+  TUBE_SEALED: { zh: '试管已封管', en: 'The tube is sealed' },
+  TUBE_FULL: { zh: '试管已满，请封管后换新管', en: 'The tube is full: seal it and take a new one' },
+  WRONG_CAMPAIGN: { zh: '这支试管属于另一轮检测', en: 'This tube belongs to another campaign' },
+  CODE_INVALID: { zh: '不是有效的个人码', en: 'Not a valid personal code' },
+  CAMPAIGN_CLOSED: { zh: '本轮检测已结束', en: 'The campaign is closed' },
+  CAMPAIGN_UNKNOWN: { zh: '没有这一轮检测，或不在您的区域', en: 'No such campaign in your area' },
+  DUPLICATE_IN_FILE: { zh: '管号与本文件前面的行重复', en: 'The tube repeats an earlier row of this file' },
+  DUPLICATE_RESULT: { zh: '该管已有相同结果', en: 'The tube already has this result' },
+  RESULT_INVALID: { zh: '结果应为 阴性/阳性/无效', en: 'A result is negative, positive or invalid' },
 };
 
 /** The words for a code; `{name}` placeholders are filled from params. */

@@ -44,3 +44,6 @@ export function isValidName(name: string): boolean {
 export function normaliseName(name: string): string {
   return name.replace(/[\u2022\u30fb]/g, '\u00b7');
 }
+
+/** A column header as offices vary it: full-width, spaces, a required-mark star or a colon, case. */
+export const normaliseHeader = (h: string) => toHalfWidth(String(h ?? '')).replace(/[\s*＊:：]/g, '').toLowerCase();

@@ -18,6 +18,7 @@ import { accessPlugin, accessRoutes } from '../modules/access/index.js';
 import { areaName, registryRoutes } from '../modules/registry/index.js';
 import { notifyRoutes, notifyWebhookRoutes, twilioWebhookRoutes, type NotifyRuntime } from '../modules/notify/index.js';
 import { acknowledgeBySms, mobilizationRoutes, startEscalations, type MobilizationDeps } from '../modules/mobilization/index.js';
+import { testingRoutes, type TestingDeps } from '../modules/testing/index.js';
 import type { EventBus } from '../db/events.js';
 import { sharedSecret } from '../db/secrets.js';
 import { ProblemSchema, installErrorHandling } from './errors.js';
@@ -106,6 +107,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const stop = startEscalations(m, 30_000, (msg) => app.log.warn(msg));
       app.addHook('onClose', stop);
     }
+    const t: TestingDeps = { db: deps.db, pool: deps.pool, notify: deps.notify, secret: await sharedSecret(deps.pool, 'personal-codes') };
+    await app.register(testingRoutes, { prefix: '/api/v1/testing', deps: t, bus: deps.bus });
   }
 
   if (webApp) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });

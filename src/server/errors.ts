@@ -24,6 +24,8 @@ const STATUS: Record<ErrorCode, number> = {
   DOUBLE_BOOKED: 409,
   REST_TOO_SHORT: 409,
   DUTY_TOO_LONG: 409,
+  TUBE_UNKNOWN: 404,
+  TUBE_NOT_SEALED: 409,
 };
 
 export const ProblemSchema = {

@@ -1,13 +1,9 @@
-import crypto from 'node:crypto';
+import { base36 as b36, macOf as mac, sameMac as same } from '../../lib/signing.js';
 
-/**
- * Personal links and village QR codes are signed, not stored: a token carries
- * what it grants and an HMAC over it (128 bits), so it cannot be guessed or
- * altered, and a personal link expires.
+/*
+ * Personal links and village QR codes are signed, not stored (see lib/signing.ts);
+ * a personal link expires.
  */
-const b36 = (n: number) => n.toString(36);
-const mac = (secret: Buffer, payload: string) => crypto.createHmac('sha256', secret).update(payload).digest('base64url').slice(0, 22);
-const same = (a: string, b: string) => a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export function signMemberToken(secret: Buffer, callupId: number, staffId: number, expires: Date): string {
   const payload = `m.${b36(callupId)}.${b36(staffId)}.${b36(Math.floor(expires.getTime() / 1000))}`;

@@ -9,3 +9,4 @@ export { loadDemo, registryEmpty, DEMO_PASSWORD, type DemoResult } from './demo/
 export { SCALES, type Scale } from './demo/geography.js';
 export type { ImportKind } from './import/import.fields.js';
 export { staffTargets, staffInArea, areaNames, villageLeads, unitHeads, unitKey, flagUndeliverablePhones, type StaffTarget, type StaffFilter } from './people/people.targets.js';
+export { residentsByIds, residentsPage, residentByIdentity, areaChildrenWithCounts, type ResidentBrief } from './people/people.lookups.js';

@@ -1,6 +1,6 @@
 import { MOBILE, parseIdNumber } from '../../../lib/idcard.js';
 import { nameInitials } from '../../../lib/pinyin.js';
-import { cleanCode, cleanText, isValidName, normaliseName, toHalfWidth } from '../../../lib/text.js';
+import { cleanCode, cleanText, isValidName, normaliseHeader, normaliseName } from '../../../lib/text.js';
 
 /** The columns an import understands, in the spellings offices use. Others are ignored. */
 const AREA = ['区划代码', '所属村(社区)', '所属村', '所属社区', '村(社区)', '村(社区)代码', '行政区划代码', '所属区划', 'area', 'areacode', 'area_code', 'village', 'community'];
@@ -33,7 +33,6 @@ const USED: Record<ImportKind, Field[]> = {
   staff: ['name', 'idNumber', 'phone', 'address', 'workUnit', 'partyMember', 'unitHead', 'role', 'area'],
 };
 
-export const normaliseHeader = (h: string) => toHalfWidth(String(h ?? '')).replace(/[\s*＊:：]/g, '').toLowerCase();
 
 export interface HeaderMap {
   /** column index for each field found */

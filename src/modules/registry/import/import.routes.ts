@@ -10,7 +10,7 @@ import { langOf, message } from '../../../lib/messages.js';
 import { CONTENT_TYPES } from '../../../lib/tabular.js';
 import { actorOf, guard } from '../../access/index.js';
 import { assertCan } from '../registry.policy.js';
-import { checkFile } from './import.read.js';
+import { checkFile } from '../../../lib/rows.js';
 import { importRepo } from './import.repo.js';
 import { writeRejectionReport } from './import.report.js';
 import { runImport } from './import.service.js';

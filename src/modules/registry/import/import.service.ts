@@ -6,7 +6,7 @@ import type { Actor } from '../../access/index.js';
 import { areasRepo } from '../areas/areas.repo.js';
 import type { Db } from '../../../db/connection.js';
 import { RowJudge, mapHeader, type AreaResolver, type ImportKind, type ResidentValues, type StaffValues } from './import.fields.js';
-import { openRows } from './import.read.js';
+import { openRows } from '../../../lib/rows.js';
 import { importRepo, insertRejections, upsertResidents, upsertStaff, type RejectionRow } from './import.repo.js';
 
 const BATCH = 10_000;

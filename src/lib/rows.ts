@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
-import { CsvReader } from '../../../lib/csv.js';
-import { AppError } from '../../../lib/errors.js';
+import { CsvReader } from './csv.js';
+import { AppError } from './errors.js';
 
 export type Cell = string | number | null;
 export type FileFormat = 'xlsx' | 'csv-utf8' | 'csv-gbk' | 'csv-utf16le';

@@ -1,0 +1,55 @@
+import type pg from 'pg';
+import type { Db } from '../../../db/connection.js';
+import { areasRepo, type AreaCounts } from '../areas/areas.repo.js';
+import { peopleRepo } from './people.repo.js';
+
+/** What other modules may know of a resident: enough to find, call and visit them. */
+export interface ResidentBrief {
+  id: number;
+  name: string;
+  phone: string | null;
+  address: string | null;
+  householdNo: string | null;
+  areaCode: string;
+  areaName: string | null;
+  /** needs a home visit: bed-ridden, elderly living alone or disabled */
+  homeVisit: boolean;
+}
+
+const BRIEF = `p.id, p.name, p.phone, p.address, p.household_no as "householdNo", p.area_code as "areaCode", a.name as "areaName",
+  (p.bedridden or p.elderly_alone or p.disabled) as "homeVisit"`;
+
+/** Residents by id (those that exist), in no particular order. */
+export async function residentsByIds(pool: pg.Pool, ids: number[]): Promise<ResidentBrief[]> {
+  if (!ids.length) return [];
+  const res = await pool.query<ResidentBrief>(`select ${BRIEF} from residents p left join areas a on a.code = p.area_code where p.id = any($1::bigint[])`, [ids]);
+  return res.rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+/** A page of the residents inside an area, by id after the cursor. */
+export async function residentsPage(pool: pg.Pool, area: string, after: number, limit: number): Promise<ResidentBrief[]> {
+  const rows = await peopleRepo.list(pool, 'residents', area, after, limit);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: r.name,
+    phone: r.phone,
+    address: r.address,
+    householdNo: (r.householdNo as string | null) ?? null,
+    areaCode: r.areaCode,
+    areaName: r.areaName,
+    homeVisit: Boolean(r.bedridden || r.elderlyAlone || r.disabled),
+  }));
+}
+
+/** The resident with this ID number whose name and phone also match: the public lookup's check. */
+export async function residentByIdentity(pool: pg.Pool, idNumber: string, name: string, phone: string): Promise<ResidentBrief | undefined> {
+  const res = await pool.query<ResidentBrief>(
+    `select ${BRIEF} from residents p left join areas a on a.code = p.area_code
+     where reverse(p.id_number) = reverse($1) and p.name = $2 and p.phone = $3`,
+    [idNumber.toUpperCase(), name, phone],
+  );
+  return res.rows[0] && { ...res.rows[0], id: Number(res.rows[0].id) };
+}
+
+/** The children of an area with how many residents each holds. */
+export const areaChildrenWithCounts = (db: Db, parent: string): Promise<AreaCounts[]> => areasRepo.childrenWithCounts(db, parent);

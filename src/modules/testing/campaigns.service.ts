@@ -1,0 +1,78 @@
+import type pg from 'pg';
+import type { Db } from '../../db/connection.js';
+import { AppError, invalid, notFound } from '../../lib/errors.js';
+import { addAccount, inScope, type Actor } from '../access/index.js';
+import type { NotifyRuntime } from '../notify/index.js';
+import { assertCan, campaignActions, seesCampaign } from './testing.policy.js';
+import { testingRepo, type CampaignRow } from './testing.repo.js';
+
+export interface TestingDeps {
+  db: Db;
+  pool: pg.Pool;
+  /** the SMS to village secretaries when a pool is positive */
+  notify: NotifyRuntime;
+  /** signs residents' personal codes */
+  secret: Buffer;
+}
+
+export const POOL_SIZES = [1, 5, 10, 20] as const;
+
+export interface CampaignInput {
+  title: string;
+  areaCode?: string;
+  poolSize: number;
+  startsAt: string;
+  targetEnd: string;
+}
+
+export function shapeCampaign(actor: Actor, c: CampaignRow) {
+  return { ...c, startsAt: c.startsAt.toISOString(), targetEnd: c.targetEnd.toISOString(), createdAt: c.createdAt.toISOString(), actions: campaignActions(actor, c) };
+}
+
+export async function createCampaign(d: TestingDeps, actor: Actor, input: CampaignInput) {
+  assertCan(actor, 'writeCampaign');
+  const areaCode = input.areaCode ?? actor.areaCode;
+  if (!inScope(actor, areaCode)) throw new AppError('AREA_OUT_OF_SCOPE', 'the campaign area is outside your scope', 'areaCode');
+  if (!(POOL_SIZES as readonly number[]).includes(input.poolSize)) throw invalid('poolSize', `pooling: one of ${POOL_SIZES.join(', ')} to a tube`);
+  const startsAt = new Date(input.startsAt);
+  const targetEnd = new Date(input.targetEnd);
+  if (Number.isNaN(startsAt.getTime())) throw invalid('startsAt', 'not a date and time');
+  if (Number.isNaN(targetEnd.getTime()) || targetEnd <= startsAt) throw invalid('targetEnd', 'the target end must come after the start');
+  const row = await testingRepo.insertCampaign(d.pool, { title: input.title.trim(), areaCode, poolSize: input.poolSize, startsAt, targetEnd, createdBy: actor.accountId });
+  return shapeCampaign(actor, row);
+}
+
+/** The campaign, if the actor sees it: otherwise not found, as if it did not exist. */
+export async function campaignFor(d: Pick<TestingDeps, 'pool'>, actor: Actor, id: number) {
+  const c = await testingRepo.campaign(d.pool, id);
+  if (!c || !seesCampaign(actor, c)) throw notFound('campaign');
+  return c;
+}
+
+export async function getCampaign(d: TestingDeps, actor: Actor, id: number) {
+  return shapeCampaign(actor, await campaignFor(d, actor, id));
+}
+
+export async function listCampaigns(d: TestingDeps, actor: Actor) {
+  assertCan(actor, 'readCampaign');
+  return (await testingRepo.campaignsFor(d.pool, actor.areaCode)).map((c) => shapeCampaign(actor, c));
+}
+
+export async function closeCampaign(d: TestingDeps, actor: Actor, id: number) {
+  const c = await campaignFor(d, actor, id);
+  assertCan(actor, 'writeCampaign', c);
+  await testingRepo.closeCampaign(d.pool, id);
+  return shapeCampaign(actor, { ...c, status: 'closed' });
+}
+
+/** A laboratory and the account its uploads come from (created or reset). */
+export async function addLab(d: TestingDeps, actor: Actor, input: { name: string; username: string; password: string; capacityPerDay: number }) {
+  assertCan(actor, 'manageLabs');
+  const accountId = await addAccount(d.db, { username: input.username, password: input.password, role: 'lab', areaCode: actor.areaCode, displayName: input.name });
+  return testingRepo.upsertLab(d.pool, { name: input.name.trim(), accountId, capacityPerDay: input.capacityPerDay });
+}
+
+export async function listLabs(d: TestingDeps, actor: Actor) {
+  assertCan(actor, 'manageLabs');
+  return testingRepo.labs(d.pool);
+}

@@ -1,0 +1,142 @@
+import type { Writable } from 'node:stream';
+import { AppError } from '../../lib/errors.js';
+import { writeTable, type TableFormat, type TableValue } from '../../lib/tabular.js';
+import { inScope, type Actor } from '../access/index.js';
+import { areaChildrenWithCounts, residentsByIds, residentsPage, type ResidentBrief } from '../registry/index.js';
+import { campaignFor, type TestingDeps } from './campaigns.service.js';
+import { assertCan } from './testing.policy.js';
+import { testingRepo } from './testing.repo.js';
+
+/** The area a reader asks about: inside both the campaign and the reader's scope. */
+async function areaOf(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
+  const c = await campaignFor(d, actor, campaignId);
+  const a = area ?? (actor.areaCode.startsWith(c.areaCode) ? actor.areaCode : c.areaCode);
+  if (!inScope(actor, a)) throw new AppError('AREA_OUT_OF_SCOPE', 'this area is outside your scope', 'area');
+  return { campaign: c, area: a };
+}
+
+export interface CoverageRow {
+  code: string;
+  name: string;
+  level: string;
+  expected: number;
+  sampled: number;
+  resulted: number;
+  positive: number;
+}
+
+/**
+ * 应检尽检: per child area (towns of a district, villages of a town, grids of a
+ * village) the residents expected (the registry), sampled, with a result back,
+ * and in a positive tube; and the same for the area as a whole.
+ */
+export async function coverage(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
+  assertCan(actor, 'readRecalls');
+  const { area: a } = await areaOf(d, actor, campaignId, area);
+  const children = await areaChildrenWithCounts(d.db, a);
+  const len = children.length ? children[0].code.length : a.length;
+  const stats = new Map((await testingRepo.coverage(d.pool, campaignId, a, len)).map((s) => [s.code, s]));
+  const rows: CoverageRow[] = children.map((k) => ({
+    code: k.code,
+    name: k.name,
+    level: k.level,
+    expected: k.residents,
+    sampled: stats.get(k.code)?.sampled ?? 0,
+    resulted: stats.get(k.code)?.resulted ?? 0,
+    positive: stats.get(k.code)?.positive ?? 0,
+  }));
+  const sum = (f: keyof CoverageRow) => [...stats.values()].reduce((n, s) => n + Number((s as unknown as Record<string, number>)[f] ?? 0), 0);
+  const expected = children.length ? rows.reduce((n, r) => n + r.expected, 0) : await expectedIn(d, a);
+  return { area: a, totals: { expected, sampled: sum('sampled'), resulted: sum('resulted'), positive: sum('positive') }, children: rows };
+}
+
+async function expectedIn(d: TestingDeps, area: string) {
+  let n = 0;
+  for (let after = 0; ; ) {
+    const page = await residentsPage(d.pool, area, after, 5000);
+    if (!page.length) return n;
+    n += page.length;
+    after = page[page.length - 1].id;
+  }
+}
+
+/** Residents of the area not yet sampled in the campaign, a page at a time (for door-knocking). */
+export async function untested(d: TestingDeps, actor: Actor, campaignId: number, area: string | undefined, after: number, limit: number) {
+  assertCan(actor, 'readRecalls');
+  const { area: a } = await areaOf(d, actor, campaignId, area);
+  const out: ResidentBrief[] = [];
+  let cursor = after;
+  while (out.length < limit) {
+    const page = await residentsPage(d.pool, a, cursor, 2000);
+    if (!page.length) return { area: a, residents: out, next: null };
+    const sampled = await testingRepo.sampledAmong(d.pool, campaignId, page.map((r) => r.id));
+    for (const r of page) {
+      if (sampled.has(r.id)) continue;
+      out.push(r);
+      if (out.length === limit) return { area: a, residents: out, next: r.id };
+    }
+    cursor = page[page.length - 1].id;
+  }
+  return { area: a, residents: out, next: cursor };
+}
+
+/** The untested list as a spreadsheet, streamed page by page. */
+export async function exportUntested(d: TestingDeps, actor: Actor, campaignId: number, area: string | undefined, out: Writable, format: TableFormat) {
+  const first = await untested(d, actor, campaignId, area, 0, 1000);
+  async function* pages(): AsyncGenerator<TableValue[][]> {
+    let page = first;
+    for (;;) {
+      yield page.residents.map((r) => [r.name, r.phone, r.householdNo, r.address, r.areaCode, r.areaName, r.homeVisit]);
+      if (page.next === null) return;
+      page = await untested(d, actor, campaignId, first.area, page.next, 1000);
+    }
+  }
+  return writeTable(out, format, ['姓名', '手机号', '户号', '住址', '区划代码', '所属村(社区)', '需上门'], pages(), '未检测');
+}
+
+/** The recall list: who to retest alone at home, with phone, household and address. */
+export async function recallList(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
+  assertCan(actor, 'readRecalls');
+  const { area: a } = await areaOf(d, actor, campaignId, area);
+  const rows = await testingRepo.recalls(d.pool, campaignId, a, 2000);
+  const people = new Map((await residentsByIds(d.pool, [...new Set(rows.map((r) => r.residentId))])).map((p) => [p.id, p]));
+  return {
+    area: a,
+    pending: rows.filter((r) => r.status === 'pending_retest').length,
+    recalls: rows.map((r) => {
+      const p = people.get(r.residentId);
+      return {
+        id: r.id, tube: r.tubeCode, reason: r.reason, status: r.status, createdAt: r.createdAt.toISOString(), closedAt: r.closedAt?.toISOString() ?? null,
+        residentId: r.residentId, name: p?.name ?? '', phone: p?.phone ?? null, householdNo: p?.householdNo ?? null, address: p?.address ?? null,
+        areaCode: r.areaCode, areaName: p?.areaName ?? null,
+      };
+    }),
+  };
+}
+
+/**
+ * The campaign board: swabs per hour, tubes and swabs at each stage of the
+ * pipeline with the age of the oldest, each lab's backlog against its capacity
+ * (where the bottleneck is), coverage totals, recalls.
+ */
+export async function campaignBoard(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
+  const cov = await coverage(d, actor, campaignId, area);
+  const [pipeline, labs, hourly, recalls] = await Promise.all([
+    testingRepo.pipeline(d.pool, campaignId, cov.area),
+    testingRepo.labBacklog(d.pool, campaignId),
+    testingRepo.hourly(d.pool, campaignId, cov.area),
+    testingRepo.recalls(d.pool, campaignId, cov.area, 2000),
+  ]);
+  const now = Date.now();
+  const stages = (['open', 'sealed', 'in_transit', 'received', 'resulted'] as const).map((status) => {
+    const p = pipeline.find((x) => x.status === status);
+    return { status, tubes: p?.tubes ?? 0, swabs: p?.swabs ?? 0, oldestMinutes: p?.oldest && status !== 'resulted' ? Math.round((now - p.oldest.getTime()) / 60_000) : null };
+  });
+  return {
+    ...cov,
+    stages,
+    labs,
+    hourly: hourly.map((h) => ({ hour: h.hour.toISOString(), swabs: h.n })),
+    recalls: { pending: recalls.filter((r) => r.status === 'pending_retest').length, total: recalls.length },
+  };
+}

@@ -1,0 +1,182 @@
+import type pg from 'pg';
+import { Batcher } from '../../db/batch.js';
+import { inTransaction } from '../../db/transaction.js';
+import { AppError, invalid, notFound } from '../../lib/errors.js';
+import type { Actor } from '../access/index.js';
+import { residentsByIds } from '../registry/index.js';
+import type { TestingDeps } from './campaigns.service.js';
+import { verifyPersonalCode } from './testing.codes.js';
+import { assertCan } from './testing.policy.js';
+import { notifyEvents, testingRepo, type CampaignRow, type TubeRow } from './testing.repo.js';
+
+/** One swab as the station sends it: its own id (so a retried sync is one sample), the tube, the person's code. */
+export interface ScanInput {
+  id: string;
+  campaignId: number;
+  tube: string;
+  person: string;
+  /** when the station scanned it, by its clock; now if absent */
+  at?: string;
+}
+
+export type ScanRefusal = 'TUBE_SEALED' | 'TUBE_FULL' | 'WRONG_CAMPAIGN' | 'CODE_INVALID' | 'CAMPAIGN_CLOSED' | 'CAMPAIGN_UNKNOWN';
+export type ScanAnswer =
+  | { id: string; outcome: 'recorded' | 'already_recorded'; tube: string; members: number; poolSize: number; repeat: boolean }
+  | { id: string; outcome: 'refused'; tube: string; code: ScanRefusal };
+
+interface ScanWrite {
+  scanId: string;
+  campaign: CampaignRow;
+  tube: string;
+  residentId: number;
+  station: string;
+  stationArea: string;
+  scannedAt: Date;
+}
+
+/** Campaigns change rarely and every scan names one: each process keeps them a few seconds. */
+const campaignCache = new Map<number, { row: CampaignRow | undefined; until: number }>();
+async function cachedCampaign(pool: pg.Pool, id: number) {
+  const hit = campaignCache.get(id);
+  if (hit && hit.until > Date.now()) return hit.row;
+  const row = await testingRepo.campaign(pool, id);
+  campaignCache.set(id, { row, until: Date.now() + 5000 });
+  return row;
+}
+
+const TUBE_CODE = /^[0-9A-Za-z-]{4,32}$/;
+
+/**
+ * Writes a batch of scans in one transaction: tubes open at their first scan and
+ * are locked in one order; each scan is then judged in arrival order against the
+ * tube as the batch leaves it (its campaign, sealed, full), and a person already
+ * sampled in the campaign is kept and marked `repeat` (two stations offline).
+ */
+async function writeScans(client: pg.PoolClient, pool: pg.Pool, items: ScanWrite[]): Promise<ScanAnswer[]> {
+  const recorded = new Map((await testingRepo.recordedScans(client, items.map((i) => i.scanId))).map((r) => [r.scanId, r]));
+  const fresh = items.filter((i) => !recorded.has(i.scanId));
+  const residents = new Map((await residentsByIds(pool, [...new Set(fresh.map((i) => i.residentId))])).map((r) => [r.id, r]));
+  const opening = new Map<string, { code: string; campaignId: number; areaCode: string; station: string }>();
+  for (const i of [...fresh, ...items.filter((x) => recorded.has(x.scanId))]) {
+    const code = recorded.get(i.scanId)?.tubeCode ?? i.tube;
+    if (!opening.has(code)) opening.set(code, { code, campaignId: i.campaign.id, areaCode: i.stationArea, station: i.station });
+  }
+  const tubes = new Map<string, TubeRow>((await testingRepo.openAndLockTubes(client, [...opening.values()])).map((t) => [t.code, t]));
+  const seen = new Set(
+    (await testingRepo.sampledBefore(client, [...new Set(fresh.map((i) => i.campaign.id))], [...residents.keys()])).map((s) => `${s.campaignId}:${s.residentId}`),
+  );
+  const samples: Parameters<typeof testingRepo.insertSamples>[1] = [];
+  const changed = new Set<TubeRow>();
+  const answers = items.map((i): ScanAnswer => {
+    const before = recorded.get(i.scanId);
+    if (before) {
+      const t = tubes.get(before.tubeCode)!;
+      return { id: i.scanId, outcome: 'already_recorded', tube: t.code, members: t.members, poolSize: i.campaign.poolSize, repeat: before.repeat };
+    }
+    const refuse = (code: ScanRefusal): ScanAnswer => ({ id: i.scanId, outcome: 'refused', tube: i.tube, code });
+    const resident = residents.get(i.residentId);
+    if (!resident) return refuse('CODE_INVALID');
+    const t = tubes.get(i.tube)!;
+    if (t.campaignId !== i.campaign.id) return refuse('WRONG_CAMPAIGN');
+    if (t.status !== 'open') return refuse('TUBE_SEALED');
+    if (t.members >= i.campaign.poolSize) return refuse('TUBE_FULL');
+    t.members++;
+    changed.add(t);
+    const key = `${i.campaign.id}:${i.residentId}`;
+    const repeat = seen.has(key);
+    seen.add(key);
+    recorded.set(i.scanId, { scanId: i.scanId, tubeCode: t.code, repeat }); // the same scan twice in one batch
+    samples.push({ scanId: i.scanId, campaignId: i.campaign.id, tubeCode: t.code, residentId: i.residentId, areaCode: resident.areaCode, station: i.station, scannedAt: i.scannedAt, repeat });
+    return { id: i.scanId, outcome: 'recorded', tube: t.code, members: t.members, poolSize: i.campaign.poolSize, repeat };
+  });
+  if (samples.length) {
+    await testingRepo.insertSamples(client, samples);
+    await testingRepo.setMembers(client, [...changed]);
+    const byArea = new Map<string, { campaignId: number; n: number }>();
+    for (const s of samples) {
+      const k = `${s.campaignId}:${s.areaCode}`;
+      byArea.set(k, { campaignId: s.campaignId, n: (byArea.get(k)?.n ?? 0) + 1 });
+    }
+    await notifyEvents(client, [...byArea].map(([k, v]) => ({ name: 'testing.sampled', areaCode: k.slice(k.indexOf(':') + 1), data: v })));
+  }
+  return answers;
+}
+
+const batchers = new WeakMap<TestingDeps, Batcher<ScanWrite, ScanAnswer>>();
+function scanBatcher(d: TestingDeps) {
+  let b = batchers.get(d);
+  if (!b) {
+    b = new Batcher(d.pool, (client, items) => writeScans(client, d.pool, items));
+    batchers.set(d, b);
+  }
+  return b;
+}
+
+/**
+ * Records swabs from a station: one, or a backlog synced after the network
+ * returned. Each is answered on its own (recorded, already recorded, refused
+ * with a reason); every answer comes after its commit. Scans of many stations
+ * arriving together share a transaction (see db/batch.ts).
+ */
+export async function recordScans(d: TestingDeps, actor: Actor, scans: ScanInput[]): Promise<ScanAnswer[]> {
+  assertCan(actor, 'sample');
+  const campaigns = new Map(await Promise.all([...new Set(scans.map((s) => s.campaignId))].map(async (id) => [id, await cachedCampaign(d.pool, id)] as const)));
+  // Every field is checked before any scan is written: a bad request writes nothing.
+  const times = scans.map((s, n) => {
+    if (!TUBE_CODE.test(s.tube)) throw invalid(`scans/${n}/tube`, 'a tube barcode: 4–32 letters, digits or -');
+    const at = s.at ? new Date(s.at) : new Date();
+    if (Number.isNaN(at.getTime())) throw invalid(`scans/${n}/at`, 'not a date and time');
+    return at;
+  });
+  // Submitted in the station's order, in one turn of the event loop: a backlog is judged as it was scanned.
+  return Promise.all(
+    scans.map((s, n): ScanAnswer | Promise<ScanAnswer> => {
+      const refuse = (code: ScanRefusal): ScanAnswer => ({ id: s.id, outcome: 'refused', tube: s.tube, code });
+      const campaign = campaigns.get(s.campaignId);
+      if (!campaign || !actor.areaCode.startsWith(campaign.areaCode)) return refuse('CAMPAIGN_UNKNOWN');
+      if (campaign.status !== 'running') return refuse('CAMPAIGN_CLOSED');
+      const residentId = verifyPersonalCode(d.secret, s.person);
+      if (residentId === null) return refuse('CODE_INVALID');
+      return scanBatcher(d).submit({ scanId: s.id, campaign, tube: s.tube, residentId, station: actor.username, stationArea: actor.areaCode, scannedAt: times[n] });
+    }),
+  );
+}
+
+/** Seals a tube at the station: no more swabs go in. Sealing again changes nothing. */
+export async function sealTube(d: TestingDeps, actor: Actor, code: string) {
+  assertCan(actor, 'sample');
+  const t = await testingRepo.tube(d.pool, code);
+  if (!t || !t.areaCode.startsWith(actor.areaCode)) throw notFound('tube');
+  return (await testingRepo.seal(d.pool, code)) ?? t;
+}
+
+/** Packs sealed tubes into a box and hands it to transport: all of them, or none. Again: no change. */
+export async function shipBox(d: TestingDeps, actor: Actor, boxCode: string, codes: string[]) {
+  assertCan(actor, 'sample');
+  return inTransaction(d.pool, async (c) => {
+    const found = new Map((await testingRepo.lockTubes(c, codes)).map((t) => [t.code, t]));
+    codes.forEach((code, n) => {
+      const t = found.get(code);
+      if (!t || !t.areaCode.startsWith(actor.areaCode)) throw new AppError('TUBE_UNKNOWN', `no tube ${code} at this station`, `tubes/${n}`, { tube: code });
+      if (t.status === 'in_transit' && t.boxCode === boxCode) return; // a retried hand-over
+      if (t.status !== 'sealed') throw new AppError('TUBE_NOT_SEALED', `tube ${code} is ${t.status}`, `tubes/${n}`, { tube: code, status: t.status });
+    });
+    await testingRepo.ship(c, boxCode, codes);
+    return { box: boxCode, tubes: codes.length };
+  });
+}
+
+/** The lab scans a box on arrival: its tubes are received by that lab. Again: no change. */
+export async function receiveBox(d: TestingDeps, actor: Actor, boxCode: string) {
+  assertCan(actor, 'receive');
+  const lab = await testingRepo.labOfAccount(d.pool, actor.accountId);
+  if (!lab) throw new AppError('FORBIDDEN', 'this account is not a laboratory');
+  return inTransaction(d.pool, async (c) => {
+    const tubes = await testingRepo.boxTubes(c, boxCode);
+    if (!tubes.length) throw notFound('box');
+    const other = tubes.find((t) => t.labId !== null && t.labId !== lab.id);
+    if (other) throw new AppError('CONFLICT', `box ${boxCode} was received by another laboratory`, 'box');
+    await testingRepo.receive(c, boxCode, lab.id);
+    return { box: boxCode, tubes: tubes.length, lab: lab.name };
+  });
+}

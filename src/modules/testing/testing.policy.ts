@@ -1,0 +1,35 @@
+import { forbidden } from '../../lib/errors.js';
+import { inScope, type Actor, type Role } from '../access/index.js';
+
+const RULES = {
+  writeCampaign: ['commander'],
+  readCampaign: ['commander', 'lead', 'sampler'],
+  /** scan, seal, ship: the station's work */
+  sample: ['commander', 'sampler'],
+  receive: ['lab'],
+  upload: ['lab'],
+  manageLabs: ['commander'],
+  readRecalls: ['commander', 'lead'],
+} as const satisfies Record<string, readonly Role[]>;
+export type TestingAction = keyof typeof RULES;
+
+export function can(actor: Actor, action: TestingAction, record?: { areaCode: string }): boolean {
+  if (!(RULES[action] as readonly Role[]).includes(actor.role)) return false;
+  return record ? inScope(actor, record.areaCode) : true;
+}
+
+export function assertCan(actor: Actor, action: TestingAction, record?: { areaCode: string }) {
+  if (!can(actor, action, record)) throw forbidden(`role ${actor.role} may not ${action} here`);
+}
+
+/** A campaign is seen by those inside its area, and by those whose area holds it. */
+export const seesCampaign = (actor: Actor, c: { areaCode: string }) =>
+  can(actor, 'readCampaign') && (c.areaCode.startsWith(actor.areaCode) || actor.areaCode.startsWith(c.areaCode));
+
+export function campaignActions(actor: Actor, c: { areaCode: string; status: string }): string[] {
+  const out: string[] = [];
+  if (c.status === 'running' && can(actor, 'sample') && actor.areaCode.startsWith(c.areaCode)) out.push('sample');
+  if (can(actor, 'writeCampaign', c) && c.status === 'running') out.push('close');
+  if (can(actor, 'readRecalls')) out.push('recalls', 'coverage');
+  return out;
+}

@@ -1,0 +1,243 @@
+import type pg from 'pg';
+import { EVENTS_CHANNEL } from '../../db/events.js';
+import { scopePattern } from '../access/index.js';
+
+type Q = pg.Pool | pg.PoolClient;
+
+export interface CampaignRow {
+  id: number;
+  title: string;
+  areaCode: string;
+  poolSize: number;
+  startsAt: Date;
+  targetEnd: Date;
+  status: 'running' | 'closed';
+  createdAt: Date;
+}
+
+export interface TubeRow {
+  code: string;
+  campaignId: number;
+  areaCode: string;
+  station: string;
+  status: 'open' | 'sealed' | 'in_transit' | 'received' | 'resulted';
+  members: number;
+  boxCode: string | null;
+  labId: number | null;
+  result: string | null;
+}
+
+export interface LabRow {
+  id: number;
+  name: string;
+  accountId: number | null;
+  capacityPerDay: number;
+}
+
+const CAMPAIGN = `id::int, title, area_code as "areaCode", pool_size as "poolSize", starts_at as "startsAt", target_end as "targetEnd", status, created_at as "createdAt"`;
+const TUBE = `code, campaign_id::int as "campaignId", area_code as "areaCode", station, status, members, box_code as "boxCode", lab_id::int as "labId", result`;
+const arr = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
+
+/** A domain event sent by the statement that makes the change: delivered on commit only (see db/events.ts). */
+export const notifyEvents = (q: Q, events: { name: string; areaCode: string; data: Record<string, unknown> }[]) =>
+  events.length
+    ? q.query(`select pg_notify($1, e) from unnest($2::text[]) as e`, [EVENTS_CHANNEL, events.map((e) => JSON.stringify(e))])
+    : Promise.resolve();
+
+export const testingRepo = {
+  insertCampaign: async (q: Q, c: { title: string; areaCode: string; poolSize: number; startsAt: Date; targetEnd: Date; createdBy: number }) =>
+    (
+      await q.query<CampaignRow>(
+        `insert into campaigns (title, area_code, pool_size, starts_at, target_end, status, created_by) values ($1, $2, $3, $4, $5, 'running', $6) returning ${CAMPAIGN}`,
+        [c.title, c.areaCode, c.poolSize, c.startsAt, c.targetEnd, c.createdBy],
+      )
+    ).rows[0],
+
+  campaign: async (q: Q, id: number) => (await q.query<CampaignRow>(`select ${CAMPAIGN} from campaigns where id = $1`, [id])).rows[0],
+
+  /** Campaigns over the area, or over a larger area that holds it. */
+  campaignsFor: async (q: Q, area: string) =>
+    (await q.query<CampaignRow>(`select ${CAMPAIGN} from campaigns where area_code like $1 or $2 like area_code || '%' order by id desc`, [scopePattern(area), area])).rows,
+
+  closeCampaign: (q: Q, id: number) => q.query(`update campaigns set status = 'closed' where id = $1`, [id]),
+
+  upsertLab: async (q: Q, l: { name: string; accountId: number | null; capacityPerDay: number }) =>
+    (
+      await q.query<LabRow>(
+        `insert into labs (name, account_id, capacity_per_day) values ($1, $2, $3)
+         on conflict (name) do update set account_id = excluded.account_id, capacity_per_day = excluded.capacity_per_day
+         returning id::int, name, account_id::int as "accountId", capacity_per_day as "capacityPerDay"`,
+        [l.name, l.accountId, l.capacityPerDay],
+      )
+    ).rows[0],
+
+  labOfAccount: async (q: Q, accountId: number) =>
+    (await q.query<LabRow>(`select id::int, name, account_id::int as "accountId", capacity_per_day as "capacityPerDay" from labs where account_id = $1`, [accountId])).rows[0],
+
+  labs: async (q: Q) => (await q.query<LabRow>(`select id::int, name, account_id::int as "accountId", capacity_per_day as "capacityPerDay" from labs order by id`)).rows,
+
+  // --- scans: one batch inside one transaction (see scans.service.ts) ---
+
+  recordedScans: async (q: Q, scanIds: string[]) =>
+    (await q.query<{ scanId: string; tubeCode: string; repeat: boolean }>(`select scan_id as "scanId", tube_code as "tubeCode", repeat from samples where scan_id = any($1::uuid[])`, [scanIds])).rows,
+
+  /** Opens the tubes not seen before, then locks every tube of the batch in one order. */
+  openAndLockTubes: async (q: Q, tubes: { code: string; campaignId: number; areaCode: string; station: string }[]) => {
+    const sorted = [...tubes].sort((a, b) => (a.code < b.code ? -1 : 1));
+    await q.query(
+      `insert into tubes (code, campaign_id, area_code, station, status)
+       select code, c, a, s, 'open' from unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) as t(code, c, a, s) order by code
+       on conflict (code) do nothing`,
+      [arr(sorted, 'code'), arr(sorted, 'campaignId'), arr(sorted, 'areaCode'), arr(sorted, 'station')],
+    );
+    return (await q.query<TubeRow>(`select ${TUBE} from tubes where code = any($1::text[]) order by code for update`, [arr(sorted, 'code')])).rows;
+  },
+
+  /** Residents of the batch already sampled in its campaigns. */
+  sampledBefore: async (q: Q, campaignIds: number[], residentIds: number[]) =>
+    (
+      await q.query<{ campaignId: number; residentId: number }>(
+        `select distinct campaign_id::int as "campaignId", resident_id::int as "residentId" from samples where campaign_id = any($1::bigint[]) and resident_id = any($2::bigint[])`,
+        [campaignIds, residentIds],
+      )
+    ).rows,
+
+  insertSamples: (q: Q, rows: { scanId: string; campaignId: number; tubeCode: string; residentId: number; areaCode: string; station: string; scannedAt: Date; repeat: boolean }[]) =>
+    q.query(
+      `insert into samples (scan_id, campaign_id, tube_code, resident_id, area_code, station, scanned_at, repeat)
+       select * from unnest($1::uuid[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::bool[])
+       on conflict (scan_id) do nothing`,
+      [arr(rows, 'scanId'), arr(rows, 'campaignId'), arr(rows, 'tubeCode'), arr(rows, 'residentId'), arr(rows, 'areaCode'), arr(rows, 'station'), arr(rows, 'scannedAt'), arr(rows, 'repeat')],
+    ),
+
+  setMembers: (q: Q, tubes: { code: string; members: number }[]) =>
+    q.query(`update tubes t set members = v.m from unnest($1::text[], $2::int[]) as v(code, m) where t.code = v.code`, [arr(tubes, 'code'), arr(tubes, 'members')]),
+
+  tube: async (q: Q, code: string) => (await q.query<TubeRow>(`select ${TUBE} from tubes where code = $1`, [code])).rows[0],
+
+  seal: async (q: Q, code: string) =>
+    (await q.query<TubeRow>(`update tubes set status = 'sealed', sealed_at = now() where code = $1 and status = 'open' returning ${TUBE}`, [code])).rows[0],
+
+  lockTubes: async (q: Q, codes: string[]) => (await q.query<TubeRow>(`select ${TUBE} from tubes where code = any($1::text[]) order by code for update`, [codes])).rows,
+
+  ship: (q: Q, boxCode: string, codes: string[]) =>
+    q.query(`update tubes set status = 'in_transit', box_code = $1, shipped_at = now() where code = any($2::text[]) and status = 'sealed'`, [boxCode, codes]),
+
+  boxTubes: async (q: Q, boxCode: string) => (await q.query<TubeRow>(`select ${TUBE} from tubes where box_code = $1 order by code for update`, [boxCode])).rows,
+
+  receive: (q: Q, boxCode: string, labId: number) =>
+    q.query(`update tubes set status = 'received', lab_id = $2, received_at = now() where box_code = $1 and status = 'in_transit'`, [boxCode, labId]),
+
+  // --- results and recalls ---
+
+  setResults: (q: Q, rows: { code: string; result: string; previous: string | null }[], labId: number, accountId: number) =>
+    q.query(
+      `with v as (select * from unnest($1::text[], $2::text[], $3::text[]) as v(code, result, previous)),
+       u as (update tubes t set result = v.result, status = 'resulted', resulted_at = now() from v where t.code = v.code returning t.code)
+       insert into tube_results (tube_code, lab_id, result, previous, recorded_by) select code, $4, result, previous, $5 from v`,
+      [arr(rows, 'code'), arr(rows, 'result'), arr(rows, 'previous'), labId, accountId],
+    ),
+
+  /** The members of positive or invalid pooled tubes go on the recall list, each once. */
+  recallMembers: async (q: Q, tubes: { code: string; reason: string }[]) =>
+    (
+      await q.query<{ areaCode: string; campaignId: number; tubeCode: string; n: number }>(
+        `with r as (
+           insert into recalls (campaign_id, tube_code, resident_id, area_code, reason, status)
+           select s.campaign_id, s.tube_code, s.resident_id, s.area_code, v.reason, 'pending_retest'
+           from unnest($1::text[], $2::text[]) as v(code, reason) join samples s on s.tube_code = v.code
+           on conflict (tube_code, resident_id) do nothing
+           returning area_code, campaign_id, tube_code)
+         select area_code as "areaCode", campaign_id::int as "campaignId", tube_code as "tubeCode", count(*)::int as n from r group by 1, 2, 3`,
+        [arr(tubes, 'code'), arr(tubes, 'reason')],
+      )
+    ).rows,
+
+  /** A single-tube result closes the member's pending recalls with that result. */
+  closeRecalls: (q: Q, tubes: { code: string; result: string }[]) =>
+    q.query(
+      `update recalls r set status = v.result, closed_at = now()
+       from unnest($1::text[], $2::text[]) as v(code, result) join samples s on s.tube_code = v.code
+       where r.resident_id = s.resident_id and r.status = 'pending_retest' and r.tube_code <> v.code`,
+      [arr(tubes, 'code'), arr(tubes, 'result')],
+    ),
+
+  /** A pooled tube corrected to negative: its recalls are no longer needed. */
+  cancelRecalls: (q: Q, codes: string[]) =>
+    q.query(`update recalls set status = 'cancelled', closed_at = now() where tube_code = any($1::text[]) and status = 'pending_retest'`, [codes]),
+
+  recalls: async (q: Q, campaignId: number, area: string, limit: number) =>
+    (
+      await q.query<{ id: number; tubeCode: string; residentId: number; areaCode: string; reason: string; status: string; createdAt: Date; closedAt: Date | null }>(
+        `select id::int, tube_code as "tubeCode", resident_id::int as "residentId", area_code as "areaCode", reason, status, created_at as "createdAt", closed_at as "closedAt"
+         from recalls where campaign_id = $1 and area_code like $2 order by status = 'pending_retest' desc, created_at desc, id limit $3`,
+        [campaignId, scopePattern(area), limit],
+      )
+    ).rows,
+
+  // --- coverage and the board ---
+
+  /** Per child area (codes cut to `len`): residents sampled, with a result back, in a positive tube. */
+  coverage: async (q: Q, campaignId: number, area: string, len: number) =>
+    (
+      await q.query<{ code: string; sampled: number; resulted: number; positive: number }>(
+        `select substr(s.area_code, 1, $3) as code, count(distinct s.resident_id)::int as sampled,
+                count(distinct s.resident_id) filter (where t.result is not null)::int as resulted,
+                count(distinct s.resident_id) filter (where t.result = 'positive')::int as positive
+         from samples s join tubes t on t.code = s.tube_code
+         where s.campaign_id = $1 and s.area_code like $2 group by 1`,
+        [campaignId, scopePattern(area), len],
+      )
+    ).rows,
+
+  sampledAmong: async (q: Q, campaignId: number, residentIds: number[]) =>
+    new Set(
+      (await q.query<{ id: number }>(`select distinct resident_id::int as id from samples where campaign_id = $1 and resident_id = any($2::bigint[])`, [campaignId, residentIds])).rows.map((r) => r.id),
+    ),
+
+  /** Tubes per stage inside the area, with the age of the oldest at each. */
+  pipeline: async (q: Q, campaignId: number, area: string) =>
+    (
+      await q.query<{ status: string; tubes: number; swabs: number; oldest: Date | null }>(
+        `select status, count(*)::int as tubes, sum(members)::int as swabs,
+                min(case status when 'open' then opened_at when 'sealed' then sealed_at when 'in_transit' then shipped_at
+                                when 'received' then received_at else resulted_at end) as oldest
+         from tubes where campaign_id = $1 and area_code like $2 group by status`,
+        [campaignId, scopePattern(area)],
+      )
+    ).rows,
+
+  labBacklog: async (q: Q, campaignId: number) =>
+    (
+      await q.query<{ labId: number; name: string; capacityPerDay: number; backlog: number; resulted24h: number }>(
+        `select l.id::int as "labId", l.name, l.capacity_per_day as "capacityPerDay",
+                count(t.code) filter (where t.status = 'received')::int as backlog,
+                count(t.code) filter (where t.status = 'resulted' and t.resulted_at > now() - interval '24 hours')::int as "resulted24h"
+         from labs l left join tubes t on t.lab_id = l.id and t.campaign_id = $1 group by l.id order by l.id`,
+        [campaignId],
+      )
+    ).rows,
+
+  /** Swabs per hour over the last day, inside the area. */
+  hourly: async (q: Q, campaignId: number, area: string) =>
+    (
+      await q.query<{ hour: Date; n: number }>(
+        `select date_trunc('hour', recorded_at) as hour, count(*)::int as n from samples
+         where campaign_id = $1 and area_code like $2 and recorded_at > now() - interval '24 hours' group by 1 order by 1`,
+        [campaignId, scopePattern(area)],
+      )
+    ).rows,
+
+  /** A resident's samples across campaigns, newest first, with the tube's result and any recall. */
+  residentSamples: async (q: Q, residentId: number) =>
+    (
+      await q.query<{ campaignId: number; title: string; scannedAt: Date; tubeCode: string; poolSize: number; result: string | null; resultedAt: Date | null; recall: string | null }>(
+        `select s.campaign_id::int as "campaignId", c.title, s.scanned_at as "scannedAt", s.tube_code as "tubeCode", t.members as "poolSize",
+                t.result, t.resulted_at as "resultedAt",
+                (select r.status from recalls r where r.resident_id = s.resident_id and r.tube_code = s.tube_code) as recall
+         from samples s join tubes t on t.code = s.tube_code join campaigns c on c.id = s.campaign_id
+         where s.resident_id = $1 order by s.scanned_at desc limit 20`,
+        [residentId],
+      )
+    ).rows,
+};

@@ -1,0 +1,173 @@
+import { Type } from '@sinclair/typebox';
+
+const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const AreaCode = Type.String({ pattern: '^\\d{2,15}$' });
+
+export const IdParam = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
+export const AreaQuery = Type.Object({ area: Type.Optional(AreaCode) });
+
+export const CampaignBody = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 60 }),
+    areaCode: Type.Optional(AreaCode),
+    poolSize: Type.Integer({ description: '1, 5, 10 or 20 swabs to a tube' }),
+    startsAt: Type.String({ format: 'date-time' }),
+    targetEnd: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+
+export const Campaign = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  areaCode: Type.String(),
+  poolSize: Type.Integer(),
+  startsAt: Type.String(),
+  targetEnd: Type.String(),
+  status: Type.String(),
+  createdAt: Type.String(),
+  actions: Type.Array(Type.String()),
+});
+
+export const LabBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 60 }),
+    username: Type.String({ minLength: 2, maxLength: 64 }),
+    password: Type.String({ minLength: 8, maxLength: 200 }),
+    capacityPerDay: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'tubes a day' }),
+  },
+  { additionalProperties: false },
+);
+export const Lab = Type.Object({ id: Type.Integer(), name: Type.String(), accountId: nullable(Type.Integer()), capacityPerDay: Type.Integer() });
+
+export const ScansBody = Type.Object(
+  {
+    scans: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ format: 'uuid', description: 'made by the station: a scan synced twice is one sample' }),
+          campaignId: Type.Integer({ minimum: 1 }),
+          tube: Type.String({ minLength: 1, maxLength: 64 }),
+          person: Type.String({ minLength: 1, maxLength: 64, description: 'the personal code read from the QR code' }),
+          at: Type.Optional(Type.String({ format: 'date-time' })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 500 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export const ScanAnswer = Type.Object({
+  id: Type.String(),
+  outcome: Type.String({ description: 'recorded | already_recorded | refused' }),
+  tube: Type.String(),
+  members: Type.Optional(Type.Integer()),
+  poolSize: Type.Optional(Type.Integer()),
+  repeat: Type.Optional(Type.Boolean({ description: 'this person was already sampled in the campaign' })),
+  code: Type.Optional(Type.String({ description: 'why it was refused' })),
+});
+export const ScansAnswer = Type.Object({ results: Type.Array(ScanAnswer) });
+
+export const Tube = Type.Object({
+  code: Type.String(),
+  campaignId: Type.Integer(),
+  areaCode: Type.String(),
+  station: Type.String(),
+  status: Type.String(),
+  members: Type.Integer(),
+  boxCode: nullable(Type.String()),
+  result: nullable(Type.String()),
+});
+
+export const ShipBody = Type.Object({ tubes: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 2000, uniqueItems: true }) }, { additionalProperties: false });
+export const BoxAnswer = Type.Object({ box: Type.String(), tubes: Type.Integer(), lab: Type.Optional(Type.String()) });
+
+export const ResultsBody = Type.Object(
+  {
+    results: Type.Array(
+      Type.Object({ tube: Type.String({ minLength: 1, maxLength: 64 }), result: Type.String({ minLength: 1, maxLength: 20, description: 'negative | positive | invalid (阴性 | 阳性 | 无效)' }) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 20_000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export const ResultsAnswer = Type.Object({
+  recorded: Type.Integer(),
+  corrected: Type.Integer(),
+  recalled: Type.Integer({ description: 'people put on the recall list' }),
+  rejected: Type.Array(Type.Object({ row: Type.Integer(), tube: Type.String(), field: Type.String(), reason: Type.String(), message: Type.String() })),
+});
+
+const Counts = { expected: Type.Integer(), sampled: Type.Integer(), resulted: Type.Integer(), positive: Type.Integer() };
+export const Coverage = Type.Object({
+  area: Type.String(),
+  totals: Type.Object(Counts),
+  children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), level: Type.String(), ...Counts })),
+});
+
+export const Board = Type.Composite([
+  Coverage,
+  Type.Object({
+    stages: Type.Array(Type.Object({ status: Type.String(), tubes: Type.Integer(), swabs: Type.Integer(), oldestMinutes: nullable(Type.Integer()) })),
+    labs: Type.Array(Type.Object({ labId: Type.Integer(), name: Type.String(), capacityPerDay: Type.Integer(), backlog: Type.Integer(), resulted24h: Type.Integer() })),
+    hourly: Type.Array(Type.Object({ hour: Type.String(), swabs: Type.Integer() })),
+    recalls: Type.Object({ pending: Type.Integer(), total: Type.Integer() }),
+  }),
+]);
+
+const Resident = {
+  name: Type.String(),
+  phone: nullable(Type.String()),
+  householdNo: nullable(Type.String()),
+  address: nullable(Type.String()),
+  areaCode: Type.String(),
+  areaName: nullable(Type.String()),
+};
+export const Untested = Type.Object({
+  area: Type.String(),
+  residents: Type.Array(Type.Object({ id: Type.Integer(), ...Resident, homeVisit: Type.Boolean() })),
+  next: nullable(Type.Integer({ description: 'the cursor of the next page' })),
+});
+export const UntestedQuery = Type.Object({
+  area: Type.Optional(AreaCode),
+  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  format: Type.Optional(Type.Union([Type.Literal('xlsx'), Type.Literal('csv')])),
+});
+
+export const Recalls = Type.Object({
+  area: Type.String(),
+  pending: Type.Integer(),
+  recalls: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      tube: Type.String(),
+      reason: Type.String(),
+      status: Type.String({ description: 'pending_retest | negative | positive | cancelled' }),
+      createdAt: Type.String(),
+      closedAt: nullable(Type.String()),
+      residentId: Type.Integer(),
+      ...Resident,
+    }),
+  ),
+});
+
+export const MyResults = Type.Object({
+  name: Type.String(),
+  code: Type.String({ description: 'the personal code, for the QR code' }),
+  areaName: nullable(Type.String()),
+  samples: Type.Array(
+    Type.Object({ campaign: Type.String(), scannedAt: Type.String(), pooled: Type.Boolean(), result: nullable(Type.String()), resultedAt: nullable(Type.String()), recall: nullable(Type.String()) }),
+  ),
+});
+export const LookupBody = Type.Object(
+  {
+    idNumber: Type.String({ pattern: '^\\d{17}[\\dXx]$' }),
+    name: Type.String({ minLength: 1, maxLength: 30 }),
+    phone: Type.String({ pattern: '^1\\d{10}$' }),
+  },
+  { additionalProperties: false },
+);
+export const PersonalCode = Type.Object({ residentId: Type.Integer(), name: Type.String(), areaName: nullable(Type.String()), code: Type.String() });

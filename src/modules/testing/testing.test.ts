@@ -1,0 +1,318 @@
+import crypto from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { addResidents, addStaff, asRole, closeTestDb, idFor, makeAccount, makeArea, makeToken, signIn, testDb, type TestArea } from '../../../test/helpers.js';
+import { buildApp } from '../../server/app.js';
+import { EventBus } from '../../db/events.js';
+import { sharedSecret } from '../../db/secrets.js';
+import { NotifyRuntime } from '../notify/index.js';
+import { signPersonalCode } from './testing.codes.js';
+
+let app: FastifyInstance;
+let notify: NotifyRuntime;
+let bus: EventBus;
+let secret: Buffer;
+let area: TestArea;
+let commander: string;
+let sampler: string;
+let lab: string;
+let otherLab: string;
+/** residents: 12 in the east village's grid, 3 in the west village */
+let east: number[];
+let west: number[];
+
+const as = (cookie: string) => ({ headers: { cookie } });
+const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+const codeOf = (id: number) => signPersonalCode(secret, id);
+const uuid = () => crypto.randomUUID();
+let tubeSeq = 0;
+const newTube = () => `T${area.district}${String(++tubeSeq).padStart(4, '0')}`;
+
+beforeAll(async () => {
+  const { db, pool } = testDb();
+  notify = new NotifyRuntime(pool, { gateway: 'simulator', queue: `sim-${crypto.randomUUID().slice(0, 8)}`, ratePerSecond: 0, leaseMs: 5000 });
+  bus = new EventBus(pool);
+  await bus.start();
+  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify, bus });
+  await app.ready();
+  notify.start();
+  secret = await sharedSecret(pool, 'personal-codes');
+  area = await makeArea();
+  east = await addResidents(area.grids[0], Array.from({ length: 12 }, (_, i) => ({ name: `东${i}`, initials: 'd', n: i + 1, phone: `1390000${String(i).padStart(4, '0')}` })), area.district);
+  west = await addResidents(area.villages[1], Array.from({ length: 3 }, (_, i) => ({ name: `西${i}`, initials: 'x', n: 100 + i })), area.district);
+  commander = await asRole(app, 'commander', area.district);
+  sampler = await asRole(app, 'sampler', area.villages[0]);
+  for (const [name, capacity] of [[`检测所${area.district}`, 50_000], [`另一所${area.district}`, 1000]] as const) {
+    const username = `lab-${capacity}-${area.district}-${process.pid}`;
+    const res = await app.inject({ method: 'POST', url: '/api/v1/testing/labs', ...as(commander), payload: { name, username, password: 'lab-password-1', capacityPerDay: capacity } });
+    expect(res.statusCode, res.body).toBe(201);
+    const cookie = await signIn(app, username, 'lab-password-1');
+    if (name.startsWith('检测所')) lab = cookie;
+    else otherLab = cookie;
+  }
+});
+
+afterAll(async () => {
+  await notify.stop();
+  await app.close();
+  await bus.stop();
+  await closeTestDb();
+});
+
+async function campaign(poolSize = 10) {
+  const res = await app.inject({
+    method: 'POST', url: '/api/v1/testing/campaigns', ...as(commander),
+    payload: { title: `全员核酸${poolSize}`, poolSize, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() },
+  });
+  expect(res.statusCode).toBe(201);
+  return res.json().id as number;
+}
+
+async function scan(campaignId: number, tube: string, residentIds: number[], ids = residentIds.map(() => uuid()), who = sampler) {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/testing/scans', ...as(who), payload: { scans: residentIds.map((r, i) => ({ id: ids[i], campaignId, tube, person: codeOf(r) })) } });
+  expect(res.statusCode).toBe(200);
+  return res.json().results as { id: string; outcome: string; code?: string; members?: number; repeat?: boolean }[];
+}
+
+const post = (url: string, cookie: string, payload?: object) => app.inject({ method: 'POST', url, ...as(cookie), ...(payload ? { payload } : {}) });
+
+/** Scans, seals, ships and receives a tube at the first lab: ready for a result. */
+async function tubeAtLab(campaignId: number, residentIds: number[]) {
+  const tube = newTube();
+  await scan(campaignId, tube, residentIds);
+  expect((await post(`/api/v1/testing/tubes/${tube}/seal`, sampler)).statusCode).toBe(200);
+  const box = `B${tube}`;
+  expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube] })).statusCode).toBe(200);
+  expect((await post(`/api/v1/testing/boxes/${box}/receive`, lab)).statusCode).toBe(200);
+  return tube;
+}
+const results = (cookie: string, rows: { tube: string; result: string }[]) => post('/api/v1/testing/results', cookie, { results: rows });
+
+describe('sampling at a station', () => {
+  it('fills a tube up to the pooling ratio, refuses a full, sealed or foreign tube and an unknown code', async () => {
+    const c = await campaign(10);
+    const tube = newTube();
+    const first = await scan(c, tube, east.slice(0, 10));
+    expect(first.map((r) => r.outcome)).toEqual(Array(10).fill('recorded'));
+    expect(first[9].members).toBe(10);
+    expect((await scan(c, tube, [east[10]]))[0]).toMatchObject({ outcome: 'refused', code: 'TUBE_FULL' });
+
+    const small = newTube();
+    await scan(c, small, [east[10]]);
+    expect((await post(`/api/v1/testing/tubes/${small}/seal`, sampler)).json()).toMatchObject({ status: 'sealed', members: 1 });
+    expect((await scan(c, small, [east[11]]))[0]).toMatchObject({ outcome: 'refused', code: 'TUBE_SEALED' });
+
+    const other = await campaign(10);
+    expect((await scan(other, tube, [east[11]]))[0]).toMatchObject({ outcome: 'refused', code: 'WRONG_CAMPAIGN' });
+    const forged = await app.inject({ method: 'POST', url: '/api/v1/testing/scans', ...as(sampler), payload: { scans: [{ id: uuid(), campaignId: c, tube: newTube(), person: `p.${east[0].toString(36)}.AAAAAAAAAAAAAAAA` }] } });
+    expect(forged.json().results[0]).toMatchObject({ outcome: 'refused', code: 'CODE_INVALID' });
+    const { rows } = await testDb().pool.query(`select count(*)::int as n from samples where campaign_id = $1`, [c]);
+    expect(rows[0].n).toBe(11);
+  });
+
+  it('answers a repeated scan (a retried sync) with the same sample, once', async () => {
+    const c = await campaign(10);
+    const tube = newTube();
+    const ids = [uuid(), uuid()];
+    await scan(c, tube, east.slice(0, 2), ids);
+    const again = await scan(c, tube, east.slice(0, 2), ids);
+    expect(again.map((r) => r.outcome)).toEqual(['already_recorded', 'already_recorded']);
+    // the same scan twice inside one request, too
+    const id = uuid();
+    const twice = await app.inject({ method: 'POST', url: '/api/v1/testing/scans', ...as(sampler), payload: { scans: [0, 1].map(() => ({ id, campaignId: c, tube, person: codeOf(east[2]) })) } });
+    expect(twice.json().results.map((r: { outcome: string }) => r.outcome).sort()).toEqual(['already_recorded', 'recorded']);
+    const { rows } = await testDb().pool.query(`select members from tubes where code = $1`, [tube]);
+    expect(rows[0].members).toBe(3);
+  });
+
+  it('keeps both samples when two stations sampled one person while offline, and marks the second', async () => {
+    const c = await campaign(5);
+    const other = await asRole(app, 'sampler', area.villages[0]);
+    const [a, b] = [newTube(), newTube()];
+    expect((await scan(c, a, [east[0]]))[0]).toMatchObject({ outcome: 'recorded', repeat: false });
+    expect((await scan(c, b, [east[0]], undefined, other))[0]).toMatchObject({ outcome: 'recorded', repeat: true });
+    const { rows } = await testDb().pool.query(`select tube_code, repeat from samples where campaign_id = $1 order by id`, [c]);
+    expect(rows).toEqual([{ tube_code: a, repeat: false }, { tube_code: b, repeat: true }]);
+  });
+
+  it('never overfills a tube when 60 stations scan into 5 tubes at once', async () => {
+    const c = await campaign(10);
+    const people = await addResidents(area.villages[1], Array.from({ length: 60 }, (_, i) => ({ name: `并发${i}`, initials: 'bf', n: 200 + i })), area.district);
+    const tubes = Array.from({ length: 5 }, newTube);
+    const answers = (await Promise.all(people.map((p, i) => scan(c, tubes[i % 5], [p])))).flat();
+    expect(answers.filter((a) => a.outcome === 'recorded')).toHaveLength(50);
+    expect(answers.filter((a) => a.outcome === 'refused').every((a) => a.code === 'TUBE_FULL')).toBe(true);
+    const { rows } = await testDb().pool.query(`select t.members, (select count(*)::int from samples s where s.tube_code = t.code) as n from tubes t where code = any($1)`, [tubes]);
+    expect(rows).toEqual(Array(5).fill({ members: 10, n: 10 }));
+  });
+});
+
+describe('lab results and recalls', () => {
+  it('refuses unknown, unreceived, repeated and unreadable rows, records the rest, and audits a correction', async () => {
+    const c = await campaign(10);
+    const good = await tubeAtLab(c, east.slice(0, 3));
+    const inTransit = newTube();
+    await scan(c, inTransit, [east[3]]);
+    await post(`/api/v1/testing/tubes/${inTransit}/seal`, sampler);
+    await post(`/api/v1/testing/boxes/B${inTransit}/ship`, sampler, { tubes: [inTransit] });
+    const res = await results(lab, [
+      { tube: good, result: '阴性' },
+      { tube: 'NO-SUCH-TUBE', result: '阴性' },
+      { tube: inTransit, result: 'negative' },
+      { tube: good, result: 'positive' },
+      { tube: 'X' + good, result: '待定' },
+    ]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ recorded: 1, corrected: 0 });
+    expect(res.json().rejected.map((r: { row: number; reason: string }) => [r.row, r.reason])).toEqual([
+      [1, 'TUBE_UNKNOWN'],
+      [2, 'TUBE_NOT_RECEIVED'],
+      [3, 'DUPLICATE_IN_FILE'],
+      [4, 'RESULT_INVALID'],
+    ]);
+    // another lab has not received it; the same result again is a duplicate
+    expect((await results(otherLab, [{ tube: good, result: 'negative' }])).json().rejected[0].reason).toBe('TUBE_NOT_RECEIVED');
+    expect((await results(lab, [{ tube: good, result: 'negative' }])).json().rejected[0].reason).toBe('DUPLICATE_RESULT');
+    // a different result is a correction: both are kept, and the audit log has it
+    expect((await results(lab, [{ tube: good, result: 'invalid' }])).json()).toMatchObject({ recorded: 0, corrected: 1 });
+    const { pool } = testDb();
+    expect((await pool.query(`select result, previous from tube_results where tube_code = $1 order by id`, [good])).rows).toEqual([
+      { result: 'negative', previous: null },
+      { result: 'invalid', previous: 'negative' },
+    ]);
+    expect((await pool.query(`select detail from audit_log where action = 'testing.result_corrected' and subject_id = $1`, [good])).rows[0].detail).toEqual({ from: 'negative', to: 'invalid' });
+  });
+
+  it('reads a result file in GBK and XLSX', async () => {
+    const c = await campaign(10);
+    const [t1, t2] = [await tubeAtLab(c, [east[0]]), await tubeAtLab(c, [east[1]])];
+    const iconv = (await import('iconv-lite')).default;
+    const gbk = iconv.encode(`管号,检测结果\r\n${t1},阴性\r\nNOPE,阴性\r\n`, 'gbk');
+    const upload = async (body: Buffer, name: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(body)]), name);
+      const req = new Request('http://x/', { method: 'POST', body: form });
+      return app.inject({ method: 'POST', url: '/api/v1/testing/results/file', headers: { ...as(lab).headers, 'content-type': req.headers.get('content-type')! }, payload: Buffer.from(await req.arrayBuffer()) });
+    };
+    const r1 = await upload(gbk, 'results.csv');
+    expect(r1.json()).toMatchObject({ recorded: 1, rejected: [{ row: 3, tube: 'NOPE', reason: 'TUBE_UNKNOWN' }] });
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('结果').addRows([['序号', '试管编号', '结果'], [1, t2, '阳性']]);
+    const r2 = await upload(Buffer.from(await wb.xlsx.writeBuffer()), 'results.xlsx');
+    expect(r2.json()).toMatchObject({ recorded: 1, rejected: [] });
+  });
+
+  it('puts exactly the members of a positive pool on the recall list, once, and closes each with their single retest', async () => {
+    const c = await campaign(10);
+    const pooled = await tubeAtLab(c, east.slice(0, 4));
+    await tubeAtLab(c, east.slice(4, 8)); // a negative neighbour
+    const r = await results(lab, [{ tube: pooled, result: 'positive' }]);
+    expect(r.json()).toMatchObject({ recorded: 1, recalled: 4 });
+    const list = async (cookie = commander, q = '') => (await app.inject({ url: `/api/v1/testing/campaigns/${c}/recalls${q}`, ...as(cookie) })).json();
+    const recalls = (await list()).recalls as { residentId: number; status: string; phone: string; tube: string }[];
+    expect(recalls.map((x) => x.residentId).sort()).toEqual(east.slice(0, 4).sort());
+    expect(recalls.every((x) => x.status === 'pending_retest' && x.tube === pooled && x.phone.startsWith('139'))).toBe(true);
+    // a correction to invalid does not recall anyone twice
+    await results(lab, [{ tube: pooled, result: 'invalid' }]);
+    expect((await list()).recalls).toHaveLength(4);
+    // their own single tube, negative, closes the recall of one of them
+    const single = await campaign(1);
+    const retest = await tubeAtLab(single, [east[0]]);
+    await results(lab, [{ tube: retest, result: 'negative' }]);
+    const after = (await list()).recalls as { residentId: number; status: string }[];
+    expect(after.find((x) => x.residentId === east[0])!.status).toBe('negative');
+    expect(after.filter((x) => x.status === 'pending_retest')).toHaveLength(3);
+    // the resident's own page: the pooled positive is not their result; their retest is
+    const me = (await app.inject({ url: `/api/v1/testing/me/${codeOf(east[0])}` })).json();
+    expect(me.samples.slice(0, 2).map((s: { pooled: boolean; result: string | null; recall: string | null }) => [s.pooled, s.result, s.recall])).toEqual([
+      [false, 'negative', null],
+      [true, 'invalid', 'negative'],
+    ]);
+  });
+
+  it('tells the village secretary by SMS who must be retested', async () => {
+    const c = await campaign(10);
+    const phone = `1370${area.district}9`;
+    const [secretary] = await addStaff(area.villages[0], [{ name: '书记', n: 9, phone }]);
+    await testDb().pool.query(`update staff set role = 'lead' where id = $1`, [secretary]);
+    const tube = await tubeAtLab(c, east.slice(8, 11));
+    await results(lab, [{ tube, result: '阳性' }]);
+    await expect
+      .poll(async () => (await app.inject({ url: `/api/v1/notify/simulator/inbox/${phone}` })).json().map((m: { body: string }) => m.body).join('\n'), { timeout: 10_000 })
+      .toContain(`混管${tube}（阳性），本村3人需单管复检`);
+  });
+});
+
+describe('coverage and scope', () => {
+  it('counts expected, sampled, resulted and positive per village and grid', async () => {
+    const c = await campaign(5);
+    const pos = await tubeAtLab(c, east.slice(0, 5));
+    await tubeAtLab(c, east.slice(5, 7)); // sampled, no result yet
+    await scan(c, newTube(), [west[0]]);
+    await results(lab, [{ tube: pos, result: 'positive' }]);
+    const cov = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/coverage?area=${area.town}`, ...as(commander) })).json();
+    const byCode = Object.fromEntries(cov.children.map((x: { code: string }) => [x.code, x]));
+    expect(byCode[area.villages[0]]).toMatchObject({ expected: 12, sampled: 7, resulted: 5, positive: 5 });
+    expect(byCode[area.villages[1]]).toMatchObject({ sampled: 1, resulted: 0, positive: 0 });
+    expect(byCode[area.villages[1]].expected).toBeGreaterThanOrEqual(3);
+    const grid = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/coverage?area=${area.villages[0]}`, ...as(commander) })).json();
+    expect(grid.children).toEqual([expect.objectContaining({ code: area.grids[0], expected: 12, sampled: 7 })]);
+    // the untested of the east village: the other 5, and as a spreadsheet
+    const un = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/untested?area=${area.villages[0]}`, ...as(commander) })).json();
+    expect(un.residents.map((r: { id: number }) => r.id)).toEqual(east.slice(7));
+    const xlsx = await app.inject({ url: `/api/v1/testing/campaigns/${c}/untested?area=${area.villages[0]}&format=xlsx`, ...as(commander) });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets[0].rowCount).toBe(6);
+    // the board shows the pipeline
+    const board = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/board`, ...as(commander) })).json();
+    expect(Object.fromEntries(board.stages.map((s: { status: string; tubes: number }) => [s.status, s.tubes]))).toMatchObject({ open: 1, received: 1, resulted: 1 });
+    expect(board.recalls.pending).toBe(5);
+  });
+
+  it('shows a village lead only their village; a lab token reads no residents', async () => {
+    const c = await campaign(10);
+    await tubeAtLab(c, [east[0]]);
+    const westLead = await asRole(app, 'lead', area.villages[1]);
+    const own = await app.inject({ url: `/api/v1/testing/campaigns/${c}/coverage`, ...as(westLead) });
+    expect(own.json().area).toBe(area.villages[1]);
+    expect(own.json().totals.sampled).toBe(0);
+    for (const url of [`coverage?area=${area.villages[0]}`, `recalls?area=${area.villages[0]}`, `untested?area=${area.villages[0]}`]) {
+      expect((await app.inject({ url: `/api/v1/testing/campaigns/${c}/${url}`, ...as(westLead) })).statusCode).toBe(403);
+    }
+    const un = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/untested`, ...as(westLead) })).json();
+    expect(un.residents.every((r: { areaCode: string }) => r.areaCode.startsWith(area.villages[1]))).toBe(true);
+    expect((await app.inject({ url: `/api/v1/testing/residents/${east[0]}/code`, ...as(westLead) })).statusCode).toBe(404);
+    const labToken = await makeToken('lab', area.district);
+    expect((await app.inject({ url: `/api/v1/registry/residents?area=${area.district}`, ...bearer(labToken) })).statusCode).toBe(403);
+    expect((await app.inject({ url: `/api/v1/testing/campaigns/${c}/recalls`, ...bearer(labToken) })).statusCode).toBe(403);
+  });
+});
+
+describe('the public lookup', () => {
+  it('answers only when ID number, name and phone match, and limits how often an address may ask', async () => {
+    const { rows } = await testDb().pool.query(`select id_number, name, phone from residents where id = $1`, [east[1]]);
+    const q = { idNumber: rows[0].id_number, name: rows[0].name, phone: rows[0].phone };
+    const ask = (body: object) => app.inject({ method: 'POST', url: '/api/v1/testing/lookup', payload: body, remoteAddress: `10.9.${area.district.slice(-2)}.1` });
+    expect((await ask(q)).json()).toMatchObject({ name: rows[0].name, code: codeOf(east[1]) });
+    expect((await ask({ ...q, phone: '13900009999' })).statusCode).toBe(404);
+    expect((await ask({ ...q, idNumber: idFor(area.district, 999) })).statusCode).toBe(404);
+    const statuses = [];
+    for (let i = 0; i < 10; i++) statuses.push((await ask(q)).statusCode);
+    expect(statuses).toContain(429);
+    const limited = await ask(q);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('accounts', () => {
+  it('a sampler of another district cannot scan into this campaign', async () => {
+    const c = await campaign(10);
+    const elsewhere = await makeArea();
+    const far = await makeAccount('sampler', elsewhere.villages[0]);
+    const cookie = await signIn(app, far.username, far.password);
+    expect((await scan(c, newTube(), [east[0]], undefined, cookie))[0]).toMatchObject({ outcome: 'refused', code: 'CAMPAIGN_UNKNOWN' });
+  });
+});
