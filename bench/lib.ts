@@ -57,7 +57,9 @@ export function procMemory(pid: number): { rssMiB: number; peakMiB: number } {
  */
 export type Req = string | { method: string; path: string; body?: string };
 
-export async function drive(base: string, paths: Req[], total: number, concurrency: number, headers: Record<string, string> = {}) {
+/** Drives `total` requests, `concurrency` at a time: from a list (round robin), or made by request number. */
+export async function drive(base: string, paths: Req[] | ((i: number) => Req), total: number, concurrency: number, headers: Record<string, string> = {}) {
+  const nth = typeof paths === 'function' ? paths : (i: number) => paths[i % paths.length];
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(base);
   const latencies: number[] = [];
@@ -82,7 +84,7 @@ export async function drive(base: string, paths: Req[], total: number, concurren
   const t0 = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < total) await one(paths[next++ % paths.length]);
+      while (next < total) await one(nth(next++));
     }),
   );
   const elapsed = Date.now() - t0;
@@ -148,9 +150,9 @@ export async function signIn(base: string, username: string, password: string) {
 }
 
 /** `drive`, run in a separate process (see drive-cli.ts). */
-export async function driveApart(base: string, requests: Req[], total: number, concurrency: number, headers: Record<string, string> = {}) {
+export async function driveApart(base: string, requests: Req[] | { stations: Record<string, unknown> }, total: number, concurrency: number, headers: Record<string, string> = {}) {
   const file = path.join(os.tmpdir(), `bastion-drive-${process.pid}-${Date.now()}.json`);
-  fs.writeFileSync(file, JSON.stringify({ base, requests, total, concurrency, headers }));
+  fs.writeFileSync(file, JSON.stringify({ base, ...(Array.isArray(requests) ? { requests } : requests), total, concurrency, headers }));
   try {
     const out = await new Promise<string>((resolve, reject) => {
       const c = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'drive-cli.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });

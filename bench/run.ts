@@ -14,10 +14,11 @@ import { loadDemo, type Scale } from '../src/modules/registry/index.js';
 import { machine, writeResults, type Figure } from './lib.js';
 import { registryBench } from './registry.bench.js';
 import { mobilizationBench } from './mobilization.bench.js';
+import { testingBench } from './testing.bench.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' }, quick: { type: 'boolean' }, only: { type: 'string' } }, allowPositionals: true });
 const only = values.only ?? 'all';
-if (!['all', 'registry', 'mobilization'].includes(only)) throw new Error('--only registry|mobilization');
+if (!['all', 'registry', 'mobilization', 'testing'].includes(only)) throw new Error('--only registry|mobilization|testing');
 const scale = (values.quick ? 'village' : (values.scale ?? 'district')) as Scale;
 if (!['village', 'district', 'city'].includes(scale)) throw new Error('--scale village|district|city');
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -45,9 +46,10 @@ if (process.env.DATABASE_URL) {
 const figures: Figure[] = [];
 try {
   await runMigrations(database.pool);
-  if (only !== 'mobilization') figures.push(...(await registryBench(database, scale, workDir, log)));
+  if (only === 'all' || only === 'registry') figures.push(...(await registryBench(database, scale, workDir, log)));
   else await loadDemo(database.db, database.pool, scale, 1);
-  if (only !== 'registry') figures.push(...(await mobilizationBench(database, scale, workDir, log)));
+  if (only === 'all' || only === 'mobilization') figures.push(...(await mobilizationBench(database, scale, workDir, log)));
+  if (only === 'all' || only === 'testing') figures.push(...(await testingBench(database, scale, workDir, log)));
 } finally {
   await database.close();
   await dropDb?.();

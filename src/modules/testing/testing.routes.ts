@@ -151,7 +151,9 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
     personalCode(d, actorOf(req), req.params.id),
   );
   const perAddress = (max: number) => ({ config: { rateLimit: { max, timeWindow: '1 minute' } } });
-  app.get('/me/:code', { ...perAddress(120), schema: { tags, summary: 'A resident’s own page, from their personal code: samples and results', params: S.CodeParam, response: { 200: S.MyResults, ...errors } } }, async (req) =>
+  // per code, not per address: a carrier puts thousands of phones behind a few addresses
+  const perCode = { config: { rateLimit: { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `code:${(req.params as { code?: string }).code ?? req.ip}` } } };
+  app.get('/me/:code', { ...perCode, schema: { tags, summary: 'A resident’s own page, from their personal code: samples and results', params: S.CodeParam, response: { 200: S.MyResults, ...errors } } }, async (req) =>
     myResults(d, req.params.code),
   );
   // enumeration of ID numbers is what this limit is against

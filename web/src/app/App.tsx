@@ -19,20 +19,30 @@ const RosterPage = lazy(() => import('../pages/mobilization/RosterPage'));
 const MyCallupPage = lazy(() => import('../pages/mobilization/MyCallupPage'));
 const CheckinPage = lazy(() => import('../pages/mobilization/CheckinPage'));
 const PhonePage = lazy(() => import('../pages/notify/PhonePage'));
+const CampaignsPage = lazy(() => import('../pages/testing/CampaignsPage'));
+const CampaignPage = lazy(() => import('../pages/testing/CampaignPage'));
+const StationPage = lazy(() => import('../pages/testing/StationPage'));
+const LabPage = lazy(() => import('../pages/testing/LabPage'));
+const ResidentPage = lazy(() => import('../pages/testing/ResidentPage'));
+
+/** Where each role starts: the station for a sampler, the upload for a lab. */
+const HOME: Record<string, string> = { sampler: '/station', lab: '/lab' };
 
 const FONT = "'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif";
 
-/** Pages a phone opens without an account: the personal link, the village code, the simulator's phone. */
+/** Pages a phone opens without an account: the personal link, the village code, the simulator's phone, a resident's code and results. */
 function PublicRoutes() {
   return (
     <Routes>
       <Route path="/m/:token" element={<MyCallupPage />} />
       <Route path="/checkin/:village" element={<CheckinPage />} />
       <Route path="/phone/:phone?" element={<PhonePage />} />
+      <Route path="/r/:code" element={<ResidentPage />} />
+      <Route path="/lookup" element={<ResidentPage />} />
     </Routes>
   );
 }
-const PUBLIC = /^\/(m|checkin|phone)(\/|$)/;
+const PUBLIC = /^\/(m|checkin|phone|r|lookup)(\/|$)/;
 
 function Routed() {
   const { me, loading } = useSession();
@@ -48,7 +58,7 @@ function Routed() {
   return (
     <Shell>
       <Routes>
-        <Route path="/" element={<Navigate to="/areas" replace />} />
+        <Route path="/" element={<Navigate to={HOME[me.role] ?? '/areas'} replace />} />
         <Route path="/areas/:code?" element={<AreasPage />} />
         <Route path="/search" element={<SearchPage />} />
         <Route path="/people/:kind/:id" element={<PersonPage />} />
@@ -57,7 +67,11 @@ function Routed() {
         <Route path="/callups/:id" element={<BoardPage />} />
         <Route path="/villages/:code/code" element={<VillageCodePage />} />
         <Route path="/roster" element={<RosterPage />} />
-        <Route path="*" element={<Navigate to="/areas" replace />} />
+        <Route path="/campaigns" element={<CampaignsPage />} />
+        <Route path="/campaigns/:id" element={<CampaignPage />} />
+        <Route path="/station" element={<StationPage />} />
+        <Route path="/lab" element={<LabPage />} />
+        <Route path="*" element={<Navigate to={HOME[me.role] ?? '/areas'} replace />} />
       </Routes>
     </Shell>
   );

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
-import { ApartmentOutlined, CloudUploadOutlined, MobileOutlined, NotificationOutlined, ScheduleOutlined, GlobalOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, CloudUploadOutlined, ExperimentOutlined, MobileOutlined, NotificationOutlined, ScanOutlined, ScheduleOutlined, GlobalOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../modules/access/session';
 import { setLanguage } from './i18n';
@@ -25,12 +25,17 @@ export function Shell({ children }: { children: ReactNode }) {
       </Link>
     ),
   });
-  const items = [
-    ...(lead ? [entry('/callups', <NotificationOutlined />, t('nav.callups')), entry('/roster', <ScheduleOutlined />, t('nav.roster'))] : []),
-    entry('/areas', <ApartmentOutlined />, t('nav.areas')),
-    entry('/search', <SearchOutlined />, t('nav.search')),
-    ...(lead ? [entry('/import', <CloudUploadOutlined />, t('nav.import'))] : []),
-  ];
+  const role = me?.role;
+  // a station and a lab see their own work only
+  const items =
+    role === 'sampler' ? [entry('/station', <ScanOutlined />, t('nav.station'))]
+    : role === 'lab' ? [entry('/lab', <ExperimentOutlined />, t('nav.lab'))]
+    : [
+        ...(lead ? [entry('/callups', <NotificationOutlined />, t('nav.callups')), entry('/campaigns', <ExperimentOutlined />, t('nav.campaigns')), entry('/roster', <ScheduleOutlined />, t('nav.roster'))] : []),
+        entry('/areas', <ApartmentOutlined />, t('nav.areas')),
+        entry('/search', <SearchOutlined />, t('nav.search')),
+        ...(lead ? [entry('/import', <CloudUploadOutlined />, t('nav.import'))] : []),
+      ];
   const toggleLang = () => setLanguage(i18n.language.startsWith('en') ? 'zh-CN' : 'en');
   return (
     <Layout style={{ minHeight: '100vh' }}>

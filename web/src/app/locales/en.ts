@@ -2,7 +2,7 @@ import type zh from './zh-CN';
 
 const en: typeof zh = {
   app: { name: 'Bastion command centre', short: 'Bastion' },
-  nav: { callups: 'Call-ups', roster: 'Roster', phone: 'Phone', areas: 'Areas & people', search: 'Find a person', import: 'Import', signOut: 'Sign out', language: '中文' },
+  nav: { callups: 'Call-ups', roster: 'Roster', phone: 'Phone', areas: 'Areas & people', search: 'Find a person', import: 'Import', campaigns: 'Testing', station: 'Station', lab: 'Laboratory', signOut: 'Sign out', language: '中文' },
   roles: { commander: 'Commander', lead: 'Area lead', cadre: 'Cadre', sampler: 'Sampler', lab: 'Laboratory', merchant: 'Merchant', inspector: 'Inspector', courier: 'Courier team', resident: 'Resident' },
   login: { title: 'Sign in', username: 'User name', password: 'Password', submit: 'Sign in', required: 'Enter the {{field}}', hint: 'Demo: commander / shanyin, password bastion2021' },
   areas: { tree: 'Areas', residents: 'Residents', staff: 'Cadres', count: '{{residents}} residents · {{staff}} cadres', select: 'Choose an area', loadMore: 'Load more', empty: 'Nobody here yet', levels: { city: 'City', district: 'District', town: 'Town', village: 'Village', community: 'Community', grid: 'Grid' } },
@@ -36,5 +36,33 @@ const en: typeof zh = {
   },
   phone: { title: 'Simulated phone', pick: 'Number', reply: 'Reply', placeholder: 'Type a reply (1 = received)', empty: 'No messages yet', sendReply: 'Send' },
   common: { error: 'Something went wrong', retry: 'Retry', loading: 'Loading…' },
+  testing: {
+    new: 'New population-wide testing campaign', title: 'Title', poolSize: 'Pooling', poolHelp: 'National guidance: 10 to a tube; single tubes where positives are frequent', single: 'Single tubes', pooled: '{{n}} to a tube',
+    window: 'Start and target end', windowHelp: 'National guidance: a city samples everyone within 24 hours', start: 'Start', campaigns: 'Campaigns', board: 'Progress', status: { running: 'Running', closed: 'Closed' },
+    expected: 'Expected', sampled: 'Sampled', resulted: 'Results back', positive: 'Positive', area: 'Area', all: 'All', target: 'Target end', tube: 'Tube',
+    recallAlert: '{{n}} people await a single-tube retest: send samplers to their homes', pipeline: 'Pipeline', stage: 'Stage', tubes: 'Tubes', swabs: 'Swabs', oldest: 'Oldest',
+    stages: { open: 'Sampling', sealed: 'Sealed, awaiting transport', in_transit: 'In transit', received: 'At the lab', resulted: 'Resulted' },
+    minutes: '{{n}} min', hours: '{{n}} h', labs: 'Laboratories', lab: 'Lab', backlog: 'Backlog (tubes)', capacity: 'Capacity a day (tubes)', noLabs: 'No laboratory yet',
+    rate: 'Swabs per hour', coverage: 'Coverage', recalls: 'Recalls', untested: 'Export the untested', recallStatus: 'Status',
+    recall: { pending_retest: 'Awaiting retest', negative: 'Retest negative', positive: 'Retest positive', cancelled: 'Cancelled' },
+  },
+  station: {
+    campaign: 'Campaign', pool: '{{n}} to a tube', toSync: '{{n}} waiting to sync', synced: 'All synced', offline: 'Offline: keep scanning; records stay on this device and upload when the network returns',
+    retrying: 'Upload failed: retry {{n}} in {{s}} s', tube: 'Tube', scanTube: 'Scan a tube barcode', scanPerson: 'Scan a personal code', seal: 'Seal',
+    badTube: 'Not a tube barcode', tubeSealed: 'This tube is sealed: take a new one', badCode: 'Not a personal code', alreadyInTube: 'Already in this tube',
+    full: 'The tube holds {{n}}: seal it and take a new one', empty: 'Scan the first person', waiting: 'Waiting', recorded: 'Recorded', repeat: 'Sampled before in this campaign',
+    refused: { TUBE_SEALED: 'Tube sealed', TUBE_FULL: 'Tube full', WRONG_CAMPAIGN: 'Tube of another campaign', CODE_INVALID: 'Invalid code', CAMPAIGN_CLOSED: 'Campaign closed', CAMPAIGN_UNKNOWN: 'No such campaign' },
+    noCampaign: 'No campaign is running', camera: 'Scan with the camera',
+  },
+  lab: {
+    receive: 'Receive a box', boxCode: 'Scan the box code', receiveButton: 'Receive', received: 'Box {{box}} received: {{n}} tubes',
+    upload: 'Upload results', columns: 'Columns: tube (管号) and result (阴性/阳性/无效 or negative/positive/invalid)', drop: 'Click or drop a CSV / XLSX file',
+    recorded: 'Recorded', corrected: 'Corrected', recalled: 'Put on recall', rejected: 'Refused',
+  },
+  resident: {
+    title: 'My tests', idHelp: '18-character ID number', phoneHelp: '11-digit mobile number', find: 'Look up', show: 'Show this code at the sampling table',
+    samples: 'My samples', none: 'No samples yet', pooled: 'pooled', retest: 'Single-tube retest needed', pending: 'Being tested',
+    result: { negative: 'Negative', positive: 'Positive', invalid: 'Invalid: sample again' },
+  },
 };
 export default en;

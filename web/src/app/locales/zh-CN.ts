@@ -1,6 +1,6 @@
 const zh = {
   app: { name: 'Bastion 疫情防控指挥平台', short: '指挥平台' },
-  nav: { callups: '集结号', roster: '排班', phone: '模拟手机', areas: '区划与人员', search: '查找人员', import: '批量导入', signOut: '退出登录', language: 'English' },
+  nav: { callups: '集结号', roster: '排班', phone: '模拟手机', areas: '区划与人员', search: '查找人员', import: '批量导入', campaigns: '核酸检测', station: '采样台', lab: '检测机构', signOut: '退出登录', language: 'English' },
   roles: { commander: '指挥部', lead: '村（社区）书记', cadre: '包村干部', sampler: '采样人员', lab: '检测机构', merchant: '商户', inspector: '检查人员', courier: '配送队', resident: '居民' },
   login: { title: '登录', username: '用户名', password: '密码', submit: '登录', required: '请填写{{field}}', hint: '演示账号：commander / shanyin，密码 bastion2021' },
   areas: { tree: '区划', residents: '居民', staff: '干部', count: '{{residents}} 人 · 干部 {{staff}}', select: '请选择左侧区划', loadMore: '加载更多', empty: '暂无人员', levels: { city: '市', district: '区县', town: '乡镇（街道）', village: '村', community: '社区', grid: '网格' } },
@@ -34,5 +34,33 @@ const zh = {
   },
   phone: { title: '模拟手机', pick: '选择号码', reply: '回复', placeholder: '输入回复内容（回复 1 表示收到）', empty: '还没有短信', sendReply: '发送' },
   common: { error: '出错了', retry: '重试', loading: '加载中…' },
+  testing: {
+    new: '新建一轮全员核酸检测', title: '名称', poolSize: '混采比例', poolHelp: '国家指引：10混1；阳性率高时可改为单采', single: '单人单管', pooled: '{{n}}混1',
+    window: '起止时间', windowHelp: '国家指引：城市全员检测在24小时内完成采样', start: '开始检测', campaigns: '检测轮次', board: '进度', status: { running: '进行中', closed: '已结束' },
+    expected: '应检', sampled: '已采样', resulted: '已出结果', positive: '阳性', area: '区划', all: '全部', target: '目标完成', tube: '管号',
+    recallAlert: '{{n}} 人待单管复检，请立即组织上门采样', pipeline: '样本流转', stage: '环节', tubes: '管数', swabs: '人份', oldest: '最久',
+    stages: { open: '采样中', sealed: '已封管待转运', in_transit: '转运中', received: '实验室待检', resulted: '已出结果' },
+    minutes: '{{n}} 分钟', hours: '{{n}} 小时', labs: '检测机构', lab: '机构', backlog: '待检管数', capacity: '日检测能力（管）', noLabs: '尚未登记检测机构',
+    rate: '每小时采样人数', coverage: '应检尽检', recalls: '复检名单', untested: '导出未检人员', recallStatus: '状态',
+    recall: { pending_retest: '待复检', negative: '复检阴性', positive: '复检阳性', cancelled: '已撤销' },
+  },
+  station: {
+    campaign: '检测轮次', pool: '{{n}}混1', toSync: '{{n}} 条待同步', synced: '已全部同步', offline: '网络已断开：可继续扫码，记录保存在本机，联网后自动上传',
+    retrying: '上传失败，第 {{n}} 次重试将在 {{s}} 秒后进行', tube: '试管', scanTube: '请扫描试管条码', scanPerson: '请扫描居民个人码', seal: '封管',
+    badTube: '不是有效的试管条码', tubeSealed: '这支试管已封管，请换新管', badCode: '不是有效的个人码', alreadyInTube: '此人已在本管中',
+    full: '本管已满 {{n}} 人，请封管后换新管', empty: '请扫描第一个人的个人码', waiting: '待上传', recorded: '已记录', repeat: '本轮已采过',
+    refused: { TUBE_SEALED: '试管已封管', TUBE_FULL: '试管已满', WRONG_CAMPAIGN: '试管属于另一轮', CODE_INVALID: '个人码无效', CAMPAIGN_CLOSED: '本轮已结束', CAMPAIGN_UNKNOWN: '无此轮次' },
+    noCampaign: '当前没有进行中的检测', camera: '用相机扫码',
+  },
+  lab: {
+    receive: '接收样本箱', boxCode: '扫描样本箱编号', receiveButton: '接收', received: '已接收样本箱 {{box}}，共 {{n}} 管',
+    upload: '上传检测结果', columns: '文件需含“管号”和“结果”两列（阴性/阳性/无效）', drop: '点击或拖入 CSV / XLSX 文件',
+    recorded: '已记录', corrected: '已更正', recalled: '进入复检名单', rejected: '被拒绝',
+  },
+  resident: {
+    title: '我的核酸检测', idHelp: '18位身份证号', phoneHelp: '11位手机号', find: '查询', show: '采样时请出示此码',
+    samples: '我的采样记录', none: '暂无采样记录', pooled: '混管', retest: '需单管复检', pending: '检测中',
+    result: { negative: '阴性', positive: '阳性', invalid: '无效，需重采' },
+  },
 };
 export default zh;

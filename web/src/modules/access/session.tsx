@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api } from '../../shared/api';
+import { api, ApiError } from '../../shared/api';
 
 export interface Me {
   username: string;
@@ -17,19 +17,33 @@ interface SessionValue {
 }
 
 const SessionContext = createContext<SessionValue>(null as never);
+const KEY = 'bastion.me';
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
   useEffect(() => {
-    api.get<Me>('/access/me').then(setMe, () => setMe(null)).finally(() => setLoading(false));
+    api
+      .get<Me>('/access/me')
+      .then(remember, (e) => {
+        // Offline (a sampling station in a basement): the last account signed in on this device
+        // carries on; the server still checks every request when the network returns.
+        if (e instanceof ApiError) remember(null);
+        else setMe(JSON.parse(localStorage.getItem(KEY) ?? 'null'));
+      })
+      .finally(() => setLoading(false));
   }, []);
+  const remember = (m: Me | null) => {
+    setMe(m);
+    if (m) localStorage.setItem(KEY, JSON.stringify(m));
+    else localStorage.removeItem(KEY);
+  };
   const signIn = useCallback(async (username: string, password: string) => {
-    setMe(await api.post<Me>('/access/session', { username, password }));
+    remember(await api.post<Me>('/access/session', { username, password }));
   }, []);
   const signOut = useCallback(async () => {
     await api.del('/access/session');
-    setMe(null);
+    remember(null);
   }, []);
   return <SessionContext.Provider value={{ me, loading, signIn, signOut }}>{children}</SessionContext.Provider>;
 }

@@ -1,0 +1,112 @@
+import crypto from 'node:crypto';
+import type { Database } from '../src/db/connection.js';
+import { sharedSecret } from '../src/db/secrets.js';
+import { addAccount, issueApiToken } from '../src/modules/access/index.js';
+import { SCALES, type Scale } from '../src/modules/registry/index.js';
+import { signPersonalCode } from '../src/modules/testing/index.js';
+import { driveApart, percentile, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
+
+const STATIONS = 200;
+const POOL = 10;
+
+/** Single-row INSERTs of a sample row through pg, 8 at a time: the reference for scans. */
+async function rawSampleInsertRate(d: Database, n: number) {
+  await d.pool.query('drop table if exists bench_samples');
+  await d.pool.query('create table bench_samples (like samples including all)');
+  let i = 0;
+  const t = await timed(() =>
+    Promise.all(Array.from({ length: 8 }, async () => {
+      while (i < n) {
+        const k = i++;
+        await d.pool.query(
+          `insert into bench_samples (scan_id, campaign_id, tube_code, resident_id, area_code, station, scanned_at) values ($1, $2, $3, $4, $5, $6, now())`,
+          [crypto.randomUUID(), 1, `R${Math.floor(k / POOL)}`, k, '130110108201', 'bench'],
+        );
+      }
+    })),
+  );
+  await d.pool.query('drop table bench_samples');
+  return Math.round((n / t.ms) * 1000);
+}
+
+/**
+ * A district-scale campaign end to end: every resident swabbed 10 to a tube by
+ * 200 stations at once, the tubes taken to a lab, the lab's results uploaded,
+ * one pool positive; then residents look up their results.
+ */
+export async function testingBench(d: Database, scale: Scale, workDir: string, log: (m: string) => void): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const root = SCALES[scale].root;
+  await d.pool.query('vacuum analyze');
+  await d.pool.query('checkpoint');
+  await addAccount(d.db, { username: 'bench-commander', password: 'bench-password', role: 'commander', areaCode: root });
+  const samplerId = await addAccount(d.db, { username: 'bench-station', password: 'bench-password', role: 'sampler', areaCode: root });
+  const stationToken = await issueApiToken(d.db, samplerId, 'bench stations');
+  const { child, base } = await startServerProcess(d.url, workDir, { BASTION_SMS_RATE: '0' });
+  try {
+    const cookie = await signIn(base, 'bench-commander', 'bench-password');
+    const call = async (method: string, path: string, body: unknown, headers: Record<string, string>) => {
+      const res = await fetch(base + path, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    };
+    const campaign = await call('POST', '/api/v1/testing/campaigns', { title: '全员核酸检测（基准测试）', poolSize: POOL, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() }, { cookie });
+    const lab = await call('POST', '/api/v1/testing/labs', { name: '基准检测所', username: 'bench-lab', password: 'bench-password', capacityPerDay: 100_000 }, { cookie });
+    const labCookie = await signIn(base, 'bench-lab', 'bench-password');
+
+    const secret = await sharedSecret(d.pool, 'personal-codes');
+    const ids = (await d.pool.query<{ id: string }>(`select id from residents where area_code like $1 order by id`, [root + '%'])).rows.map((r) => Number(r.id));
+    const codes = ids.map((id) => signPersonalCode(secret, id));
+
+    log(`testing: ${codes.length} swabs from ${STATIONS} stations at once…`);
+    const reference = await rawSampleInsertRate(d, 5000);
+    const run = await driveApart(base, { stations: { campaignId: campaign.id, codes, stations: STATIONS, poolSize: POOL, prefix: 'BT' } }, codes.length, STATIONS, { authorization: `Bearer ${stationToken}` });
+    const p99 = percentile(run.latencies, 99);
+    const recorded = Number((await d.pool.query(`select count(*) from samples where campaign_id = $1`, [campaign.id])).rows[0].count);
+    figures.push({
+      name: 'testing.scan_rate', value: Math.round(run.rate), unit: 'scans/s', reference, referenceName: 'raw single-row INSERT of the same row through pg, 8 clients', ratio: round(run.rate / reference, 2),
+      goal: '>= 5000 and ratio >= 1.0', pass: run.rate >= 5000 && run.rate / reference >= 1,
+      note: `${recorded} of ${codes.length} swabs recorded, 10 to a tube, each answered after its commit; statuses ${JSON.stringify(run.statuses)}`,
+    });
+    figures.push({ name: 'testing.scan_p99_ms', value: round(p99, 1), unit: 'ms', goal: '< 50', pass: p99 < 50, note: `p50 ${round(percentile(run.latencies, 50), 1)} ms` });
+
+    // Sealing, boxing and the drive to the lab are set up directly: the lab's uploads are measured.
+    await d.pool.query(`update tubes set status = 'received', sealed_at = now(), shipped_at = now(), received_at = now(), box_code = 'BOX', lab_id = $2 where campaign_id = $1`, [campaign.id, lab.id]);
+    const tubes = (await d.pool.query<{ code: string }>(`select code from tubes where campaign_id = $1 order by code`, [campaign.id])).rows.map((r) => r.code);
+    const positive = tubes[Math.floor(tubes.length / 2)];
+    log(`testing: the lab uploads ${tubes.length} results…`);
+    const negatives = tubes.filter((t) => t !== positive);
+    const upload = await timed(async () => {
+      for (let i = 0; i < negatives.length; i += 5000)
+        await call('POST', '/api/v1/testing/results', { results: negatives.slice(i, i + 5000).map((tube) => ({ tube, result: 'negative' })) }, { cookie: labCookie });
+    });
+    figures.push({ name: 'testing.result_upload_rate', value: Math.round((negatives.length / upload.ms) * 1000), unit: 'results/s', note: `${negatives.length} tube results in requests of 5,000` });
+
+    log('testing: a positive pool, to the recall list…');
+    const members = Number((await d.pool.query(`select members from tubes where code = $1`, [positive])).rows[0].members);
+    const village = (await d.pool.query<{ area: string }>(`select substr(area_code, 1, 12) as area from samples where tube_code = $1 limit 1`, [positive])).rows[0].area;
+    const recall = await timed(async () => {
+      await call('POST', '/api/v1/testing/results', { results: [{ tube: positive, result: 'positive' }] }, { cookie: labCookie });
+      for (;;) {
+        const list = await call('GET', `/api/v1/testing/campaigns/${campaign.id}/recalls?area=${village}`, null, { cookie });
+        if (list.recalls.filter((r: { tube: string }) => r.tube === positive).length === members) return;
+      }
+    });
+    figures.push({ name: 'testing.recall_ms', value: round(recall.ms, 1), unit: 'ms', goal: '< 1000', pass: recall.ms < 1000, note: `from the upload of the positive result to the village's recall list holding all ${members} members` });
+
+    log('testing: residents look up their results…');
+    const lookups = codes.filter((_, i) => i % 37 === 0).map((c) => `/api/v1/testing/me/${c}`);
+    await driveApart(base, ['/api/health'], 5000, 50); // warm-up
+    const empty = await driveApart(base, ['/api/health'], 40_000, 200);
+    const look = await driveApart(base, lookups, 40_000, 200);
+    const lp99 = percentile(look.latencies, 99);
+    figures.push({
+      name: 'testing.lookup_rate', value: Math.round(look.rate), unit: 'lookups/s', reference: Math.round(empty.rate), referenceName: 'an empty Fastify route, same driver', ratio: round(look.rate / empty.rate, 2),
+      goal: '>= 15000 and ratio >= 0.4', pass: look.rate >= 15000 && look.rate / empty.rate >= 0.4, note: `a resident's page by personal code: samples and results; 200 concurrent; statuses ${JSON.stringify(look.statuses)}`,
+    });
+    figures.push({ name: 'testing.lookup_p99_ms', value: round(lp99, 1), unit: 'ms', note: `p50 ${round(percentile(look.latencies, 50), 1)} ms; the empty route's p99 ${round(percentile(empty.latencies, 99), 1)} ms` });
+  } finally {
+    child.kill('SIGTERM');
+  }
+  return figures;
+}

@@ -1,0 +1,139 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { Alert, Badge, Breadcrumb, Button, Card, Col, Progress, Row, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { shanghai } from '../../modules/mobilization/api';
+import { HourlyChart } from '../../modules/testing/HourlyChart';
+import { testingApi, type Board, type Campaign, type CoverageRow, type Recall } from '../../modules/testing/api';
+
+const pct = (n: number, d: number) => (d ? Math.round((100 * n) / d) : 0);
+
+/**
+ * The campaign board: coverage (应检尽检) per area with drill-down, the pipeline
+ * stage by stage with the age of its oldest tube, each lab's backlog against its
+ * capacity, the recall list. Reloads within a moment of any swab, result or recall.
+ */
+export default function CampaignPage() {
+  const { t } = useTranslation();
+  const { id } = useParams() as { id: string };
+  const [campaign, setCampaign] = useState<Campaign | null>(null);
+  const [board, setBoard] = useState<Board | null>(null);
+  const [recalls, setRecalls] = useState<Recall[]>([]);
+  const [path, setPath] = useState<{ code: string; name: string }[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [live, setLive] = useState(false);
+  const pending = useRef<number | undefined>(undefined);
+  const area = path[path.length - 1]?.code;
+
+  const load = useCallback(() => {
+    testingApi.board(id, area).then(setBoard, (e) => setError(e.message));
+    testingApi.recalls(id, area).then((r) => setRecalls(r.recalls), () => {});
+  }, [id, area]);
+  useEffect(() => {
+    testingApi.campaign(id).then(setCampaign, (e) => setError(e.message));
+  }, [id]);
+  useEffect(() => {
+    load();
+    const es = new EventSource(testingApi.eventsUrl(id));
+    es.onopen = () => setLive(true);
+    es.onerror = () => setLive(false);
+    // a burst of swabs makes one reload a second at most
+    es.addEventListener('changed', () => {
+      if (pending.current) return;
+      pending.current = window.setTimeout(() => {
+        pending.current = undefined;
+        load();
+      }, 1000);
+    });
+    return () => es.close();
+  }, [id, load]);
+
+  if (!board || !campaign) return error ? <Alert type="error" title={error} /> : <Spin />;
+  const { totals } = board;
+  const stat = (key: 'sampled' | 'resulted' | 'positive', color?: string) => (
+    <Col xs={12} md={6}>
+      <Card size="small">
+        <Statistic title={t(`testing.${key}`)} value={totals[key]} suffix={key === 'positive' ? undefined : `/ ${totals.expected}`} valueStyle={color ? { color } : undefined} data-testid={`stat-${key}`} />
+        {key !== 'positive' && <Progress percent={pct(totals[key], totals.expected)} size="small" />}
+      </Card>
+    </Col>
+  );
+  const coverageColumns = [
+    { title: t('testing.area'), dataIndex: 'name', render: (n: string, r: CoverageRow) => (r.level === 'grid' ? n : <a onClick={() => setPath([...path, { code: r.code, name: n }])}>{n}</a>) },
+    { title: t('testing.expected'), dataIndex: 'expected', align: 'right' as const, responsive: ['sm' as const] },
+    { title: t('testing.sampled'), dataIndex: 'sampled', align: 'right' as const, render: (n: number, r: CoverageRow) => <Space size={4}>{n}<Typography.Text type="secondary">{pct(n, r.expected)}%</Typography.Text></Space> },
+    { title: t('testing.resulted'), dataIndex: 'resulted', align: 'right' as const },
+    { title: t('testing.positive'), dataIndex: 'positive', align: 'right' as const, render: (n: number) => (n ? <Typography.Text type="danger" strong>{n}</Typography.Text> : 0) },
+  ];
+  const recallColumns = [
+    { title: t('person.name'), dataIndex: 'name' },
+    { title: t('person.phone'), dataIndex: 'phone', render: (p: string | null) => (p ? <a href={`tel:${p}`}>{p}</a> : '—') },
+    { title: t('person.address'), dataIndex: 'address', responsive: ['md' as const] },
+    { title: t('testing.tube'), dataIndex: 'tube', responsive: ['md' as const] },
+    { title: t('testing.recallStatus'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'pending_retest' ? 'red' : s === 'negative' ? 'green' : s === 'positive' ? 'magenta' : undefined}>{t(`testing.recall.${s}`)}</Tag> },
+  ];
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="middle">
+      <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {campaign.title} <Tag>{t('testing.pooled', { n: campaign.poolSize })}</Tag>
+        </Typography.Title>
+        <Space>
+          <Badge status={live ? 'processing' : 'default'} text={t('mob.live')} />
+          <Typography.Text type="secondary">{t('testing.target')} {shanghai(campaign.targetEnd)}</Typography.Text>
+        </Space>
+      </Space>
+      <Breadcrumb items={[{ title: <a onClick={() => setPath([])}>{t('testing.all')}</a> }, ...path.map((p, i) => ({ title: <a onClick={() => setPath(path.slice(0, i + 1))}>{p.name}</a> }))]} />
+      <Row gutter={[12, 12]}>
+        <Col xs={12} md={6}>
+          <Card size="small"><Statistic title={t('testing.expected')} value={totals.expected} /></Card>
+        </Col>
+        {stat('sampled')}
+        {stat('resulted')}
+        {stat('positive', totals.positive ? '#cf1322' : undefined)}
+      </Row>
+      {board.recalls.pending > 0 && <Alert type="error" showIcon title={t('testing.recallAlert', { n: board.recalls.pending })} />}
+      <Row gutter={[12, 12]}>
+        <Col xs={24} lg={12}>
+          <Card size="small" title={t('testing.pipeline')}>
+            <Table
+              size="small" pagination={false} rowKey="status" dataSource={board.stages}
+              columns={[
+                { title: t('testing.stage'), dataIndex: 'status', render: (s: string) => t(`testing.stages.${s}`) },
+                { title: t('testing.tubes'), dataIndex: 'tubes', align: 'right' as const },
+                { title: t('testing.swabs'), dataIndex: 'swabs', align: 'right' as const },
+                { title: t('testing.oldest'), dataIndex: 'oldestMinutes', align: 'right' as const, render: (m: number | null) => (m === null ? '—' : m >= 120 ? <Typography.Text type="danger">{t('testing.hours', { n: Math.round(m / 60) })}</Typography.Text> : t('testing.minutes', { n: m })) },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card size="small" title={t('testing.labs')}>
+            <Table
+              size="small" pagination={false} rowKey="labId" dataSource={board.labs} locale={{ emptyText: t('testing.noLabs') }}
+              columns={[
+                { title: t('testing.lab'), dataIndex: 'name' },
+                { title: t('testing.backlog'), dataIndex: 'backlog', align: 'right' as const },
+                { title: t('testing.capacity'), dataIndex: 'capacityPerDay', align: 'right' as const, render: (c: number, l: Board['labs'][number]) => <Progress percent={pct(l.backlog, c)} size="small" status={l.backlog > c ? 'exception' : undefined} format={() => c} /> },
+              ]}
+            />
+          </Card>
+        </Col>
+      </Row>
+      <Card size="small" title={t('testing.rate')}>
+        <HourlyChart hourly={board.hourly} />
+      </Card>
+      <Card size="small">
+        <Tabs
+          items={[
+            { key: 'coverage', label: t('testing.coverage'), children: <Table size="small" rowKey="code" dataSource={board.children} columns={coverageColumns} pagination={{ pageSize: 50, hideOnSinglePage: true }} /> },
+            { key: 'recalls', label: <Badge count={board.recalls.pending} size="small" offset={[8, 0]}>{t('testing.recalls')}</Badge>, children: <Table size="small" rowKey="id" dataSource={recalls} columns={recallColumns} /> },
+          ]}
+          tabBarExtraContent={<Button icon={<DownloadOutlined />} href={testingApi.untestedUrl(id, area)}>{t('testing.untested')}</Button>}
+        />
+      </Card>
+    </Space>
+  );
+}

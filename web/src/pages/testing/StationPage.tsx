@@ -1,0 +1,196 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Badge, Button, Card, Empty, Input, List, Progress, Select, Space, Tag, Typography, type InputRef } from 'antd';
+import { CameraOutlined, CloudSyncOutlined, LockOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { testingApi, type Campaign } from '../../modules/testing/api';
+import { CameraScan } from '../../modules/testing/CameraScan';
+import { outbox, retryable, syncOnce, type Scan } from '../../modules/testing/outbox';
+
+const CODE = /p\.[0-9a-z]{1,12}\.[\w-]{16}/;
+const TUBE = /^[0-9A-Za-z-]{4,32}$/;
+
+/** Retries with exponential backoff and jitter: 1 s, 2 s, 4 s … up to 30 s, each 0.5–1.5 of the step. */
+const backoffMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random());
+
+/**
+ * The sampling station (采样台) for a phone or tablet: scan a tube, then up to
+ * the pooling ratio of personal codes, then seal. Every scan goes to the
+ * device's outbox first, so the station works offline and a reload loses
+ * nothing; the outbox syncs whenever the network allows.
+ */
+export default function StationPage() {
+  const { t } = useTranslation();
+  const [campaigns, setCampaigns] = useState<Campaign[]>([]);
+  const [campaign, setCampaign] = useState<Campaign | null>(null);
+  const [tube, setTube] = useState<string | null>(null);
+  const [members, setMembers] = useState<Scan[]>([]);
+  const [waiting, setWaiting] = useState(0);
+  const [online, setOnline] = useState(navigator.onLine);
+  const [retry, setRetry] = useState<{ attempt: number; inS: number } | null>(null);
+  const [warning, setWarning] = useState<string | null>(null);
+  const [input, setInput] = useState('');
+  const [camera, setCamera] = useState(false);
+  const field = useRef<InputRef>(null);
+  const attempt = useRef(0);
+  const timer = useRef<number | undefined>(undefined);
+
+  const refresh = useCallback(async (current = tube) => {
+    setWaiting(await outbox.waiting());
+    setMembers(current ? await outbox.scansOf(current) : []);
+  }, [tube]);
+
+  // what the station was doing before a reload
+  useEffect(() => {
+    void (async () => {
+      const saved = await outbox.getState<{ campaign: Campaign; tube: string | null }>('station');
+      if (saved) {
+        setCampaign(saved.campaign);
+        setTube(saved.tube);
+        await refresh(saved.tube);
+      } else setWaiting(await outbox.waiting());
+      testingApi.campaigns().then((cs) => {
+        const running = cs.filter((c) => c.status === 'running' && c.actions.includes('sample'));
+        setCampaigns(running);
+        if (!saved && running.length === 1) setCampaign(running[0]);
+      }, () => {});
+    })();
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (campaign) void outbox.setState('station', { campaign, tube });
+  }, [campaign, tube]);
+
+  const sync = useCallback(async () => {
+    window.clearTimeout(timer.current);
+    try {
+      const left = await syncOnce();
+      attempt.current = 0;
+      setRetry(null);
+      setWaiting(left);
+    } catch (e) {
+      if (!retryable(e)) throw e;
+      const wait = backoffMs(attempt.current++);
+      setRetry({ attempt: attempt.current, inS: Math.round(wait / 1000) });
+      timer.current = window.setTimeout(() => void sync(), wait);
+    }
+    await refresh();
+  }, [refresh]);
+
+  useEffect(() => {
+    const on = () => {
+      setOnline(true);
+      attempt.current = 0;
+      void sync();
+    };
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    void sync();
+    const beat = window.setInterval(() => navigator.onLine && void sync(), 15_000);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+      window.clearInterval(beat);
+    };
+  }, [sync]);
+
+  const scanned = async (text: string) => {
+    const value = text.trim();
+    setInput('');
+    setWarning(null);
+    if (!value || !campaign) return;
+    if (!tube) {
+      if (!TUBE.test(value)) return setWarning(t('station.badTube'));
+      if (await outbox.sealed(value)) return setWarning(t('station.tubeSealed'));
+      setTube(value);
+      await refresh(value);
+      return;
+    }
+    const code = value.match(CODE)?.[0];
+    if (!code) return setWarning(t('station.badCode'));
+    const inTube = await outbox.scansOf(tube);
+    if (inTube.some((s) => s.person === code)) return setWarning(t('station.alreadyInTube'));
+    if (inTube.filter((s) => s.state !== 'refused').length >= campaign.poolSize) return setWarning(t('station.full', { n: campaign.poolSize }));
+    await outbox.addScan({ id: crypto.randomUUID(), campaignId: campaign.id, tube, person: code, at: new Date().toISOString() });
+    await refresh(tube);
+    void sync();
+  };
+
+  const seal = async () => {
+    if (!tube || !campaign) return;
+    await outbox.addSeal(tube, campaign.id);
+    setTube(null);
+    await refresh(null);
+    void sync();
+  };
+
+  useEffect(() => field.current?.focus(), [tube, campaign]);
+
+  const filled = members.filter((m) => m.state !== 'refused').length;
+  const mask = (code: string) => code.slice(0, 4) + '…' + code.slice(-4);
+  const stateTag = (s: Scan) =>
+    s.state === 'waiting' ? <Tag color="orange">{t('station.waiting')}</Tag>
+    : s.state === 'refused' ? <Tag color="red">{t(`station.refused.${s.note}`, { defaultValue: s.note })}</Tag>
+    : s.note === 'REPEAT' ? <Tag color="gold">{t('station.repeat')}</Tag>
+    : <Tag color="green">{t('station.recorded')}</Tag>;
+
+  return (
+    <Space direction="vertical" style={{ width: '100%', maxWidth: 560, margin: '0 auto', display: 'flex' }}>
+      {!online && <Alert type="warning" showIcon title={t('station.offline')} data-testid="offline" />}
+      <Card size="small">
+        <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
+          <Select
+            style={{ minWidth: 200 }}
+            placeholder={t('station.campaign')}
+            value={campaign?.id}
+            options={(campaigns.length ? campaigns : campaign ? [campaign] : []).map((c) => ({ value: c.id, label: `${c.title} · ${t('station.pool', { n: c.poolSize })}` }))}
+            onChange={(id) => setCampaign(campaigns.find((c) => c.id === id) ?? null)}
+          />
+          <Badge status={waiting ? 'warning' : 'success'} text={<span data-testid="sync-status">{waiting ? t('station.toSync', { n: waiting }) : t('station.synced')}</span>} />
+        </Space>
+        {retry && waiting > 0 && (
+          <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
+            <CloudSyncOutlined /> {t('station.retrying', { n: retry.attempt, s: retry.inS })}
+          </Typography.Text>
+        )}
+      </Card>
+
+      {campaign ? (
+        <Card size="small" title={tube ? <span data-testid="tube">{t('station.tube')} {tube}</span> : t('station.scanTube')}
+          extra={tube && <Button type="primary" danger icon={<LockOutlined />} onClick={() => void seal()} data-testid="seal">{t('station.seal')}</Button>}>
+          <Space.Compact style={{ width: '100%' }}>
+            <Input
+              ref={field}
+              size="large"
+              value={input}
+              onChange={(e) => setInput(e.target.value)}
+              onPressEnter={() => void scanned(input)}
+              placeholder={tube ? t('station.scanPerson') : t('station.scanTube')}
+              autoComplete="off"
+              data-testid="scan-input"
+            />
+            {'BarcodeDetector' in window && <Button size="large" icon={<CameraOutlined />} onClick={() => setCamera(true)} aria-label={t('station.camera')} />}
+          </Space.Compact>
+          {warning && <Alert type="error" showIcon title={warning} style={{ marginTop: 8 }} data-testid="warning" />}
+          {tube && (
+            <>
+              <Progress percent={Math.round((100 * filled) / campaign.poolSize)} format={() => `${filled} / ${campaign.poolSize}`} style={{ marginTop: 12 }} />
+              <List
+                size="small"
+                dataSource={members}
+                locale={{ emptyText: t('station.empty') }}
+                renderItem={(m, i) => (
+                  <List.Item extra={stateTag(m)} data-testid="member">
+                    {i + 1}. {mask(m.person)}
+                  </List.Item>
+                )}
+              />
+            </>
+          )}
+        </Card>
+      ) : (
+        <Empty description={t('station.noCampaign')} />
+      )}
+      {camera && <CameraScan onCode={(v) => { setCamera(false); void scanned(v); }} onClose={() => setCamera(false)} />}
+    </Space>
+  );
+}
