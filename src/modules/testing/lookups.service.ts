@@ -19,12 +19,59 @@ async function resultsOf(d: TestingDeps, residentId: number) {
   }));
 }
 
+type MyResults = { name: string; code: string; areaName: string | null; samples: Awaited<ReturnType<typeof resultsOf>> };
+
+/**
+ * Residents' pages, kept by each process: when results come out, a district
+ * refreshes its phones by the hundred thousand. Any swab, result or recall
+ * anywhere empties it (the events reach every process, see db/events.ts); an
+ * answer read while something changed is not kept, so nothing stale is ever
+ * served; and nothing stays longer than a minute, should an event be missed.
+ */
+class ResultCache {
+  private entries = new Map<number, { value: MyResults; at: number }>();
+  private generation = 0;
+  constructor(
+    private readonly max = 100_000,
+    private readonly ttlMs = 60_000,
+  ) {}
+  get(id: number) {
+    const e = this.entries.get(id);
+    if (!e || Date.now() - e.at > this.ttlMs) return undefined;
+    return e.value;
+  }
+  /** The generation a read starts in; `set` keeps its answer only if nothing changed meanwhile. */
+  begin = () => this.generation;
+  set(id: number, value: MyResults, generation: number) {
+    if (generation !== this.generation) return;
+    this.entries.delete(id);
+    this.entries.set(id, { value, at: Date.now() });
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+  clear() {
+    this.generation++;
+    this.entries.clear();
+  }
+}
+const caches = new WeakMap<TestingDeps, ResultCache>();
+const cacheOf = (d: TestingDeps) => caches.get(d) ?? caches.set(d, new ResultCache()).get(d)!;
+
+/** Called for every testing event of any process. */
+export const forgetResults = (d: TestingDeps) => cacheOf(d).clear();
+
 /** What a resident's own page shows, from their personal code: their name, code and results. */
-export async function myResults(d: TestingDeps, code: string) {
+export async function myResults(d: TestingDeps, code: string): Promise<MyResults> {
   const id = verifyPersonalCode(d.secret, code);
-  const [me] = id === null ? [] : await residentsByIds(d.pool, [id]);
+  if (id === null) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
+  const cache = cacheOf(d);
+  const hit = cache.get(id);
+  if (hit) return hit;
+  const generation = cache.begin();
+  const [[me], samples] = await Promise.all([residentsByIds(d.pool, [id]), resultsOf(d, id)]);
   if (!me) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
-  return { name: me.name, code: signPersonalCode(d.secret, me.id), areaName: me.areaName, samples: await resultsOf(d, me.id) };
+  const value = { name: me.name, code: signPersonalCode(d.secret, me.id), areaName: me.areaName, samples };
+  cache.set(id, value, generation);
+  return value;
 }
 
 /** The public lookup: ID number, name and phone must all match one resident. */

@@ -73,8 +73,13 @@ export async function recordResults(d: TestingDeps, actor: Actor, rows: ResultRo
     await testingRepo.cancelRecalls(c, pooled.filter((a) => a.result === 'negative' && a.previous).map((a) => a.code));
     await testingRepo.closeRecalls(c, accepted.filter((a) => a.members === 1 && a.result !== 'invalid').map((a) => ({ code: a.code, result: a.result })));
 
+    const byArea = new Map<string, { campaignId: number; tubes: number }>();
+    for (const a of accepted) {
+      const k = `${a.campaignId}:${a.areaCode}`;
+      byArea.set(k, { campaignId: a.campaignId, tubes: (byArea.get(k)?.tubes ?? 0) + 1 });
+    }
     const events = [
-      ...accepted.map((a) => ({ name: 'testing.resulted', areaCode: a.areaCode, data: { campaignId: a.campaignId, tube: a.code, result: a.result } })),
+      ...[...byArea].map(([k, v]) => ({ name: 'testing.resulted', areaCode: k.slice(k.indexOf(':') + 1), data: v })),
       ...recalls.map((r) => ({ name: 'testing.tube_positive', areaCode: r.areaCode, data: { campaignId: r.campaignId, tube: r.tubeCode, recalled: r.n } })),
     ];
     await notifyEvents(c, events);

@@ -231,13 +231,15 @@ export const testingRepo = {
   /** A resident's samples across campaigns, newest first, with the tube's result and any recall. */
   residentSamples: async (q: Q, residentId: number) =>
     (
-      await q.query<{ campaignId: number; title: string; scannedAt: Date; tubeCode: string; poolSize: number; result: string | null; resultedAt: Date | null; recall: string | null }>(
-        `select s.campaign_id::int as "campaignId", c.title, s.scanned_at as "scannedAt", s.tube_code as "tubeCode", t.members as "poolSize",
+      await q.query<{ campaignId: number; title: string; scannedAt: Date; tubeCode: string; poolSize: number; result: string | null; resultedAt: Date | null; recall: string | null }>({
+        // named: planned once per connection, not on each of thousands of lookups a second
+        name: 'testing.residentSamples',
+        text: `select s.campaign_id::int as "campaignId", c.title, s.scanned_at as "scannedAt", s.tube_code as "tubeCode", t.members as "poolSize",
                 t.result, t.resulted_at as "resultedAt",
                 (select r.status from recalls r where r.resident_id = s.resident_id and r.tube_code = s.tube_code) as recall
          from samples s join tubes t on t.code = s.tube_code join campaigns c on c.id = s.campaign_id
          where s.resident_id = $1 order by s.scanned_at desc limit 20`,
-        [residentId],
-      )
+        values: [residentId],
+      })
     ).rows,
 };

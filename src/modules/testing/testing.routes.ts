@@ -16,7 +16,7 @@ import { normaliseHeader } from '../../lib/text.js';
 import { actorOf, guard } from '../access/index.js';
 import { addLab, campaignFor, closeCampaign, createCampaign, getCampaign, listCampaigns, listLabs, type TestingDeps } from './campaigns.service.js';
 import { campaignBoard, coverage, exportUntested, recallList, untested } from './coverage.service.js';
-import { lookup, myResults, personalCode } from './lookups.service.js';
+import { forgetResults, lookup, myResults, personalCode } from './lookups.service.js';
 import { recordResults, type ResultRow } from './results.service.js';
 import { receiveBox, recordScans, sealTube, shipBox } from './scans.service.js';
 import * as S from './testing.schemas.js';
@@ -66,6 +66,10 @@ function streamEvents(req: FastifyRequest, reply: FastifyReply, bus: EventBus, c
 }
 
 export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: EventBus }> = async (app, { deps: d, bus }) => {
+  const onEvent = (e: DomainEvent) => e.name.startsWith('testing.') && forgetResults(d);
+  bus.on('event', onEvent);
+  app.addHook('onClose', async () => void bus.off('event', onEvent));
+
   app.post('/campaigns', { preHandler: guard('commander'), schema: { tags, summary: 'Start a campaign over an area with a pooling ratio and a target end', body: S.CampaignBody, response: { 201: S.Campaign, ...errors } } }, async (req, reply) =>
     reply.code(201).send(await createCampaign(d, actorOf(req), req.body)),
   );

@@ -71,7 +71,8 @@ export const samples = pgTable(
   },
   (t) => [
     uniqueIndex('samples_scan_key').on(t.scanId),
-    index('samples_resident_idx').on(t.campaignId, t.residentId),
+    // a resident's samples (their page), and whether they were sampled in a campaign
+    index('samples_resident_idx').on(t.residentId, t.campaignId),
     index('samples_tube_idx').on(t.tubeCode),
     index('samples_area_idx').on(t.campaignId, t.areaCode),
   ],

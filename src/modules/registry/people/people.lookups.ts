@@ -22,7 +22,11 @@ const BRIEF = `p.id, p.name, p.phone, p.address, p.household_no as "householdNo"
 /** Residents by id (those that exist), in no particular order. */
 export async function residentsByIds(pool: pg.Pool, ids: number[]): Promise<ResidentBrief[]> {
   if (!ids.length) return [];
-  const res = await pool.query<ResidentBrief>(`select ${BRIEF} from residents p left join areas a on a.code = p.area_code where p.id = any($1::bigint[])`, [ids]);
+  const res = await pool.query<ResidentBrief>({
+    name: 'registry.residentsByIds', // planned once per connection: a hot path of scans and lookups
+    text: `select ${BRIEF} from residents p left join areas a on a.code = p.area_code where p.id = any($1::bigint[])`,
+    values: [ids],
+  });
   return res.rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
