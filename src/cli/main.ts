@@ -15,11 +15,13 @@ import {
   prepareExport,
   runImport,
   writeRejectionReport,
+  type DemoResult,
   type ExportList,
   type Scale,
 } from '../modules/registry/index.js';
 import { AppError } from '../lib/errors.js';
 import { seedDemoCheckinPoints } from '../modules/mobilization/index.js';
+import { seedDemoTesting } from '../modules/testing/index.js';
 import { message } from '../lib/messages.js';
 
 const USAGE = `bastion — 疫情防控指挥平台
@@ -52,6 +54,13 @@ function scaleOf(v: string | undefined, def: Scale): Scale {
   const s = (v ?? def) as Scale;
   if (!(s in SCALES)) throw new UsageError(`--scale must be one of ${Object.keys(SCALES).join(', ')}`);
   return s;
+}
+
+/** What the other modules add to a demo district: check-in points, a testing campaign, a lab and a station. */
+async function seedModules(db: Database['db'], pool: Database['pool'], r: DemoResult) {
+  await seedDemoCheckinPoints({ pool }, r.villages);
+  const root = r.accounts[0];
+  await seedDemoTesting(db, pool, { code: root.areaCode, name: root.areaName }, DEMO_PASSWORD);
 }
 
 function printDemoAccounts(url: string | null, accounts: { username: string; role: string; areaName: string }[]) {
@@ -92,10 +101,10 @@ async function main(argv: string[]): Promise<number> {
           console.log(`Loading the ${scale} demo (real geography, synthetic people)…`);
           const t0 = Date.now();
           const r = await loadDemo(db, pool, scale, 1, (m) => console.log(m));
-          await seedDemoCheckinPoints({ pool }, r.villages);
+          await seedModules(db, pool, r);
           console.log(`Loaded ${r.residents} residents and ${r.staff} cadres in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         }
-        for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong']))
+        for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong', 'sampler', 'lab']))
           accounts.push({ username: a.username, role: a.role, areaName: (await areaName(db, a.areaCode)) ?? a.areaCode });
       }
       const running = await startServer(config, { database });
@@ -119,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
       return withDb(config, async ({ db, pool }) => {
         const t0 = Date.now();
         const r = await loadDemo(db, pool, scale, seed, (m) => console.log(m));
-        await seedDemoCheckinPoints({ pool }, r.villages);
+        await seedModules(db, pool, r);
         console.log(`${scale}: ${r.areas} official areas; loaded ${r.townsLoaded} towns (${r.residents} residents, ${r.staff} cadres), ${r.townsSkipped} already there; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         printDemoAccounts(null, r.accounts);
         return 0;

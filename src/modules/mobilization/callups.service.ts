@@ -6,7 +6,8 @@ import type { NotifyRuntime } from '../notify/index.js';
 import { isMobile, smsParts } from '../notify/index.js';
 import { staffTargets, type StaffTarget } from '../registry/index.js';
 import type { RosterRules } from './roster.rules.js';
-import { deadlineText, renderTemplate, signMemberToken } from './mobilization.links.js';
+import { shanghaiText } from '../../lib/time.js';
+import { renderTemplate, signMemberToken } from './mobilization.links.js';
 import { assertCan, callupActions } from './mobilization.policy.js';
 import { mobilizationRepo, type CallupRow } from './mobilization.repo.js';
 
@@ -66,7 +67,7 @@ async function mustGet(q: pg.Pool | pg.PoolClient, actor: Actor, id: number, loc
 
 export function messageFor(d: MobilizationDeps, c: CallupRow, t: Pick<StaffTarget, 'id' | 'name' | 'areaName'>) {
   const link = `${d.linkBase()}/m/${signMemberToken(d.secret, c.id, t.id, new Date(c.deadline.getTime() + LINK_GRACE_MS))}`;
-  return renderTemplate(c.template, { name: t.name, area: t.areaName, deadline: deadlineText(c.deadline), link });
+  return renderTemplate(c.template, { name: t.name, area: t.areaName, deadline: shanghaiText(c.deadline), link });
 }
 
 /** What a send would do: how many it reaches, how many cannot be reached by SMS, one message as sent, its length in parts. */

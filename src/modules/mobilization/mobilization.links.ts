@@ -48,10 +48,3 @@ export function renderTemplate(template: string, v: { name: string; area: string
   return template.replace(/\{(name|area|deadline|link)\}/g, (_, k: keyof typeof v) => v[k]);
 }
 
-/** 1月7日 05:00, in Asia/Shanghai, as the message shows it. */
-const SHANGHAI = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
-export function deadlineText(d: Date): string {
-  // one formatter for the process: building one costs more than 10,000 messages' formatting
-  const p = Object.fromEntries(SHANGHAI.formatToParts(d).map((x) => [x.type, x.value]));
-  return `${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
-}

@@ -1,3 +1,4 @@
+import { shanghaiText } from '../../lib/time.js';
 import type { Writable } from 'node:stream';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { writeTable, type TableFormat, type TableValue } from '../../lib/tabular.js';
@@ -31,7 +32,7 @@ interface ShiftRow {
 }
 const COLS = `id, staff_id as "staffId", staff_name as "staffName", area_code as "areaCode", post, starts_at as "startsAt", ends_at as "endsAt"`;
 const shape = (r: ShiftRow) => ({ ...r, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString(), hours: Math.round(((r.endsAt.getTime() - r.startsAt.getTime()) / 3600_000) * 10) / 10 });
-const shanghai = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const shanghai = shanghaiText;
 
 /**
  * Puts a cadre of the lead's area on a post for a shift, under the roster rules

@@ -53,15 +53,15 @@ const TUBE_CODE = /^[0-9A-Za-z-]{4,32}$/;
  * sampled in the campaign is kept and marked `repeat` (two stations offline).
  */
 async function writeScans(client: pg.PoolClient, pool: pg.Pool, items: ScanWrite[]): Promise<ScanAnswer[]> {
-  const recorded = new Map((await testingRepo.recordedScans(client, items.map((i) => i.scanId))).map((r) => [r.scanId, r]));
-  const fresh = items.filter((i) => !recorded.has(i.scanId));
-  const residents = new Map((await residentsByIds(pool, [...new Set(fresh.map((i) => i.residentId))])).map((r) => [r.id, r]));
+  // Tubes first: their locks make a batch wait for any other batch holding the same scan (a
+  // station that sent it twice at once), so the look for scans already recorded comes after.
+  const residents = new Map((await residentsByIds(pool, [...new Set(items.map((i) => i.residentId))])).map((r) => [r.id, r]));
   const opening = new Map<string, { code: string; campaignId: number; areaCode: string; station: string }>();
-  for (const i of [...fresh, ...items.filter((x) => recorded.has(x.scanId))]) {
-    const code = recorded.get(i.scanId)?.tubeCode ?? i.tube;
-    if (!opening.has(code)) opening.set(code, { code, campaignId: i.campaign.id, areaCode: i.stationArea, station: i.station });
-  }
+  for (const i of items) if (residents.has(i.residentId) && !opening.has(i.tube)) opening.set(i.tube, { code: i.tube, campaignId: i.campaign.id, areaCode: i.stationArea, station: i.station });
   const tubes = new Map<string, TubeRow>((await testingRepo.openAndLockTubes(client, [...opening.values()])).map((t) => [t.code, t]));
+  const recorded = new Map((await testingRepo.recordedScans(client, items.map((i) => i.scanId))).map((r) => [r.scanId, r]));
+  for (const r of recorded.values()) if (!tubes.has(r.tubeCode)) tubes.set(r.tubeCode, await testingRepo.tube(client, r.tubeCode));
+  const fresh = items.filter((i) => !recorded.has(i.scanId));
   const seen = new Set(
     (await testingRepo.sampledBefore(client, [...new Set(fresh.map((i) => i.campaign.id))], [...residents.keys()])).map((s) => `${s.campaignId}:${s.residentId}`),
   );

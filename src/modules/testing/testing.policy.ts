@@ -10,6 +10,8 @@ const RULES = {
   upload: ['lab'],
   manageLabs: ['commander'],
   readRecalls: ['commander', 'lead'],
+  /** sites, time slots, door-to-door visits, the capacity plan */
+  plan: ['commander', 'lead'],
 } as const satisfies Record<string, readonly Role[]>;
 export type TestingAction = keyof typeof RULES;
 

@@ -45,7 +45,7 @@ export const notifyEvents = (q: Q, events: { name: string; areaCode: string; dat
     : Promise.resolve();
 
 export const testingRepo = {
-  insertCampaign: async (q: Q, c: { title: string; areaCode: string; poolSize: number; startsAt: Date; targetEnd: Date; createdBy: number }) =>
+  insertCampaign: async (q: Q, c: { title: string; areaCode: string; poolSize: number; startsAt: Date; targetEnd: Date; createdBy: number | null }) =>
     (
       await q.query<CampaignRow>(
         `insert into campaigns (title, area_code, pool_size, starts_at, target_end, status, created_by) values ($1, $2, $3, $4, $5, 'running', $6) returning ${CAMPAIGN}`,
@@ -110,8 +110,9 @@ export const testingRepo = {
       [arr(rows, 'scanId'), arr(rows, 'campaignId'), arr(rows, 'tubeCode'), arr(rows, 'residentId'), arr(rows, 'areaCode'), arr(rows, 'station'), arr(rows, 'scannedAt'), arr(rows, 'repeat')],
     ),
 
-  setMembers: (q: Q, tubes: { code: string; members: number }[]) =>
-    q.query(`update tubes t set members = v.m from unnest($1::text[], $2::int[]) as v(code, m) where t.code = v.code`, [arr(tubes, 'code'), arr(tubes, 'members')]),
+  /** A tube's count is its samples', counted again: never what a batch believed. */
+  setMembers: (q: Q, tubes: { code: string }[]) =>
+    q.query(`update tubes t set members = (select count(*) from samples s where s.tube_code = t.code) where t.code = any($1::text[])`, [arr(tubes, 'code')]),
 
   tube: async (q: Q, code: string) => (await q.query<TubeRow>(`select ${TUBE} from tubes where code = $1`, [code])).rows[0],
 
@@ -241,5 +242,53 @@ export const testingRepo = {
          where s.resident_id = $1 order by s.scanned_at desc limit 20`,
         values: [residentId],
       })
+    ).rows,
+};
+
+export interface SiteRow {
+  id: number;
+  campaignId: number;
+  areaCode: string;
+  name: string;
+  address: string;
+  tables: number;
+  samplers: number;
+  opensAt: Date;
+  closesAt: Date;
+  notifiedAt: Date | null;
+}
+const SITE = `id::int, campaign_id::int as "campaignId", area_code as "areaCode", name, address, tables, samplers, opens_at as "opensAt", closes_at as "closesAt", notified_at as "notifiedAt"`;
+
+export const sitesRepo = {
+  upsert: async (q: Q, s: Omit<SiteRow, 'id' | 'notifiedAt'>) =>
+    (
+      await q.query<SiteRow>(
+        `insert into sampling_sites (campaign_id, area_code, name, address, tables, samplers, opens_at, closes_at) values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (campaign_id, area_code, name) do update set address = excluded.address, tables = excluded.tables, samplers = excluded.samplers,
+           opens_at = excluded.opens_at, closes_at = excluded.closes_at returning ${SITE}`,
+        [s.campaignId, s.areaCode, s.name, s.address, s.tables, s.samplers, s.opensAt, s.closesAt],
+      )
+    ).rows[0],
+  list: async (q: Q, campaignId: number, area: string) =>
+    (await q.query<SiteRow>(`select ${SITE} from sampling_sites where campaign_id = $1 and area_code like $2 order by area_code, name`, [campaignId, scopePattern(area)])).rows,
+  get: async (q: Q, id: number) => (await q.query<SiteRow>(`select ${SITE} from sampling_sites where id = $1`, [id])).rows[0],
+  notified: (q: Q, id: number) => q.query(`update sampling_sites set notified_at = now() where id = $1`, [id]),
+};
+
+export const homeVisitsRepo = {
+  assign: (q: Q, campaignId: number, rows: { residentId: number; areaCode: string }[], sampler: string | null, cadreStaffId: number | null, by: number) =>
+    q.query(
+      `insert into home_visits (campaign_id, resident_id, area_code, sampler, cadre_staff_id, assigned_by)
+       select $1, r, a, $4, $5, $6 from unnest($2::bigint[], $3::text[]) as t(r, a)
+       on conflict (campaign_id, resident_id) do update set sampler = excluded.sampler, cadre_staff_id = excluded.cadre_staff_id,
+         assigned_by = excluded.assigned_by, assigned_at = now()`,
+      [campaignId, arr(rows, 'residentId'), arr(rows, 'areaCode'), sampler, cadreStaffId, by],
+    ),
+  of: async (q: Q, campaignId: number, residentIds: number[]) =>
+    (
+      await q.query<{ residentId: number; sampler: string | null; cadreStaffId: number | null; assignedAt: Date }>(
+        `select resident_id::int as "residentId", sampler, cadre_staff_id::int as "cadreStaffId", assigned_at as "assignedAt" from home_visits where campaign_id = $1 and resident_id = any($2::bigint[])`,
+        [campaignId, residentIds],
+      )
     ).rows,
 };

@@ -17,6 +17,7 @@ import { actorOf, guard } from '../access/index.js';
 import { addLab, campaignFor, closeCampaign, createCampaign, getCampaign, listCampaigns, listLabs, type TestingDeps } from './campaigns.service.js';
 import { campaignBoard, coverage, exportUntested, recallList, untested } from './coverage.service.js';
 import { forgetResults, lookup, myResults, personalCode } from './lookups.service.js';
+import { assignHomeVisits, homeVisits, listSites, notifySlots, plan, saveSite, walkIn } from './planning.service.js';
 import { recordResults, type ResultRow } from './results.service.js';
 import { receiveBox, recordScans, sealTube, shipBox } from './scans.service.js';
 import * as S from './testing.schemas.js';
@@ -149,6 +150,30 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
     await campaignFor(d, actor, req.params.id);
     streamEvents(req, reply, bus, req.params.id, actor.areaCode);
   });
+
+  // Planning: capacity, sites and their time slots, door-to-door visits, walk-ins.
+  const planners = guard('commander', 'lead');
+  app.get('/campaigns/:id/plan', { preHandler: planners, schema: { tags, summary: 'Capacity plan: expected end of sampling and results per village, and what is missing to finish by the target', params: S.IdParam, querystring: S.PlanQuery, response: { 200: S.Plan, ...errors } } }, async (req) =>
+    plan(d, actorOf(req), req.params.id, req.query),
+  );
+  app.post('/campaigns/:id/sites', { preHandler: planners, schema: { tags, summary: 'A sampling site of a village (changed by name)', params: S.IdParam, body: S.SiteBody, response: { 200: S.Site, ...errors } } }, async (req) =>
+    saveSite(d, actorOf(req), req.params.id, req.body),
+  );
+  app.get('/campaigns/:id/sites', { preHandler: planners, schema: { tags, params: S.IdParam, querystring: S.AreaQuery, response: { 200: Type.Array(S.Site), ...errors } } }, async (req) =>
+    listSites(d, actorOf(req), req.params.id, req.query.area),
+  );
+  app.post('/campaigns/:id/sites/:siteId/notify', { preHandler: planners, schema: { tags, summary: 'Give the village’s households time slots at the site and tell each by SMS (again: no second SMS)', params: S.SiteParams, response: { 200: S.SlotsAnswer, ...errors } } }, async (req) =>
+    notifySlots(d, actorOf(req), req.params.id, req.params.siteId),
+  );
+  app.get('/campaigns/:id/home-visits', { preHandler: planners, schema: { tags, summary: 'Residents to sample at home (bed-ridden, elderly alone, disabled): assigned to whom, done or not', params: S.IdParam, querystring: S.AreaQuery, response: { 200: S.HomeVisits, ...errors } } }, async (req) =>
+    homeVisits(d, actorOf(req), req.params.id, req.query.area),
+  );
+  app.post('/campaigns/:id/home-visits', { preHandler: planners, schema: { tags, summary: 'Send a sampler and a cadre to these homes', params: S.IdParam, body: S.AssignBody, response: { 200: Type.Object({ assigned: Type.Integer() }), ...errors } } }, async (req) =>
+    assignHomeVisits(d, actorOf(req), req.params.id, req.body),
+  );
+  app.post('/campaigns/:id/walk-ins', { preHandler: guard('commander', 'sampler'), schema: { tags, summary: 'Register someone not in the registry at the table, and get their personal code', params: S.IdParam, body: S.WalkInBody, response: { 200: S.WalkInAnswer, ...errors } } }, async (req) =>
+    walkIn(d, actorOf(req), req.params.id, req.body),
+  );
 
   // Residents: their personal code and results.
   app.get('/residents/:id/code', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'A resident’s personal code, to print', params: S.IdParam, response: { 200: S.PersonalCode, ...errors } } }, async (req) =>

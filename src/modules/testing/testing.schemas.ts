@@ -171,3 +171,71 @@ export const LookupBody = Type.Object(
   { additionalProperties: false },
 );
 export const PersonalCode = Type.Object({ residentId: Type.Integer(), name: Type.String(), areaName: nullable(Type.String()), code: Type.String() });
+
+const Num = (min: number, max: number, description: string) => Type.Optional(Type.Number({ minimum: min, maximum: max, description }));
+export const PlanQuery = Type.Object({
+  residentsPerSite: Num(1, 100_000, 'residents one site serves (guidance: 2,000–3,000)'),
+  residentsPerTable: Num(1, 10_000, 'residents one table serves (guidance: 600–800)'),
+  swabsPerTableHour: Num(1, 1000, 'swabs a table takes in an hour'),
+  turnaroundHours: Num(0, 72, 'from a sealed tube to its result'),
+  labTubesPerDay: Num(0, 10_000_000, 'the labs’ capacity; the registered labs’ sum when absent'),
+});
+const When = nullable(Type.String());
+export const Plan = Type.Object({
+  assumptions: Type.Object({ residentsPerSite: Type.Number(), residentsPerTable: Type.Number(), swabsPerTableHour: Type.Number(), turnaroundHours: Type.Number(), labTubesPerDay: Type.Number() }),
+  campaign: Type.Object({
+    residents: Type.Integer(), tubes: Type.Integer(), sites: Type.Integer(), tables: Type.Integer(), samplingEnd: Type.String(), resultsEnd: When, targetEnd: Type.String(), onTime: Type.Boolean(),
+    missingTables: Type.Integer(), missingSamplers: Type.Integer(), missingLabTubesPerDay: Type.Integer(),
+  }),
+  villages: Type.Array(Type.Object({
+    code: Type.String(), name: Type.String(), residents: Type.Integer(), sitesPlanned: Type.Boolean(), sites: Type.Integer(), tables: Type.Integer(), tubes: Type.Integer(),
+    samplingHours: Type.Number(), samplingEnd: Type.String(), resultsEnd: When, missingTables: Type.Integer(),
+  })),
+});
+
+export const SiteBody = Type.Object(
+  {
+    areaCode: AreaCode,
+    name: Type.String({ minLength: 1, maxLength: 60 }),
+    address: Type.String({ minLength: 1, maxLength: 200 }),
+    tables: Type.Integer({ minimum: 1, maximum: 500 }),
+    samplers: Type.Integer({ minimum: 1, maximum: 2000 }),
+    opensAt: Type.String({ format: 'date-time' }),
+    closesAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+export const Site = Type.Object({
+  id: Type.Integer(), campaignId: Type.Integer(), areaCode: Type.String(), name: Type.String(), address: Type.String(), tables: Type.Integer(), samplers: Type.Integer(),
+  opensAt: Type.String(), closesAt: Type.String(), notifiedAt: When,
+});
+export const SiteParams = Type.Object({ id: Type.Integer({ minimum: 1 }), siteId: Type.Integer({ minimum: 1 }) });
+export const SlotsAnswer = Type.Object({ households: Type.Integer(), people: Type.Integer(), slots: Type.Integer(), perSlot: Type.Integer(), queued: Type.Integer(), withoutPhone: Type.Integer() });
+
+export const HomeVisits = Type.Object({
+  area: Type.String(), total: Type.Integer(), done: Type.Integer(),
+  visits: Type.Array(Type.Object({
+    residentId: Type.Integer(), name: Type.String(), phone: nullable(Type.String()), address: nullable(Type.String()), areaCode: Type.String(), areaName: nullable(Type.String()),
+    sampler: nullable(Type.String()), cadreStaffId: nullable(Type.Integer()), done: Type.Boolean(),
+  })),
+});
+export const AssignBody = Type.Object(
+  {
+    residentIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true }),
+    sampler: Type.Optional(Type.String({ minLength: 2, maxLength: 64, description: 'the sampler’s user name' })),
+    cadreStaffId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const WalkInBody = Type.Object(
+  {
+    idNumber: Type.String({ minLength: 15, maxLength: 20 }),
+    name: Type.String({ minLength: 1, maxLength: 30 }),
+    phone: Type.Optional(Type.String({ maxLength: 20 })),
+    address: Type.String({ minLength: 1, maxLength: 200 }),
+    areaCode: Type.Optional(AreaCode),
+  },
+  { additionalProperties: false },
+);
+export const WalkInAnswer = Type.Object({ residentId: Type.Integer(), created: Type.Boolean(), code: Type.String() });

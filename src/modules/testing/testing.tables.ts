@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** A mass-testing campaign (全员核酸检测) over an area, pooling `poolSize` swabs to a tube. */
 export const campaigns = pgTable('campaigns', {
@@ -115,4 +115,38 @@ export const recalls = pgTable(
     index('recalls_area_idx').on(t.campaignId, t.areaCode),
     index('recalls_pending_idx').on(t.residentId).where(sql`status = 'pending_retest'`),
   ],
+);
+
+/** A sampling site (采样点) of a village for a campaign: its tables, its samplers and its hours. */
+export const samplingSites = pgTable(
+  'sampling_sites',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    campaignId: bigint('campaign_id', { mode: 'number' }).notNull(),
+    areaCode: text('area_code').notNull(),
+    name: text('name').notNull(),
+    address: text('address').notNull(),
+    tables: integer('tables').notNull(),
+    samplers: integer('samplers').notNull(),
+    opensAt: timestamp('opens_at', { withTimezone: true }).notNull(),
+    closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
+    /** when its households were sent their time slots */
+    notifiedAt: timestamp('notified_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('sampling_sites_name_key').on(t.campaignId, t.areaCode, t.name)],
+);
+
+/** Door-to-door sampling (上门采样) of someone who cannot come: who goes, and when it was assigned. */
+export const homeVisits = pgTable(
+  'home_visits',
+  {
+    campaignId: bigint('campaign_id', { mode: 'number' }).notNull(),
+    residentId: bigint('resident_id', { mode: 'number' }).notNull(),
+    areaCode: text('area_code').notNull(),
+    sampler: text('sampler'),
+    cadreStaffId: bigint('cadre_staff_id', { mode: 'number' }),
+    assignedBy: bigint('assigned_by', { mode: 'number' }),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.residentId] })],
 );

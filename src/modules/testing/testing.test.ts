@@ -124,6 +124,12 @@ describe('sampling at a station', () => {
     expect(twice.json().results.map((r: { outcome: string }) => r.outcome).sort()).toEqual(['already_recorded', 'recorded']);
     const { rows } = await testDb().pool.query(`select members from tubes where code = $1`, [tube]);
     expect(rows[0].members).toBe(3);
+    // a station that sends its backlog twice at once (two syncs racing): each scan is one sample
+    const backlog = [uuid(), uuid(), uuid()];
+    const answers = await Promise.all([0, 1, 2, 3].map(() => scan(c, tube, east.slice(3, 6), backlog)));
+    expect(answers.flat().filter((a) => a.outcome === 'recorded')).toHaveLength(3);
+    const after = await testDb().pool.query(`select t.members, (select count(*)::int from samples s where s.tube_code = t.code) as n, (select count(*)::int from samples s where s.tube_code = t.code and s.repeat) as repeats from tubes t where code = $1`, [tube]);
+    expect(after.rows[0]).toEqual({ members: 6, n: 6, repeats: 0 });
   });
 
   it('keeps both samples when two stations sampled one person while offline, and marks the second', async () => {
@@ -314,5 +320,90 @@ describe('accounts', () => {
     const far = await makeAccount('sampler', elsewhere.villages[0]);
     const cookie = await signIn(app, far.username, far.password);
     expect((await scan(c, newTube(), [east[0]], undefined, cookie))[0]).toMatchObject({ outcome: 'refused', code: 'CAMPAIGN_UNKNOWN' });
+  });
+});
+
+describe('planning', () => {
+  async function plannedArea() {
+    const a = await makeArea();
+    const people = await addResidents(a.villages[0], Array.from({ length: 20 }, (_, i) => ({ name: `计划${i}`, initials: 'jh', n: i + 1, phone: `138${a.district}${String(i).padStart(2, '0')}` })), a.district);
+    const boss = await asRole(app, 'commander', a.district);
+    const start = new Date(Date.UTC(2030, 0, 1, 0, 0));
+    const create = async (hours: number) =>
+      (await app.inject({ method: 'POST', url: '/api/v1/testing/campaigns', ...as(boss), payload: { title: '测算', poolSize: 5, startsAt: start.toISOString(), targetEnd: new Date(start.getTime() + hours * 3600e3).toISOString() } })).json().id as number;
+    return { a, people, boss, start, create };
+  }
+  const at = (start: Date, h: number) => new Date(start.getTime() + h * 3600e3).toISOString();
+  const q = '?residentsPerTable=10&swabsPerTableHour=5&turnaroundHours=2&labTubesPerDay=24';
+
+  it('works out when sampling and results finish, per village and for the campaign, and what is missing', async () => {
+    const { a, boss, start, create } = await plannedArea();
+    const roomy = await create(24);
+    const res = await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}`, ...as(boss) });
+    expect(res.statusCode, res.body).toBe(200);
+    const p = res.json();
+    const [east, west] = a.villages.map((v) => p.villages.find((x: { code: string }) => x.code === v));
+    // 20 residents, 2 tables of 5 an hour: 2 h; 4 tubes at 1 an hour: results at 4 h + 2 h
+    expect(east).toMatchObject({ residents: 20, tables: 2, tubes: 4, samplingHours: 2, samplingEnd: at(start, 2), resultsEnd: at(start, 6), missingTables: 0 });
+    expect(west).toMatchObject({ residents: 0, tubes: 0, samplingEnd: at(start, 0) });
+    expect(p.campaign).toMatchObject({ residents: 20, tubes: 4, samplingEnd: at(start, 2), resultsEnd: at(start, 6), onTime: true, missingTables: 0, missingLabTubesPerDay: 0 });
+
+    // a site with one table: the village's own plan replaces the guidance
+    const site = await app.inject({ method: 'POST', url: `/api/v1/testing/campaigns/${roomy}/sites`, ...as(boss), payload: { areaCode: a.villages[0], name: '村委会广场', address: '村委会', tables: 1, samplers: 1, opensAt: at(start, 0), closesAt: at(start, 8) } });
+    expect(site.statusCode).toBe(200);
+    const again = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}`, ...as(boss) })).json();
+    expect(again.villages.find((x: { code: string }) => x.code === a.villages[0])).toMatchObject({ sitesPlanned: true, tables: 1, samplingHours: 4 });
+
+    // three hours to the target: one hour to sample, so 4 tables (2 missing) and 96 tubes a day (72 missing)
+    const tight = await create(3);
+    const t = (await app.inject({ url: `/api/v1/testing/campaigns/${tight}/plan${q}`, ...as(boss) })).json();
+    expect(t.campaign).toMatchObject({ onTime: false, missingTables: 2, missingSamplers: 2, missingLabTubesPerDay: 72 });
+  });
+
+  it('gives households time slots at their site and tells each by one SMS', async () => {
+    const { a, people, boss, start, create } = await plannedArea();
+    const c = await create(24);
+    // five households of four
+    for (let h = 0; h < 5; h++) await testDb().pool.query(`update residents set household_no = $1 where id = any($2::bigint[])`, [`H${a.district}${h}`, people.slice(h * 4, h * 4 + 4)]);
+    const site = (await app.inject({ method: 'POST', url: `/api/v1/testing/campaigns/${c}/sites`, ...as(boss), payload: { areaCode: a.villages[0], name: '东村小学', address: '东村小学操场', tables: 2, samplers: 2, opensAt: at(start, 0), closesAt: at(start, 2) } })).json();
+    const r = (await post(`/api/v1/testing/campaigns/${c}/sites/${site.id}/notify`, boss)).json();
+    expect(r).toMatchObject({ households: 5, people: 20, slots: 4, perSlot: 5, queued: 5, withoutPhone: 0 });
+    expect((await post(`/api/v1/testing/campaigns/${c}/sites/${site.id}/notify`, boss)).json().queued).toBe(0);
+    const first = `138${a.district}00`;
+    await expect
+      .poll(async () => (await app.inject({ url: `/api/v1/notify/simulator/inbox/${first}` })).json().map((m: { body: string }) => m.body).join(''), { timeout: 10_000 })
+      .toMatch(/请您家4人于1月1日 08:00–08:30到东村小学（东村小学操场）采样/);
+  });
+
+  it('lists the residents to sample at home, assigns them, and marks them done once sampled', async () => {
+    const { a, people, boss, create } = await plannedArea();
+    const c = await create(24);
+    await testDb().pool.query(`update residents set bedridden = true where id = $1`, [people[0]]);
+    await testDb().pool.query(`update residents set elderly_alone = true where id = $1`, [people[1]]);
+    const list = async () => (await app.inject({ url: `/api/v1/testing/campaigns/${c}/home-visits`, ...as(boss) })).json();
+    expect(await list()).toMatchObject({ total: 2, done: 0 });
+    expect((await post(`/api/v1/testing/campaigns/${c}/home-visits`, boss, { residentIds: [people[0]], sampler: 'door-sampler' })).statusCode).toBe(200);
+    expect((await post(`/api/v1/testing/campaigns/${c}/home-visits`, boss, { residentIds: [people[5]] })).statusCode).toBe(404);
+    const station = await asRole(app, 'sampler', a.villages[0]);
+    await scan(c, `HV${a.district}`, [people[0]], undefined, station);
+    const after = await list();
+    expect(after).toMatchObject({ total: 2, done: 1 });
+    expect(after.visits.find((v: { residentId: number }) => v.residentId === people[0])).toMatchObject({ sampler: 'door-sampler', done: true });
+  });
+
+  it('registers someone not in the registry at the table, once, with the registry’s rules', async () => {
+    const c = await campaign(10);
+    const walk = (body: object) => post(`/api/v1/testing/campaigns/${c}/walk-ins`, sampler, body);
+    const person = { idNumber: idFor(area.district, 480).replace(/.$/, (x) => x.toLowerCase()), name: '临时来人', phone: '13900001111', address: '东村外来务工宿舍' };
+    const first = await walk(person);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ created: true });
+    expect((await walk(person)).json()).toMatchObject({ created: false, residentId: first.json().residentId });
+    const bad = await walk({ ...person, idNumber: person.idNumber.slice(0, 17) + (person.idNumber[17] === '1' ? '2' : '1') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'idNumber' });
+    expect((await walk({ ...person, idNumber: idFor(area.district, 481), phone: '12345' })).json()).toMatchObject({ field: 'phone' });
+    const scanned = await app.inject({ method: 'POST', url: '/api/v1/testing/scans', ...as(sampler), payload: { scans: [{ id: uuid(), campaignId: c, tube: newTube(), person: first.json().code }] } });
+    expect(scanned.json().results[0]).toMatchObject({ outcome: 'recorded' });
   });
 });

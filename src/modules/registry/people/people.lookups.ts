@@ -30,9 +30,9 @@ export async function residentsByIds(pool: pg.Pool, ids: number[]): Promise<Resi
   return res.rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
-/** A page of the residents inside an area, by id after the cursor. */
-export async function residentsPage(pool: pg.Pool, area: string, after: number, limit: number): Promise<ResidentBrief[]> {
-  const rows = await peopleRepo.list(pool, 'residents', area, after, limit);
+/** A page of the residents inside an area, by id after the cursor (only those who need a home visit, if asked). */
+export async function residentsPage(pool: pg.Pool, area: string, after: number, limit: number, homeVisitOnly = false): Promise<ResidentBrief[]> {
+  const rows = await peopleRepo.list(pool, 'residents', area, after, limit, homeVisitOnly);
   return rows.map((r) => ({
     id: Number(r.id),
     name: r.name,
@@ -57,3 +57,23 @@ export async function residentByIdentity(pool: pg.Pool, idNumber: string, name: 
 
 /** The children of an area with how many residents each holds. */
 export const areaChildrenWithCounts = (db: Db, parent: string): Promise<AreaCounts[]> => areasRepo.childrenWithCounts(db, parent);
+
+/** A household of an area: where it lives, and a phone to tell it (the first member with one). */
+export interface HouseholdContact {
+  householdNo: string;
+  areaCode: string;
+  address: string | null;
+  phone: string | null;
+  members: number;
+}
+
+/** The households of an area in grid and household order, for time slots and notices. */
+export async function householdsIn(pool: pg.Pool, area: string): Promise<HouseholdContact[]> {
+  const res = await pool.query<HouseholdContact>(
+    `select household_no as "householdNo", min(area_code) as "areaCode", min(address) as address,
+            (array_agg(phone order by birth_date, id) filter (where phone is not null))[1] as phone, count(*)::int as members
+     from residents where area_code like $1 and household_no is not null group by household_no order by 2, 1`,
+    [area + '%'],
+  );
+  return res.rows;
+}

@@ -4,7 +4,7 @@ const en: typeof zh = {
   app: { name: 'Bastion command centre', short: 'Bastion' },
   nav: { callups: 'Call-ups', roster: 'Roster', phone: 'Phone', areas: 'Areas & people', search: 'Find a person', import: 'Import', campaigns: 'Testing', station: 'Station', lab: 'Laboratory', signOut: 'Sign out', language: '中文' },
   roles: { commander: 'Commander', lead: 'Area lead', cadre: 'Cadre', sampler: 'Sampler', lab: 'Laboratory', merchant: 'Merchant', inspector: 'Inspector', courier: 'Courier team', resident: 'Resident' },
-  login: { title: 'Sign in', username: 'User name', password: 'Password', submit: 'Sign in', required: 'Enter the {{field}}', hint: 'Demo: commander / shanyin, password bastion2021' },
+  login: { title: 'Sign in', username: 'User name', password: 'Password', submit: 'Sign in', required: 'Enter the {{field}}', hint: 'Demo: commander, shanyin (village secretary), sampler (station), lab; password bastion2021' },
   areas: { tree: 'Areas', residents: 'Residents', staff: 'Cadres', count: '{{residents}} residents · {{staff}} cadres', select: 'Choose an area', loadMore: 'Load more', empty: 'Nobody here yet', levels: { city: 'City', district: 'District', town: 'Town', village: 'Village', community: 'Community', grid: 'Grid' } },
   person: {
     name: 'Name', idNumber: 'ID number', sex: 'Sex', M: 'Male', F: 'Female', birthDate: 'Born', phone: 'Phone', address: 'Address', area: 'Area',
@@ -46,13 +46,24 @@ const en: typeof zh = {
     rate: 'Swabs per hour', coverage: 'Coverage', recalls: 'Recalls', untested: 'Export the untested', recallStatus: 'Status',
     recall: { pending_retest: 'Awaiting retest', negative: 'Retest negative', positive: 'Retest positive', cancelled: 'Cancelled' },
   },
+  plan: {
+    tab: 'Capacity plan', residentsPerSite: 'Residents per site', residentsPerTable: 'Residents per table', swabsPerTableHour: 'Swabs per table-hour', turnaroundHours: 'Transport + test (h)', labTubesPerDay: 'Lab tubes a day',
+    recompute: 'Recompute', onTime: 'At this capacity every result is back by {{at}}: on time', late: 'At this capacity results are back by {{at}}, after the target {{target}}', samplingEnd: 'Sampling ends', resultsEnd: 'Results back',
+    sitesTables: 'Sites / tables', tubes: 'Tubes', tables: 'Tables', missingTables: 'Tables missing', missingSamplers: 'Samplers missing', missingLab: 'Lab tubes a day missing',
+    guidance: '* Villages without registered sites follow the national guidance: a site per 2,000–3,000 residents, a table per 600–800.',
+  },
+  sites: {
+    tab: 'Sites', none: 'No sampling site yet', name: 'Site', tables: 'Tables', samplers: 'Samplers', hours: 'Open', village: 'Village (code)', save: 'Save the site',
+    notify: 'Send households their time slots', notifiedAt: 'Sent (again: no duplicates)', notified: '{{households}} households given slots, {{queued}} SMS queued, {{without}} without a phone',
+  },
+  homeVisits: { tab: 'Home visits', progress: '{{done}} of {{total}} done', sampler: 'Sampler account', assign: 'Send to the {{n}} selected', done: 'Sampled', open: 'To visit' },
   station: {
     campaign: 'Campaign', pool: '{{n}} to a tube', toSync: '{{n}} waiting to sync', synced: 'All synced', offline: 'Offline: keep scanning; records stay on this device and upload when the network returns',
     retrying: 'Upload failed: retry {{n}} in {{s}} s', tube: 'Tube', scanTube: 'Scan a tube barcode', scanPerson: 'Scan a personal code', seal: 'Seal',
     badTube: 'Not a tube barcode', tubeSealed: 'This tube is sealed: take a new one', badCode: 'Not a personal code', alreadyInTube: 'Already in this tube',
     full: 'The tube holds {{n}}: seal it and take a new one', empty: 'Scan the first person', waiting: 'Waiting', recorded: 'Recorded', repeat: 'Sampled before in this campaign',
     refused: { TUBE_SEALED: 'Tube sealed', TUBE_FULL: 'Tube full', WRONG_CAMPAIGN: 'Tube of another campaign', CODE_INVALID: 'Invalid code', CAMPAIGN_CLOSED: 'Campaign closed', CAMPAIGN_UNKNOWN: 'No such campaign' },
-    noCampaign: 'No campaign is running', camera: 'Scan with the camera',
+    noCampaign: 'No campaign is running', camera: 'Scan with the camera', walkIn: 'Register someone not listed', registerAndScan: 'Register and add to this tube', walkInOffline: 'Registering needs the network: try again shortly',
   },
   lab: {
     receive: 'Receive a box', boxCode: 'Scan the box code', receiveButton: 'Receive', received: 'Box {{box}} received: {{n}} tubes',

@@ -2,7 +2,7 @@ const zh = {
   app: { name: 'Bastion 疫情防控指挥平台', short: '指挥平台' },
   nav: { callups: '集结号', roster: '排班', phone: '模拟手机', areas: '区划与人员', search: '查找人员', import: '批量导入', campaigns: '核酸检测', station: '采样台', lab: '检测机构', signOut: '退出登录', language: 'English' },
   roles: { commander: '指挥部', lead: '村（社区）书记', cadre: '包村干部', sampler: '采样人员', lab: '检测机构', merchant: '商户', inspector: '检查人员', courier: '配送队', resident: '居民' },
-  login: { title: '登录', username: '用户名', password: '密码', submit: '登录', required: '请填写{{field}}', hint: '演示账号：commander / shanyin，密码 bastion2021' },
+  login: { title: '登录', username: '用户名', password: '密码', submit: '登录', required: '请填写{{field}}', hint: '演示账号：commander（指挥部）、shanyin（村书记）、sampler（采样台）、lab（检测机构），密码 bastion2021' },
   areas: { tree: '区划', residents: '居民', staff: '干部', count: '{{residents}} 人 · 干部 {{staff}}', select: '请选择左侧区划', loadMore: '加载更多', empty: '暂无人员', levels: { city: '市', district: '区县', town: '乡镇（街道）', village: '村', community: '社区', grid: '网格' } },
   person: {
     name: '姓名', idNumber: '身份证号', sex: '性别', M: '男', F: '女', birthDate: '出生日期', phone: '手机号', address: '住址', area: '所属区划',
@@ -44,13 +44,24 @@ const zh = {
     rate: '每小时采样人数', coverage: '应检尽检', recalls: '复检名单', untested: '导出未检人员', recallStatus: '状态',
     recall: { pending_retest: '待复检', negative: '复检阴性', positive: '复检阳性', cancelled: '已撤销' },
   },
+  plan: {
+    tab: '能力测算', residentsPerSite: '每点服务人数', residentsPerTable: '每台服务人数', swabsPerTableHour: '每台每小时采样', turnaroundHours: '转运检测小时', labTubesPerDay: '实验室日检测管数',
+    recompute: '重新测算', onTime: '按当前能力，全部结果预计 {{at}} 出齐，可按期完成', late: '按当前能力，结果预计 {{at}} 出齐，晚于目标 {{target}}', samplingEnd: '采样完成', resultsEnd: '结果出齐',
+    sitesTables: '采样点 / 采样台', tubes: '采样管', tables: '采样台', missingTables: '缺采样台', missingSamplers: '缺采样人员', missingLab: '缺日检测能力（管）',
+    guidance: '* 未登记采样点的村按国家指引估算：每2000–3000人设一个采样点，每600–800人设一个采样台。',
+  },
+  sites: {
+    tab: '采样点', none: '尚未登记采样点', name: '采样点名称', tables: '采样台', samplers: '采样人员', hours: '开放时间', village: '所在村（社区）代码', save: '保存采样点',
+    notify: '分时段短信通知各户', notifiedAt: '已通知（再次发送不重复）', notified: '{{households}} 户已分配时段，发出 {{queued}} 条短信，{{without}} 户无手机号',
+  },
+  homeVisits: { tab: '上门采样', progress: '已完成 {{done}} / {{total}} 人', sampler: '采样人员账号', assign: '派给选中的 {{n}} 人', done: '已采样', open: '待上门' },
   station: {
     campaign: '检测轮次', pool: '{{n}}混1', toSync: '{{n}} 条待同步', synced: '已全部同步', offline: '网络已断开：可继续扫码，记录保存在本机，联网后自动上传',
     retrying: '上传失败，第 {{n}} 次重试将在 {{s}} 秒后进行', tube: '试管', scanTube: '请扫描试管条码', scanPerson: '请扫描居民个人码', seal: '封管',
     badTube: '不是有效的试管条码', tubeSealed: '这支试管已封管，请换新管', badCode: '不是有效的个人码', alreadyInTube: '此人已在本管中',
     full: '本管已满 {{n}} 人，请封管后换新管', empty: '请扫描第一个人的个人码', waiting: '待上传', recorded: '已记录', repeat: '本轮已采过',
     refused: { TUBE_SEALED: '试管已封管', TUBE_FULL: '试管已满', WRONG_CAMPAIGN: '试管属于另一轮', CODE_INVALID: '个人码无效', CAMPAIGN_CLOSED: '本轮已结束', CAMPAIGN_UNKNOWN: '无此轮次' },
-    noCampaign: '当前没有进行中的检测', camera: '用相机扫码',
+    noCampaign: '当前没有进行中的检测', camera: '用相机扫码', walkIn: '现场登记（名单外人员）', registerAndScan: '登记并加入本管', walkInOffline: '现场登记需要联网，请稍后再试',
   },
   lab: {
     receive: '接收样本箱', boxCode: '扫描样本箱编号', receiveButton: '接收', received: '已接收样本箱 {{box}}，共 {{n}} 管',

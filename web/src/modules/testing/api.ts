@@ -64,6 +64,32 @@ export interface ResultsReport {
   rejected: { row: number; tube: string; field: string; reason: string; message: string }[];
 }
 
+export interface Plan {
+  assumptions: { residentsPerSite: number; residentsPerTable: number; swabsPerTableHour: number; turnaroundHours: number; labTubesPerDay: number };
+  campaign: { residents: number; tubes: number; sites: number; tables: number; samplingEnd: string; resultsEnd: string | null; targetEnd: string; onTime: boolean; missingTables: number; missingSamplers: number; missingLabTubesPerDay: number };
+  villages: { code: string; name: string; residents: number; sitesPlanned: boolean; sites: number; tables: number; tubes: number; samplingHours: number; samplingEnd: string; resultsEnd: string | null; missingTables: number }[];
+}
+export interface Site {
+  id: number;
+  areaCode: string;
+  name: string;
+  address: string;
+  tables: number;
+  samplers: number;
+  opensAt: string;
+  closesAt: string;
+  notifiedAt: string | null;
+}
+export interface HomeVisit {
+  residentId: number;
+  name: string;
+  phone: string | null;
+  address: string | null;
+  areaName: string | null;
+  sampler: string | null;
+  done: boolean;
+}
+
 export const testingApi = {
   campaigns: () => api.get<Campaign[]>('/testing/campaigns'),
   campaign: (id: string | number) => api.get<Campaign>(`/testing/campaigns/${id}`),
@@ -76,6 +102,13 @@ export const testingApi = {
   seal: (tube: string) => api.post(`/testing/tubes/${encodeURIComponent(tube)}/seal`),
   uploadResults: (file: File) => api.upload<ResultsReport>('/testing/results/file', file),
   receive: (box: string) => api.post<{ box: string; tubes: number; lab: string }>(`/testing/boxes/${encodeURIComponent(box)}/receive`),
+  plan: (id: string | number, a: Partial<Plan['assumptions']> = {}) => api.get<Plan>(`/testing/campaigns/${id}/plan${qs(a)}`),
+  sites: (id: string | number, area?: string) => api.get<Site[]>(`/testing/campaigns/${id}/sites${qs({ area })}`),
+  saveSite: (id: string | number, s: Omit<Site, 'id' | 'notifiedAt'>) => api.post<Site>(`/testing/campaigns/${id}/sites`, s),
+  notifySlots: (id: string | number, siteId: number) => api.post<{ households: number; queued: number; withoutPhone: number; slots: number }>(`/testing/campaigns/${id}/sites/${siteId}/notify`),
+  homeVisits: (id: string | number, area?: string) => api.get<{ total: number; done: number; visits: HomeVisit[] }>(`/testing/campaigns/${id}/home-visits${qs({ area })}`),
+  assignHomeVisits: (id: string | number, residentIds: number[], sampler: string) => api.post(`/testing/campaigns/${id}/home-visits`, { residentIds, sampler }),
+  walkIn: (id: number, body: { idNumber: string; name: string; phone?: string; address: string }) => api.post<{ residentId: number; created: boolean; code: string }>(`/testing/campaigns/${id}/walk-ins`, body),
   me: (code: string) => api.get<MyResults>(`/testing/me/${encodeURIComponent(code)}`),
   lookup: (body: { idNumber: string; name: string; phone: string }) => api.post<MyResults>('/testing/lookup', body),
 };

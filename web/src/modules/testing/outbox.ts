@@ -62,7 +62,25 @@ export const retryable = (e: unknown) => !(e instanceof ApiError) || e.status ==
  * after its tube's scans). Returns how many are still waiting. Throws when the
  * server cannot be reached, so the caller backs off.
  */
-export async function syncOnce(): Promise<number> {
+let running: Promise<number> | null = null;
+let again = false;
+export function syncOnce(): Promise<number> {
+  // One sync at a time (two would send the same scans twice); a call during one runs once more after it.
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = syncAll().finally(() => {
+    running = null;
+    if (again) {
+      again = false;
+      void syncOnce().catch(() => {});
+    }
+  });
+  return running;
+}
+
+async function syncAll(): Promise<number> {
   const d = await db();
   for (;;) {
     const waiting = (await d.getAllFromIndex('scans', 'state', 'waiting')).sort((a, b) => a.at.localeCompare(b.at)).slice(0, 100);

@@ -5,6 +5,7 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { shanghai } from '../../modules/mobilization/api';
 import { HourlyChart } from '../../modules/testing/HourlyChart';
+import { HomeVisitsPanel, PlanPanel, SitesPanel } from '../../modules/testing/PlanningPanels';
 import { testingApi, type Board, type Campaign, type CoverageRow, type Recall } from '../../modules/testing/api';
 
 const pct = (n: number, d: number) => (d ? Math.round((100 * n) / d) : 0);
@@ -130,6 +131,9 @@ export default function CampaignPage() {
           items={[
             { key: 'coverage', label: t('testing.coverage'), children: <Table size="small" rowKey="code" dataSource={board.children} columns={coverageColumns} pagination={{ pageSize: 50, hideOnSinglePage: true }} /> },
             { key: 'recalls', label: <Badge count={board.recalls.pending} size="small" offset={[8, 0]}>{t('testing.recalls')}</Badge>, children: <Table size="small" rowKey="id" dataSource={recalls} columns={recallColumns} /> },
+            { key: 'plan', label: t('plan.tab'), children: <PlanPanel campaignId={id} /> },
+            { key: 'sites', label: t('sites.tab'), children: <SitesPanel campaignId={id} area={area} /> },
+            { key: 'home', label: t('homeVisits.tab'), children: <HomeVisitsPanel campaignId={id} area={area} /> },
           ]}
           tabBarExtraContent={<Button icon={<DownloadOutlined />} href={testingApi.untestedUrl(id, area)}>{t('testing.untested')}</Button>}
         />

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, Badge, Button, Card, Empty, Input, List, Progress, Select, Space, Tag, Typography, type InputRef } from 'antd';
-import { CameraOutlined, CloudSyncOutlined, LockOutlined } from '@ant-design/icons';
+import { Alert, Badge, Button, Card, Empty, Form, Input, List, Modal, Progress, Select, Space, Tag, Typography, type InputRef } from 'antd';
+import { CameraOutlined, CloudSyncOutlined, LockOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { testingApi, type Campaign } from '../../modules/testing/api';
 import { CameraScan } from '../../modules/testing/CameraScan';
@@ -30,6 +30,8 @@ export default function StationPage() {
   const [warning, setWarning] = useState<string | null>(null);
   const [input, setInput] = useState('');
   const [camera, setCamera] = useState(false);
+  const [walkIn, setWalkIn] = useState(false);
+  const [walkInError, setWalkInError] = useState<string | null>(null);
   const field = useRef<InputRef>(null);
   const attempt = useRef(0);
   const timer = useRef<number | undefined>(undefined);
@@ -125,6 +127,18 @@ export default function StationPage() {
 
   useEffect(() => field.current?.focus(), [tube, campaign]);
 
+  // someone not in the registry: registered at the table (needs the network), then scanned like anyone
+  const register = async (v: { name: string; idNumber: string; phone?: string; address: string }) => {
+    setWalkInError(null);
+    try {
+      const r = await testingApi.walkIn(campaign!.id, v);
+      setWalkIn(false);
+      await scanned(r.code);
+    } catch (e) {
+      setWalkInError(retryable(e) ? t('station.walkInOffline') : (e as Error).message);
+    }
+  };
+
   const filled = members.filter((m) => m.state !== 'refused').length;
   const mask = (code: string) => code.slice(0, 4) + '…' + code.slice(-4);
   const stateTag = (s: Scan) =>
@@ -174,6 +188,7 @@ export default function StationPage() {
           {tube && (
             <>
               <Progress percent={Math.round((100 * filled) / campaign.poolSize)} format={() => `${filled} / ${campaign.poolSize}`} style={{ marginTop: 12 }} />
+              <Button icon={<UserAddOutlined />} onClick={() => setWalkIn(true)} block style={{ marginBottom: 8 }}>{t('station.walkIn')}</Button>
               <List
                 size="small"
                 dataSource={members}
@@ -190,6 +205,16 @@ export default function StationPage() {
       ) : (
         <Empty description={t('station.noCampaign')} />
       )}
+      <Modal open={walkIn} title={t('station.walkIn')} footer={null} onCancel={() => setWalkIn(false)} destroyOnHidden>
+        <Form layout="vertical" onFinish={register}>
+          <Form.Item name="name" label={t('person.name')} rules={[{ required: true, max: 30 }]}><Input /></Form.Item>
+          <Form.Item name="idNumber" label={t('person.idNumber')} rules={[{ required: true, min: 15, max: 18 }]}><Input maxLength={18} /></Form.Item>
+          <Form.Item name="phone" label={t('person.phone')}><Input inputMode="tel" maxLength={11} /></Form.Item>
+          <Form.Item name="address" label={t('person.address')} rules={[{ required: true, max: 200 }]}><Input /></Form.Item>
+          {walkInError && <Alert type="error" showIcon title={walkInError} style={{ marginBottom: 8 }} />}
+          <Button type="primary" htmlType="submit" block>{t('station.registerAndScan')}</Button>
+        </Form>
+      </Modal>
       {camera && <CameraScan onCode={(v) => { setCamera(false); void scanned(v); }} onClose={() => setCamera(false)} />}
     </Space>
   );
