@@ -14,8 +14,9 @@ const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
  * Swab i is taken at station i % stations, its (i / stations)th: each station
  * fills its own tubes of `poolSize` one after the other, as a sampling table does.
  */
-function stationScans(s: { campaignId: number; codes: string[]; stations: number; poolSize: number; prefix: string }) {
-  return (i: number): Req => {
+function stationScans(s: { campaignId: number; codes: string[]; stations: number; poolSize: number; prefix: string; offset?: number }) {
+  return (n: number): Req => {
+    const i = n + (s.offset ?? 0);
     const station = i % s.stations;
     const nth = Math.floor(i / s.stations);
     const tube = `${s.prefix}${station}-${Math.floor(nth / s.poolSize)}`;
@@ -24,5 +25,5 @@ function stationScans(s: { campaignId: number; codes: string[]; stations: number
 }
 
 const requests = job.stations ? stationScans(job.stations) : job.requests;
-const r = await drive(job.base, requests, job.total, job.concurrency, job.headers);
+const r = await drive(job.base, requests, job.total, job.concurrency, job.headers, job.rate);
 process.stdout.write(JSON.stringify(r));

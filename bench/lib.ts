@@ -57,18 +57,26 @@ export function procMemory(pid: number): { rssMiB: number; peakMiB: number } {
  */
 export type Req = string | { method: string; path: string; body?: string };
 
-/** Drives `total` requests, `concurrency` at a time: from a list (round robin), or made by request number. */
-export async function drive(base: string, paths: Req[] | ((i: number) => Req), total: number, concurrency: number, headers: Record<string, string> = {}) {
+/**
+ * Drives `total` requests over `concurrency` connections: from a list (round robin), or made by
+ * request number. Closed loop by default (each connection sends again as soon as answered: the
+ * most the server does). With `rate`, open loop: request i is due at i/rate seconds, and its
+ * latency counts from when it was due, so a server that falls behind shows it (no coordinated
+ * omission).
+ */
+export async function drive(base: string, paths: Req[] | ((i: number) => Req), total: number, concurrency: number, headers: Record<string, string> = {}, rate?: number) {
   const nth = typeof paths === 'function' ? paths : (i: number) => paths[i % paths.length];
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(base);
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   let next = 0;
-  const one = (r: Req) =>
+  const start = process.hrtime.bigint();
+  const due = (i: number) => start + BigInt(Math.round((i * 1e9) / rate!));
+  const one = (r: Req, i: number) =>
     new Promise<void>((resolve, reject) => {
       const q = typeof r === 'string' ? { method: 'GET', path: r } : r;
-      const t0 = process.hrtime.bigint();
+      const t0 = rate ? due(i) : process.hrtime.bigint();
       const h = q.body ? { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(q.body)) } : headers;
       const req = http.request({ host: url.hostname, port: url.port, path: q.path, method: q.method, agent, headers: h }, (res) => {
         res.resume();
@@ -84,7 +92,14 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
   const t0 = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < total) await one(nth(next++));
+      while (next < total) {
+        const i = next++;
+        if (rate) {
+          const wait = Number(due(i) - process.hrtime.bigint()) / 1e6;
+          if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        }
+        await one(nth(i), i);
+      }
     }),
   );
   const elapsed = Date.now() - t0;
@@ -150,9 +165,9 @@ export async function signIn(base: string, username: string, password: string) {
 }
 
 /** `drive`, run in a separate process (see drive-cli.ts). */
-export async function driveApart(base: string, requests: Req[] | { stations: Record<string, unknown> }, total: number, concurrency: number, headers: Record<string, string> = {}) {
+export async function driveApart(base: string, requests: Req[] | { stations: Record<string, unknown> }, total: number, concurrency: number, headers: Record<string, string> = {}, rate?: number) {
   const file = path.join(os.tmpdir(), `bastion-drive-${process.pid}-${Date.now()}.json`);
-  fs.writeFileSync(file, JSON.stringify({ base, ...(Array.isArray(requests) ? { requests } : requests), total, concurrency, headers }));
+  fs.writeFileSync(file, JSON.stringify({ base, ...(Array.isArray(requests) ? { requests } : requests), total, concurrency, headers, rate }));
   try {
     const out = await new Promise<string>((resolve, reject) => {
       const c = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'drive-cli.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -98,16 +98,24 @@ export async function mobilizationBench(d: Database, scale: Scale, workDir: stri
     const delay = percentile(delays, 50);
     figures.push({ name: 'mobilization.board_delay_ms', value: round(delay, 1), unit: 'ms', goal: '< 1000', pass: percentile(delays, 100) < 1000, note: `median of 20 check-ins, each until the live board's event arrived; the slowest ${round(delays[delays.length - 1], 1)} ms` });
 
+    // Half the cadres as fast as 200 phones can go (the rate); the other half at a steady 2,000 a
+    // second from 200 phones (the latency at the goal's rate, counted from when each was due).
     log('mobilization: check-ins from 200 phones at once…');
     const reference = await rawInsertRate(d, 5000);
     const rest = checkins.slice(20);
-    const run = await driveApart(base, rest, rest.length, 200);
-    const p99 = percentile(run.latencies, 99);
+    const half = Math.floor(rest.length / 2);
+    const run = await driveApart(base, rest.slice(0, half), half, 200);
+    const steady = await driveApart(base, rest.slice(half), rest.length - half, 200, {}, 2000);
+    const p99 = percentile(steady.latencies, 99);
     figures.push({
       name: 'mobilization.checkin_rate', value: Math.round(run.rate), unit: 'check-ins/s', reference, referenceName: 'raw single-row INSERT through pg, 8 clients', ratio: round(run.rate / reference, 2),
-      goal: '>= 2000', pass: run.rate >= 2000, note: `${rest.length} first check-ins by village code, 200 concurrent; statuses ${JSON.stringify(run.statuses)}`,
+      goal: '>= 2000', pass: run.rate >= 2000,
+      note: `${half} first check-ins by village code, 200 phones each sending as soon as answered (p50 ${round(percentile(run.latencies, 50), 1)} ms, p99 ${round(percentile(run.latencies, 99), 1)} ms); statuses ${JSON.stringify(run.statuses)}`,
     });
-    figures.push({ name: 'mobilization.checkin_p99_ms', value: round(p99, 1), unit: 'ms', goal: '< 100', pass: p99 < 100, note: `p50 ${round(percentile(run.latencies, 50), 1)} ms` });
+    figures.push({
+      name: 'mobilization.checkin_p99_ms', value: round(p99, 1), unit: 'ms', goal: '< 100', pass: p99 < 100,
+      note: `${rest.length - half} check-ins offered at 2,000/s from 200 phones, latency from when each was due: p50 ${round(percentile(steady.latencies, 50), 1)} ms, achieved ${Math.round(steady.rate)}/s; statuses ${JSON.stringify(steady.statuses)}`,
+    });
   } finally {
     child.kill('SIGTERM');
   }

@@ -58,17 +58,27 @@ export async function testingBench(d: Database, scale: Scale, workDir: string, l
     const ids = (await d.pool.query<{ id: string }>(`select id from residents where area_code like $1 order by id`, [root + '%'])).rows.map((r) => Number(r.id));
     const codes = ids.map((id) => signPersonalCode(secret, id));
 
-    log(`testing: ${codes.length} swabs from ${STATIONS} stations at once…`);
+    // Two-thirds of the district as fast as 200 stations can go (the rate), the rest at a steady
+    // 5,000 swabs a second from the same 200 stations (the latency at the goal's rate).
+    const auth = { authorization: `Bearer ${stationToken}` };
+    const stations = { campaignId: campaign.id, codes, stations: STATIONS, poolSize: POOL, prefix: 'BT' };
+    const flat = Math.floor((codes.length * 2) / 3 / STATIONS) * STATIONS;
+    log(`testing: ${flat} swabs from ${STATIONS} stations as fast as they go…`);
     const reference = await rawSampleInsertRate(d, 5000);
-    const run = await driveApart(base, { stations: { campaignId: campaign.id, codes, stations: STATIONS, poolSize: POOL, prefix: 'BT' } }, codes.length, STATIONS, { authorization: `Bearer ${stationToken}` });
-    const p99 = percentile(run.latencies, 99);
+    const run = await driveApart(base, { stations }, flat, STATIONS, auth);
+    log(`testing: ${codes.length - flat} swabs at a steady 5,000 a second…`);
+    const steady = await driveApart(base, { stations: { ...stations, offset: flat } }, codes.length - flat, STATIONS, auth, 5000);
+    const p99 = percentile(steady.latencies, 99);
     const recorded = Number((await d.pool.query(`select count(*) from samples where campaign_id = $1`, [campaign.id])).rows[0].count);
     figures.push({
       name: 'testing.scan_rate', value: Math.round(run.rate), unit: 'scans/s', reference, referenceName: 'raw single-row INSERT of the same row through pg, 8 clients', ratio: round(run.rate / reference, 2),
       goal: '>= 5000 and ratio >= 1.0', pass: run.rate >= 5000 && run.rate / reference >= 1,
-      note: `${recorded} of ${codes.length} swabs recorded, 10 to a tube, each answered after its commit; statuses ${JSON.stringify(run.statuses)}`,
+      note: `${flat} swabs, 200 stations each sending as soon as answered (p50 ${round(percentile(run.latencies, 50), 1)} ms, p99 ${round(percentile(run.latencies, 99), 1)} ms); ${recorded} of ${codes.length} recorded in all, 10 to a tube, each answered after its commit; statuses ${JSON.stringify(run.statuses)}`,
     });
-    figures.push({ name: 'testing.scan_p99_ms', value: round(p99, 1), unit: 'ms', goal: '< 50', pass: p99 < 50, note: `p50 ${round(percentile(run.latencies, 50), 1)} ms` });
+    figures.push({
+      name: 'testing.scan_p99_ms', value: round(p99, 1), unit: 'ms', goal: '< 50', pass: p99 < 50,
+      note: `${codes.length - flat} swabs offered at 5,000/s from 200 stations, latency from when each was due: p50 ${round(percentile(steady.latencies, 50), 1)} ms, achieved ${Math.round(steady.rate)}/s; statuses ${JSON.stringify(steady.statuses)}`,
+    });
 
     // Sealing, boxing and the drive to the lab are set up directly: the lab's uploads are measured.
     await d.pool.query(`update tubes set status = 'received', sealed_at = now(), shipped_at = now(), received_at = now(), box_code = 'BOX', lab_id = $2 where campaign_id = $1`, [campaign.id, lab.id]);

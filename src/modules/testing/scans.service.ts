@@ -7,7 +7,7 @@ import { residentsByIds } from '../registry/index.js';
 import type { TestingDeps } from './campaigns.service.js';
 import { verifyPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
-import { notifyEvents, testingRepo, type CampaignRow, type TubeRow } from './testing.repo.js';
+import { testingRepo, type CampaignRow, type TubeRow } from './testing.repo.js';
 
 /** One swab as the station sends it: its own id (so a retried sync is one sample), the tube, the person's code. */
 export interface ScanInput {
@@ -66,7 +66,6 @@ async function writeScans(client: pg.PoolClient, pool: pg.Pool, items: ScanWrite
     (await testingRepo.sampledBefore(client, [...new Set(fresh.map((i) => i.campaign.id))], [...residents.keys()])).map((s) => `${s.campaignId}:${s.residentId}`),
   );
   const samples: Parameters<typeof testingRepo.insertSamples>[1] = [];
-  const changed = new Set<TubeRow>();
   const answers = items.map((i): ScanAnswer => {
     const before = recorded.get(i.scanId);
     if (before) {
@@ -81,7 +80,6 @@ async function writeScans(client: pg.PoolClient, pool: pg.Pool, items: ScanWrite
     if (t.status !== 'open') return refuse('TUBE_SEALED');
     if (t.members >= i.campaign.poolSize) return refuse('TUBE_FULL');
     t.members++;
-    changed.add(t);
     const key = `${i.campaign.id}:${i.residentId}`;
     const repeat = seen.has(key);
     seen.add(key);
@@ -90,14 +88,12 @@ async function writeScans(client: pg.PoolClient, pool: pg.Pool, items: ScanWrite
     return { id: i.scanId, outcome: 'recorded', tube: t.code, members: t.members, poolSize: i.campaign.poolSize, repeat };
   });
   if (samples.length) {
-    await testingRepo.insertSamples(client, samples);
-    await testingRepo.setMembers(client, [...changed]);
     const byArea = new Map<string, { campaignId: number; n: number }>();
     for (const s of samples) {
       const k = `${s.campaignId}:${s.areaCode}`;
       byArea.set(k, { campaignId: s.campaignId, n: (byArea.get(k)?.n ?? 0) + 1 });
     }
-    await notifyEvents(client, [...byArea].map(([k, v]) => ({ name: 'testing.sampled', areaCode: k.slice(k.indexOf(':') + 1), data: v })));
+    await testingRepo.insertSamples(client, samples, [...byArea].map(([k, v]) => ({ name: 'testing.sampled', areaCode: k.slice(k.indexOf(':') + 1), data: v })));
   }
   return answers;
 }

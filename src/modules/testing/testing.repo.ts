@@ -102,17 +102,26 @@ export const testingRepo = {
       )
     ).rows,
 
-  insertSamples: (q: Q, rows: { scanId: string; campaignId: number; tubeCode: string; residentId: number; areaCode: string; station: string; scannedAt: Date; repeat: boolean }[]) =>
+  /**
+   * One statement: the swabs in, each tube's count raised by the swabs that went in (the batch
+   * holds the tubes' locks), the events out. A scan already there adds nothing.
+   */
+  insertSamples: (
+    q: Q,
+    rows: { scanId: string; campaignId: number; tubeCode: string; residentId: number; areaCode: string; station: string; scannedAt: Date; repeat: boolean }[],
+    events: { name: string; areaCode: string; data: Record<string, unknown> }[],
+  ) =>
     q.query(
-      `insert into samples (scan_id, campaign_id, tube_code, resident_id, area_code, station, scanned_at, repeat)
-       select * from unnest($1::uuid[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::bool[])
-       on conflict (scan_id) do nothing`,
-      [arr(rows, 'scanId'), arr(rows, 'campaignId'), arr(rows, 'tubeCode'), arr(rows, 'residentId'), arr(rows, 'areaCode'), arr(rows, 'station'), arr(rows, 'scannedAt'), arr(rows, 'repeat')],
+      `with ins as (
+         insert into samples (scan_id, campaign_id, tube_code, resident_id, area_code, station, scanned_at, repeat)
+         select * from unnest($1::uuid[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::bool[])
+         on conflict (scan_id) do nothing returning tube_code),
+       counted as (
+         update tubes t set members = t.members + c.n from (select tube_code, count(*)::int as n from ins group by 1) c where t.code = c.tube_code returning 1)
+       select pg_notify($9, e) from unnest($10::text[]) as e`,
+      [arr(rows, 'scanId'), arr(rows, 'campaignId'), arr(rows, 'tubeCode'), arr(rows, 'residentId'), arr(rows, 'areaCode'), arr(rows, 'station'), arr(rows, 'scannedAt'), arr(rows, 'repeat'),
+        EVENTS_CHANNEL, events.map((e) => JSON.stringify(e))],
     ),
-
-  /** A tube's count is its samples', counted again: never what a batch believed. */
-  setMembers: (q: Q, tubes: { code: string }[]) =>
-    q.query(`update tubes t set members = (select count(*) from samples s where s.tube_code = t.code) where t.code = any($1::text[])`, [arr(tubes, 'code')]),
 
   tube: async (q: Q, code: string) => (await q.query<TubeRow>(`select ${TUBE} from tubes where code = $1`, [code])).rows[0],
 
