@@ -12,6 +12,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   CONFLICT: { zh: '与现有记录冲突', en: 'Conflicts with an existing record' },
   BAD_CREDENTIALS: { zh: '用户名或密码错误', en: 'Wrong user name or password' },
   RATE_LIMITED: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests, try again later' },
+  OVERLOADED: { zh: '系统繁忙，请稍后自动重试', en: 'The system is busy: retry shortly' },
   UNSUPPORTED_FILE: { zh: '不支持的文件格式，请上传 CSV 或 XLSX', en: 'Unsupported file: upload CSV or XLSX' },
   PAYLOAD_TOO_LARGE: { zh: '文件过大', en: 'The upload is too large' },
   AREA_UNKNOWN: { zh: '区划代码不存在', en: 'Unknown area code' },

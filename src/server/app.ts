@@ -19,6 +19,8 @@ import { areaName, registryRoutes } from '../modules/registry/index.js';
 import { notifyRoutes, notifyWebhookRoutes, twilioWebhookRoutes, type NotifyRuntime } from '../modules/notify/index.js';
 import { acknowledgeBySms, mobilizationRoutes, startEscalations, type MobilizationDeps } from '../modules/mobilization/index.js';
 import { testingRoutes, type TestingDeps } from '../modules/testing/index.js';
+import helmet from '@fastify/helmet';
+import { installShedding, type SheddingSettings } from './shedding.js';
 import type { EventBus } from '../db/events.js';
 import { sharedSecret } from '../db/secrets.js';
 import { ProblemSchema, installErrorHandling } from './errors.js';
@@ -44,6 +46,8 @@ export interface AppDeps {
   rosterRules?: { maxContinuousHours: number; minRestHours: number };
   /** where the log goes (standard output by default) */
   logStream?: NodeJS.WritableStream;
+  /** load shedding (default: 1,024 requests in hand, 1 s of event-loop delay) */
+  shedding?: SheddingSettings;
 }
 
 /** Assembles the process: plugins, error mapping, every module's routes, the web app. */
@@ -71,6 +75,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const webApp = deps.web !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   installErrorHandling(app, { webApp });
 
+  // Security headers; scripts, styles, fonts and API calls come from this origin only.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"], // Ant Design writes its styles at run time
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await installShedding(app, deps.pool, deps.shedding ?? { maxInFlight: 1024, maxEventLoopDelayMs: 1000 });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: deps.settings.uploadLimitMb * 1024 * 1024, files: 1, fields: 5 } });
   await app.register(rateLimit, {

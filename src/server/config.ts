@@ -17,6 +17,10 @@ export interface Config {
   uploadLimitMb: number;
   dbPoolSize: number;
   roster: { maxContinuousHours: number; minRestHours: number };
+  /** load shedding: see server/shedding.ts */
+  shedding: { maxInFlight: number; maxEventLoopDelayMs: number };
+  /** app processes `bastion serve` runs on this machine */
+  workers: number;
   sms: {
     gateway: 'simulator' | 'http' | 'twilio';
     ratePerSecond: number;
@@ -56,6 +60,11 @@ export function loadConfig(env: Env = process.env): Config {
   const sessionHours = int(env, 'BASTION_SESSION_HOURS', 12, 1, 24 * 30, problems);
   const uploadLimitMb = int(env, 'BASTION_UPLOAD_LIMIT_MB', 200, 1, 2048, problems);
   const dbPoolSize = int(env, 'BASTION_DB_POOL', 10, 1, 200, problems);
+  const shedding = {
+    maxInFlight: int(env, 'BASTION_MAX_IN_FLIGHT', 1024, 1, 1_000_000, problems),
+    maxEventLoopDelayMs: int(env, 'BASTION_MAX_EVENT_LOOP_DELAY_MS', 1000, 10, 60_000, problems),
+  };
+  const workers = int(env, 'BASTION_WORKERS', 1, 1, 64, problems);
   const roster = {
     maxContinuousHours: int(env, 'BASTION_ROSTER_MAX_HOURS', 12, 1, 72, problems),
     minRestHours: int(env, 'BASTION_ROSTER_MIN_REST_HOURS', 8, 0, 48, problems),
@@ -131,6 +140,8 @@ export function loadConfig(env: Env = process.env): Config {
     uploadLimitMb,
     dbPoolSize,
     roster,
+    shedding,
+    workers,
     sms: { gateway: smsGateway as 'simulator' | 'http' | 'twilio', ratePerSecond: smsRate, leaseMs: smsLeaseMs, http: smsHttp, webhookSecret, twilio },
   };
 }

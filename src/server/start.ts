@@ -32,6 +32,7 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     linkBase: () => base,
     background: true,
     rosterRules: config.roster,
+    shedding: config.shedding,
     db: database.db,
     pool: database.pool,
     settings: { sessionHours: config.sessionHours, uploadLimitMb: config.uploadLimitMb, dataDir: config.dataDir },

@@ -24,9 +24,28 @@ export const accessPlugin = fp(async (app) => {
       return;
     }
     const token = req.cookies?.[SESSION_COOKIE];
-    if (token) req.actor = await actorFromSession(app.db, token);
+    if (!token) return;
+    // A write carried by the session cookie must come from a page of ours (CSRF). The cookie is
+    // SameSite=Strict already; browsers also say where a request comes from, and that is checked.
+    if (!SAFE.has(req.method) && crossSite(req)) throw new AppError('FORBIDDEN', 'a write from another site is refused', 'origin');
+    req.actor = await actorFromSession(app.db, token);
   });
 });
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The browser says the request comes from another site: Sec-Fetch-Site, or an Origin not ours. */
+function crossSite(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return true;
+  const origin = req.headers.origin;
+  if (!origin) return false; // not a browser (a script, a test): it holds the cookie itself
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true;
+  }
+}
 
 /** preHandler: a signed-in actor with one of the roles. */
 export function guard(...roles: Role[]) {

@@ -35,7 +35,7 @@ const en: typeof zh = {
     villageCode: 'Check-in code', villageCodeHelp: 'Print it and post it at the village committee; cadres scan it to check in', methods: { qr: 'code', location: 'location', lead: 'by the secretary' },
   },
   phone: { title: 'Simulated phone', pick: 'Number', reply: 'Reply', placeholder: 'Type a reply (1 = received)', empty: 'No messages yet', sendReply: 'Send' },
-  common: { error: 'Something went wrong', retry: 'Retry', loading: 'Loading…' },
+  common: { error: 'Something went wrong', retry: 'Retry', loading: 'Loading…', busy: 'The system is busy: retrying in {{s}} s…' },
   testing: {
     new: 'New population-wide testing campaign', title: 'Title', poolSize: 'Pooling', poolHelp: 'National guidance: 10 to a tube; single tubes where positives are frequent', single: 'Single tubes', pooled: '{{n}} to a tube',
     window: 'Start and target end', windowHelp: 'National guidance: a city samples everyone within 24 hours', start: 'Start', campaigns: 'Campaigns', board: 'Progress', status: { running: 'Running', closed: 'Closed' },

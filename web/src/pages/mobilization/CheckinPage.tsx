@@ -11,10 +11,11 @@ export default function CheckinPage() {
   const { village } = useParams() as { village: string };
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [waiting, setWaiting] = useState<number | null>(null);
   useEffect(() => {
     const token = localStorage.getItem(TOKEN_KEY);
     if (!token) return setError(t('mob.noToken'));
-    withRetry(() => mobilizationApi.checkin(token, { village })).then(setMe, (e) => setError(e.message));
+    withRetry(() => mobilizationApi.checkin(token, { village }), 5, setWaiting).then(setMe, (e) => setError(e.message));
   }, [village, t]);
   return (
     <div style={{ maxWidth: 480, margin: '0 auto', padding: 12 }}>
@@ -26,6 +27,7 @@ export default function CheckinPage() {
         ) : (
           <Spin />
         )}
+        {waiting !== null && <Alert type="warning" showIcon title={t('common.busy', { s: waiting })} style={{ marginTop: 12 }} />}
       </Card>
     </div>
   );

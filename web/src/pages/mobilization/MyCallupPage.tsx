@@ -12,6 +12,7 @@ export default function MyCallupPage() {
   const { token } = useParams() as { token: string };
   const [data, setData] = useState<Awaited<ReturnType<typeof mobilizationApi.mine>> | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [waiting, setWaiting] = useState<number | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [shifts, setShifts] = useState<Shift[]>([]);
 
@@ -25,7 +26,7 @@ export default function MyCallupPage() {
     setBusy(what);
     setError(null);
     try {
-      const me = await withRetry(fn);
+      const me = await withRetry(fn, 5, setWaiting);
       setData((d) => (d ? { ...d, me } : d));
     } catch (e) {
       setError((e as Error).message);
@@ -54,6 +55,7 @@ export default function MyCallupPage() {
           </div>
           <Steps size="small" direction="horizontal" responsive={false} current={step} items={[{ title: t('mob.ack') }, { title: t('mob.checkin') }, { title: t('mob.arrived') }]} />
           {error && <Alert type="error" showIcon title={error} data-testid="my-error" />}
+          {waiting !== null && <Alert type="warning" showIcon title={t('common.busy', { s: waiting })} />}
           {me.checkinAt ? (
             <Result status="success" title={t('mob.checkedIn', { time: shanghai(me.checkinAt) })} subTitle={me.checkinMethod ? t(`mob.methods.${me.checkinMethod}`) : undefined} data-testid="checked-in" />
           ) : (
