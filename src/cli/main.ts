@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../server/config.js';
@@ -26,8 +27,8 @@ import { message } from '../lib/messages.js';
 
 const USAGE = `bastion — 疫情防控指挥平台
 
-  bastion start [--demo village|district|city]   migrate, load the demo if the database is empty (default: district), serve
-  bastion serve                                  migrate and serve
+  bastion start [--demo village|district|city] [--workers N]   migrate, load the demo if the database is empty (default: district), serve
+  bastion serve [--workers N]                    migrate and serve (N app processes on one port; default BASTION_WORKERS or 1)
   bastion demo --scale village|district|city [--seed N]
   bastion import residents|staff FILE [--report errors.xlsx]
   bastion export residents|staff|areas [--area CODE] [--full] --out FILE.xlsx|FILE.csv
@@ -63,6 +64,53 @@ async function seedModules(db: Database['db'], pool: Database['pool'], r: DemoRe
   await seedDemoTesting(db, pool, { code: root.areaCode, name: root.areaName }, DEMO_PASSWORD);
 }
 
+/**
+ * `serve --workers N`: N app processes share the port (node:cluster hands out the connections
+ * in turn). They share nothing but PostgreSQL — sessions, queues, escalation rounds and live-board
+ * events all live there — so N behave as one. This process keeps the embedded database (when
+ * there is one) and starts a worker again if one dies.
+ */
+async function superviseWorkers(config: Config, database: Database) {
+  let stopping = false;
+  const fork = () => cluster.fork({ BASTION_WORKER_DB: database.url });
+  for (let i = 0; i < config.workers; i++) fork();
+  let listening = 0;
+  await new Promise<void>((resolve) =>
+    cluster.on('listening', () => {
+      if (++listening === config.workers) resolve();
+    }),
+  );
+  cluster.on('exit', (w, code, signal) => {
+    if (stopping) return;
+    console.error(`worker ${w.process.pid} ended (${signal ?? code}); starting another`);
+    fork();
+  });
+  const stop = async () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** One app process of `serve --workers N`, on the database its supervisor opened. */
+async function serveWorker(config: Config): Promise<number> {
+  const url = process.env.BASTION_WORKER_DB ?? config.databaseUrl;
+  const database = await openDatabase({ databaseUrl: url, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: config.dbPoolSize });
+  const running = await startServer({ ...config, workers: 1 }, { database });
+  const stop = async () => {
+    await running.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return -1;
+}
+
 function printDemoAccounts(url: string | null, accounts: { username: string; role: string; areaName: string }[]) {
   if (url) console.log(`\nBastion is running at ${url}`);
   console.log(`Demo sign-in (password ${DEMO_PASSWORD}):`);
@@ -78,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
       scale: { type: 'string' }, seed: { type: 'string' }, demo: { type: 'string' }, report: { type: 'string' },
       area: { type: 'string' }, out: { type: 'string' }, full: { type: 'boolean' }, username: { type: 'string' },
       password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   if (!cmd || cmd === 'help' || cmd === '--help') {
@@ -85,6 +134,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
+  if (values.workers !== undefined) {
+    const n = Number(values.workers);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
+    config.workers = n;
+  }
+  // A worker of `serve --workers N`: the first process has migrated and loaded the demo.
+  if (cluster.isWorker) return serveWorker(config);
 
   switch (cmd) {
     case 'start':
@@ -106,6 +162,11 @@ async function main(argv: string[]): Promise<number> {
         }
         for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong', 'sampler', 'lab']))
           accounts.push({ username: a.username, role: a.role, areaName: (await areaName(db, a.areaCode)) ?? a.areaCode });
+      }
+      if (config.workers > 1) {
+        await superviseWorkers(config, database);
+        printDemoAccounts(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`, accounts);
+        return -1;
       }
       const running = await startServer(config, { database });
       printDemoAccounts(running.url, accounts);

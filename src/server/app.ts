@@ -48,6 +48,8 @@ export interface AppDeps {
   logStream?: NodeJS.WritableStream;
   /** load shedding (default: 1,024 requests in hand, 1 s of event-loop delay) */
   shedding?: SheddingSettings;
+  /** one of several app processes: its answers say which (header x-bastion-process) */
+  processTag?: string;
 }
 
 /** Assembles the process: plugins, error mapping, every module's routes, the web app. */
@@ -93,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await installShedding(app, deps.pool, deps.shedding ?? { maxInFlight: 1024, maxEventLoopDelayMs: 1000 });
+  if (deps.processTag) app.addHook('onSend', async (_req, reply) => void reply.header('x-bastion-process', deps.processTag));
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: deps.settings.uploadLimitMb * 1024 * 1024, files: 1, fields: 5 } });
   await app.register(rateLimit, {

@@ -22,6 +22,8 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: config.dbPoolSize }));
   await runMigrations(database.pool);
   await importRepo.failInterrupted(database.pool);
+  const sweep = setInterval(() => void importRepo.failInterrupted(database.pool).catch(() => {}), 60_000);
+  sweep.unref();
   const notify = new NotifyRuntime(database.pool, config.sms, (m) => console.error(m));
   const bus = new EventBus(database.pool);
   await bus.start();
@@ -33,6 +35,7 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     background: true,
     rosterRules: config.roster,
     shedding: config.shedding,
+    processTag: config.workers > 1 || process.env.BASTION_WORKER_DB ? String(process.pid) : undefined,
     db: database.db,
     pool: database.pool,
     settings: { sessionHours: config.sessionHours, uploadLimitMb: config.uploadLimitMb, dataDir: config.dataDir },
@@ -49,6 +52,7 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     notify,
     url,
     async stop() {
+      clearInterval(sweep);
       await notify.stop();
       await app.close();
       await bus.stop();

@@ -140,6 +140,8 @@ export const importJobs = pgTable('import_jobs', {
   rejected: integer('rejected').notNull().default(0),
   failure: text('failure'),
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  /** moved on by every batch: a job whose process died stops moving (several processes import at once) */
+  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
   summary: jsonb('summary'),
 });

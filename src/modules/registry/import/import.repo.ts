@@ -123,7 +123,7 @@ export const importRepo = {
 
   progress: (c: pg.PoolClient | pg.Pool, id: string, p: { readBytes: number; rowsRead: number; imported: number; updated: number; rejected: number }) =>
     c.query(
-      `update import_jobs set read_bytes = greatest(read_bytes, $2), rows_read = greatest(rows_read, $3), imported = imported + $4, updated = updated + $5, rejected = rejected + $6 where id = $1`,
+      `update import_jobs set read_bytes = greatest(read_bytes, $2), rows_read = greatest(rows_read, $3), imported = imported + $4, updated = updated + $5, rejected = rejected + $6, heartbeat_at = now() where id = $1`,
       [id, p.readBytes, p.rowsRead, p.imported, p.updated, p.rejected],
     ),
 
@@ -131,9 +131,15 @@ export const importRepo = {
     pool.query(`update import_jobs set status = $2, failure = $3, finished_at = now(),
                   read_bytes = case when $2 = 'done' then total_bytes else read_bytes end where id = $1`, [id, status, failure]),
 
-  /** Jobs left running by a process that died are failed at start; what they committed stays. */
+  /**
+   * Jobs whose process died (no batch for two minutes) are failed; what they committed stays.
+   * Every process runs this now and then: a job of a live process keeps moving and is left alone.
+   */
   failInterrupted: (pool: pg.Pool) =>
-    pool.query(`update import_jobs set status = 'failed', failure = 'interrupted by a restart', finished_at = now() where status = 'running'`),
+    pool.query(
+      `update import_jobs set status = 'failed', failure = 'interrupted: its process stopped', finished_at = now()
+       where status = 'running' and heartbeat_at < now() - interval '2 minutes'`,
+    ),
 
   get: async (pool: pg.Pool, id: string, scopeCode: string) =>
     (await pool.query<JobRow>(`select ${JOB_COLS} from import_jobs where id = $1 and scope_code like $2`, [id, scopePattern(scopeCode)])).rows[0],

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addResidents, addStaff, closeTestDb, databaseUrl, makeAccount, makeArea, testDb, type TestArea } from './helpers.js';
+import { sharedSecret } from '../src/db/secrets.js';
+import { signPersonalCode } from '../src/modules/testing/index.js';
+
+let server: ChildProcess;
+let base: string;
+let area: TestArea;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** A request over a connection of its own: the cluster gives each new connection to the next process. */
+function call(method: string, p: string, opts: { cookie?: string; body?: unknown } = {}) {
+  return new Promise<{ status: number; by: string; json: () => any }>((resolve, reject) => {
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const req = http.request(base + p, { method, agent: false, headers: { ...(opts.cookie ? { cookie: opts.cookie } : {}), ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, by: String(res.headers['x-bastion-process']), json: () => JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Signs in through whichever process takes the connection; the session cookie to send. */
+function sessionOf(a: { username: string; password: string }) {
+  return new Promise<string>((resolve, reject) => {
+    const req = http.request(base + '/api/v1/access/session', { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      if (res.statusCode !== 200) return reject(new Error(`sign-in ${res.statusCode}`));
+      resolve(String(res.headers['set-cookie']![0]).split(';')[0]);
+    });
+    req.end(JSON.stringify({ username: a.username, password: a.password }));
+  });
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, ['bin/bastion.js', 'serve', '--workers', '2'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BASTION_SMS_RATE: '0', BASTION_DATA: fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-mp-')) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.stdout!.on('data', (d) => String(d).includes('running at') && resolve());
+    server.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  area = await makeArea();
+}, 60_000);
+
+afterAll(async () => {
+  if (server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.on('exit', r));
+  }
+  await closeTestDb();
+});
+
+describe('two app processes on one PostgreSQL', () => {
+  it('share sessions, live-board events and the SMS queue as one process would', async () => {
+    const commander = await makeAccount('commander', area.district);
+    const cookie = await sessionOf(commander);
+
+    // a session made by one process is honoured by both
+    const mine = await Promise.all(Array.from({ length: 8 }, () => call('GET', '/api/v1/access/me', { cookie })));
+    expect(mine.every((r) => r.status === 200)).toBe(true);
+    expect(new Set(mine.map((r) => r.by)).size).toBe(2);
+
+    // a live board held by one process hears a swab recorded by the other
+    const people = await addResidents(area.villages[0], [{ name: '双进程', initials: 'sjc', n: 1 }], area.district);
+    const campaign = (await call('POST', '/api/v1/testing/campaigns', { cookie, body: { title: '双进程', poolSize: 10, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 3600e3).toISOString() } })).json();
+    const heard = new Promise<string>((resolve) => {
+      const req = http.get(base + `/api/v1/testing/campaigns/${campaign.id}/events`, { agent: false, headers: { cookie } }, (res) => {
+        const boardBy = String(res.headers['x-bastion-process']);
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => c.includes('testing.sampled') && (req.destroy(), resolve(boardBy)));
+      });
+    });
+    await new Promise((r) => setTimeout(r, 200)); // the stream is open before the swab
+    const secret = await sharedSecret(testDb().pool, 'personal-codes');
+    const station = await makeAccount('sampler', area.villages[0]);
+    const stationCookie = await sessionOf(station);
+    // swabs through both processes: whichever holds the board, the other records one
+    const scans = await Promise.all(
+      [0, 1, 2, 3].map(() => call('POST', '/api/v1/testing/scans', { cookie: stationCookie, body: { scans: [{ id: crypto.randomUUID(), campaignId: campaign.id, tube: `MP${area.district}`, person: signPersonalCode(secret, people[0]) }] } })),
+    );
+    expect(new Set(scans.map((s) => s.by)).size).toBe(2);
+    const boardBy = await heard;
+    expect(scans.some((s) => s.by !== boardBy)).toBe(true);
+
+    // the SMS queue: both processes dispatch, each message goes once
+    const phones = Array.from({ length: 30 }, (_, i) => `136${area.district}${String(i).padStart(2, '0')}`);
+    await addStaff(area.villages[0], phones.map((phone, i) => ({ name: `干部${i}`, n: i + 1, phone })));
+    const callup = (await call('POST', '/api/v1/mobilization/callups', { cookie, body: { title: '双进程集结', template: '{name}：请到{area}报到 {link}', deadline: new Date(Date.now() + 3600e3).toISOString(), target: { area: area.district } } })).json();
+    expect((await call('POST', `/api/v1/mobilization/callups/${callup.id}/send`, { cookie })).status).toBe(200);
+    const delivered = async () =>
+      (await testDb().pool.query(`select count(*)::int as n, max(handovers)::int as most from notify_simulator_inbox where to_phone = any($1)`, [phones])).rows[0];
+    await expect.poll(async () => (await delivered()).n, { timeout: 20_000 }).toBe(30);
+    expect((await delivered()).most).toBe(1);
+    const attempts = await testDb().pool.query(`select count(*)::int as n from notify_attempts a join notify_messages m on m.id = a.message_id where m.topic = $1`, [`callup:${callup.id}`]);
+    expect(attempts.rows[0].n).toBe(30);
+  });
+});
