@@ -203,3 +203,25 @@ describe('a sampling station offline', () => {
     await other.close();
   });
 });
+
+describe('user text on a page', () => {
+  it('is shown as text, never run as HTML', async () => {
+    const area = await makeArea();
+    const hostile = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+    const [id] = await addResidents(area.villages[0], [{ name: '测试住址', initials: 'csdz', n: 1 }], area.district);
+    await testDb().pool.query(`update residents set address = $1 where id = $2`, [hostile, id]);
+    const lead = await makeAccount('lead', area.villages[0]);
+    await ctx.clearCookies();
+    const p = await ctx.newPage();
+    await p.goto(server.url);
+    await p.getByLabel('用户名').fill(lead.username);
+    await p.getByLabel('密码').fill(lead.password);
+    await p.getByRole('button', { name: /登\s*录/ }).click();
+    await p.getByTestId('area-title').waitFor();
+    await p.goto(`${server.url}/people/residents/${id}`);
+    await p.getByText(hostile).first().waitFor({ timeout: 15_000 });
+    expect(await p.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await p.locator('img[src="x"]').count()).toBe(0);
+    await p.close();
+  });
+});
