@@ -15,10 +15,11 @@ import { machine, writeResults, type Figure } from './lib.js';
 import { registryBench } from './registry.bench.js';
 import { mobilizationBench } from './mobilization.bench.js';
 import { testingBench } from './testing.bench.js';
+import { resilienceBench } from './resilience.bench.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' }, quick: { type: 'boolean' }, only: { type: 'string' } }, allowPositionals: true });
 const only = values.only ?? 'all';
-if (!['all', 'registry', 'mobilization', 'testing'].includes(only)) throw new Error('--only registry|mobilization|testing');
+if (!['all', 'registry', 'mobilization', 'testing', 'resilience'].includes(only)) throw new Error('--only registry|mobilization|testing|resilience');
 const scale = (values.quick ? 'village' : (values.scale ?? 'district')) as Scale;
 if (!['village', 'district', 'city'].includes(scale)) throw new Error('--scale village|district|city');
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -50,6 +51,7 @@ try {
   else await loadDemo(database.db, database.pool, scale, 1);
   if (only === 'all' || only === 'mobilization') figures.push(...(await mobilizationBench(database, scale, workDir, log)));
   if (only === 'all' || only === 'testing') figures.push(...(await testingBench(database, scale, workDir, log)));
+  if (only === 'all' || only === 'resilience') figures.push(...(await resilienceBench(database, scale, workDir, log)));
 } finally {
   await database.close();
   await dropDb?.();

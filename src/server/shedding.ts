@@ -24,17 +24,22 @@ function shed(reply: FastifyReply, why: string) {
 }
 
 /**
- * A surge is shed, not suffered: beyond `maxInFlight` requests in hand, or when the event loop
- * lags, the heap nears its limit, or requests queue for database connections, the excess is
+ * A surge is shed, not suffered: beyond `maxInFlight` requests in hand, beyond a short queue for
+ * database connections (five per connection), or when the event loop lags or the heap nears its
+ * limit (@fastify/under-pressure), the excess is
  * answered at once with 503 and Retry-After; what is admitted keeps its latency, and the
  * process recovers by itself when the surge passes. The live boards' open streams are not
  * counted (they wait by design); health stays answerable.
  */
 export async function installShedding(app: FastifyInstance, pool: pg.Pool, s: SheddingSettings) {
   let inFlight = 0;
+  const maxDbQueue = Math.max(20, (pool.options.max ?? 10) * 5);
   app.addHook('onRequest', async (req, reply) => {
     if (req.url === '/api/health' || req.url.endsWith('/events')) return;
     if (inFlight >= s.maxInFlight) return shed(reply, `more than ${s.maxInFlight} requests in hand`);
+    // Requests queued for a database connection wait in turn: beyond a short queue, a new one
+    // would only wait longer than it is worth. Checked on each request, not on a sample.
+    if (pool.waitingCount >= maxDbQueue) return shed(reply, `${pool.waitingCount} requests waiting for the database`);
     inFlight++;
     let done = false;
     const release = () => {
@@ -47,9 +52,6 @@ export async function installShedding(app: FastifyInstance, pool: pg.Pool, s: Sh
   await app.register(underPressure, {
     maxEventLoopDelay: s.maxEventLoopDelayMs,
     maxHeapUsedBytes: Math.floor(v8.getHeapStatistics().heap_size_limit * 0.9),
-    // requests queueing for a database connection: the database is the bottleneck
-    healthCheck: async () => pool.waitingCount < Math.max(50, pool.totalCount * 20),
-    healthCheckInterval: 250,
     // async: the plugin then goes on only after this, and Fastify stops at a reply already sent
     pressureHandler: async (req, reply, type) => {
       if (req.url === '/api/health' || req.url.endsWith('/events')) return;
