@@ -94,15 +94,15 @@ export async function testingBench(d: Database, scale: Scale, workDir: string, l
 
     log('testing: a positive pool, to the recall list…');
     const members = Number((await d.pool.query(`select members from tubes where code = $1`, [positive])).rows[0].members);
-    const village = (await d.pool.query<{ area: string }>(`select substr(area_code, 1, 12) as area from samples where tube_code = $1 limit 1`, [positive])).rows[0].area;
     const recall = await timed(async () => {
       await call('POST', '/api/v1/testing/results', { results: [{ tube: positive, result: 'positive' }] }, { cookie: labCookie });
-      for (;;) {
-        const list = await call('GET', `/api/v1/testing/campaigns/${campaign.id}/recalls?area=${village}`, null, { cookie });
+      for (const t0 = Date.now(); Date.now() - t0 < 30_000; ) {
+        const list = await call('GET', `/api/v1/testing/campaigns/${campaign.id}/recalls`, null, { cookie });
         if (list.recalls.filter((r: { tube: string }) => r.tube === positive).length === members) return;
       }
+      throw new Error('the recall list never held the pool');
     });
-    figures.push({ name: 'testing.recall_ms', value: round(recall.ms, 1), unit: 'ms', goal: '< 1000', pass: recall.ms < 1000, note: `from the upload of the positive result to the village's recall list holding all ${members} members` });
+    figures.push({ name: 'testing.recall_ms', value: round(recall.ms, 1), unit: 'ms', goal: '< 1000', pass: recall.ms < 1000, note: `from the upload of the positive result to the command centre's recall list holding all ${members} members` });
 
     log('testing: residents look up their results…');
     const lookups = codes.filter((_, i) => i % 37 === 0).map((c) => `/api/v1/testing/me/${c}`);
