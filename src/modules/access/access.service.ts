@@ -1,3 +1,4 @@
+import { TtlCache } from '../../lib/cache.js';
 import type { Db } from '../../db/connection.js';
 import { AppError } from '../../lib/errors.js';
 import { hashPassword, hashToken, newToken, verifyPassword } from './access.passwords.js';
@@ -34,17 +35,8 @@ export async function signIn(db: Db, username: string, password: string, session
  * other processes.
  */
 const CACHE_MS = 5_000;
-const cache = new Map<string, { actor: Actor | null; until: number }>();
-
-async function cached(key: string, load: () => Promise<Actor | undefined>): Promise<Actor | null> {
-  const now = Date.now();
-  const hit = cache.get(key);
-  if (hit && hit.until > now) return hit.actor;
-  const actor = ((await load()) as Actor | undefined) ?? null;
-  if (cache.size > 50_000) cache.clear();
-  cache.set(key, { actor, until: now + CACHE_MS });
-  return actor;
-}
+const cache = new TtlCache<string, Actor | null>(CACHE_MS);
+const cached = (key: string, load: () => Promise<Actor | undefined>) => cache.get(key, async () => (await load()) ?? null);
 
 export async function signOut(db: Db, token: string) {
   const hash = hashToken(token);

@@ -1,3 +1,4 @@
+import { TtlCache } from '../../lib/cache.js';
 import type pg from 'pg';
 import { Batcher } from '../../db/batch.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -35,14 +36,8 @@ interface ScanWrite {
 }
 
 /** Campaigns change rarely and every scan names one: each process keeps them a few seconds. */
-const campaignCache = new Map<number, { row: CampaignRow | undefined; until: number }>();
-async function cachedCampaign(pool: pg.Pool, id: number) {
-  const hit = campaignCache.get(id);
-  if (hit && hit.until > Date.now()) return hit.row;
-  const row = await testingRepo.campaign(pool, id);
-  campaignCache.set(id, { row, until: Date.now() + 5000 });
-  return row;
-}
+const campaignCache = new TtlCache<number, CampaignRow | undefined>(5000, 1000);
+const cachedCampaign = (pool: pg.Pool, id: number) => campaignCache.get(id, () => testingRepo.campaign(pool, id));
 
 const TUBE_CODE = /^[0-9A-Za-z-]{4,32}$/;
 
@@ -52,10 +47,10 @@ const TUBE_CODE = /^[0-9A-Za-z-]{4,32}$/;
  * tube as the batch leaves it (its campaign, sealed, full), and a person already
  * sampled in the campaign is kept and marked `repeat` (two stations offline).
  */
-async function writeScans(client: pg.PoolClient, pool: pg.Pool, items: ScanWrite[]): Promise<ScanAnswer[]> {
+async function writeScans(client: pg.PoolClient, items: ScanWrite[]): Promise<ScanAnswer[]> {
   // Tubes first: their locks make a batch wait for any other batch holding the same scan (a
   // station that sent it twice at once), so the look for scans already recorded comes after.
-  const residents = new Map((await residentsByIds(pool, [...new Set(items.map((i) => i.residentId))])).map((r) => [r.id, r]));
+  const residents = new Map((await residentsByIds(client, [...new Set(items.map((i) => i.residentId))])).map((r) => [r.id, r]));
   const opening = new Map<string, { code: string; campaignId: number; areaCode: string; station: string }>();
   for (const i of items) if (residents.has(i.residentId) && !opening.has(i.tube)) opening.set(i.tube, { code: i.tube, campaignId: i.campaign.id, areaCode: i.stationArea, station: i.station });
   const tubes = new Map<string, TubeRow>((await testingRepo.openAndLockTubes(client, [...opening.values()])).map((t) => [t.code, t]));
@@ -102,7 +97,7 @@ const batchers = new WeakMap<TestingDeps, Batcher<ScanWrite, ScanAnswer>>();
 function scanBatcher(d: TestingDeps) {
   let b = batchers.get(d);
   if (!b) {
-    b = new Batcher(d.pool, (client, items) => writeScans(client, d.pool, items));
+    b = new Batcher(d.pool, (client, items) => writeScans(client, items));
     batchers.set(d, b);
   }
   return b;

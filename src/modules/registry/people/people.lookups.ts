@@ -20,7 +20,7 @@ const BRIEF = `p.id, p.name, p.phone, p.address, p.household_no as "householdNo"
   (p.bedridden or p.elderly_alone or p.disabled) as "homeVisit"`;
 
 /** Residents by id (those that exist), in no particular order. */
-export async function residentsByIds(pool: pg.Pool, ids: number[]): Promise<ResidentBrief[]> {
+export async function residentsByIds(pool: pg.Pool | pg.PoolClient, ids: number[]): Promise<ResidentBrief[]> {
   if (!ids.length) return [];
   const res = await pool.query<ResidentBrief>({
     name: 'registry.residentsByIds', // planned once per connection: a hot path of scans and lookups
