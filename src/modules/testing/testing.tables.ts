@@ -56,8 +56,8 @@ export const tubes = pgTable(
 export const samples = pgTable(
   'samples',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    scanId: uuid('scan_id').notNull(),
+    // the station's id is the key: each index costs every one of thousands of swabs a second
+    scanId: uuid('scan_id').primaryKey(),
     campaignId: bigint('campaign_id', { mode: 'number' }).notNull(),
     tubeCode: text('tube_code').notNull(),
     residentId: bigint('resident_id', { mode: 'number' }).notNull(),
@@ -70,7 +70,6 @@ export const samples = pgTable(
     repeat: boolean('repeat').notNull().default(false),
   },
   (t) => [
-    uniqueIndex('samples_scan_key').on(t.scanId),
     // a resident's samples (their page), and whether they were sampled in a campaign
     index('samples_resident_idx').on(t.residentId, t.campaignId),
     index('samples_tube_idx').on(t.tubeCode),

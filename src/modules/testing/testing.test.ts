@@ -138,7 +138,7 @@ describe('sampling at a station', () => {
     const [a, b] = [newTube(), newTube()];
     expect((await scan(c, a, [east[0]]))[0]).toMatchObject({ outcome: 'recorded', repeat: false });
     expect((await scan(c, b, [east[0]], undefined, other))[0]).toMatchObject({ outcome: 'recorded', repeat: true });
-    const { rows } = await testDb().pool.query(`select tube_code, repeat from samples where campaign_id = $1 order by id`, [c]);
+    const { rows } = await testDb().pool.query(`select tube_code, repeat from samples where campaign_id = $1 order by recorded_at`, [c]);
     expect(rows).toEqual([{ tube_code: a, repeat: false }, { tube_code: b, repeat: true }]);
   });
 
