@@ -1,6 +1,7 @@
 import '@fontsource/noto-sans-sc/400.css';
 import '@fontsource/noto-sans-sc/700.css';
 import './app/i18n';
+import './app/print.css';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 

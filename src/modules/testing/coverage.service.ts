@@ -1,11 +1,12 @@
 import type { Writable } from 'node:stream';
 import { AppError } from '../../lib/errors.js';
 import { writeTable, type TableFormat, type TableValue } from '../../lib/tabular.js';
-import { inScope, type Actor } from '../access/index.js';
+import { audit, inScope, type Actor } from '../access/index.js';
 import { areaChildrenWithCounts, residentsByIds, residentsPage, type ResidentBrief } from '../registry/index.js';
 import { campaignFor, type TestingDeps } from './campaigns.service.js';
+import { signPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
-import { testingRepo } from './testing.repo.js';
+import { conflictsRepo, testingRepo } from './testing.repo.js';
 
 /** The area a reader asks about: inside both the campaign and the reader's scope. */
 async function areaOf(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
@@ -121,11 +122,12 @@ export async function recallList(d: TestingDeps, actor: Actor, campaignId: numbe
  */
 export async function campaignBoard(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
   const cov = await coverage(d, actor, campaignId, area);
-  const [pipeline, labs, hourly, recalls] = await Promise.all([
+  const [pipeline, labs, hourly, recalls, conflicts] = await Promise.all([
     testingRepo.pipeline(d.pool, campaignId, cov.area),
     testingRepo.labBacklog(d.pool, campaignId),
     testingRepo.hourly(d.pool, campaignId, cov.area),
     testingRepo.recalls(d.pool, campaignId, cov.area, 2000),
+    conflictsRepo.count(d.pool, campaignId, cov.area),
   ]);
   const now = Date.now();
   const stages = (['open', 'sealed', 'in_transit', 'received', 'resulted'] as const).map((status) => {
@@ -138,5 +140,31 @@ export async function campaignBoard(d: TestingDeps, actor: Actor, campaignId: nu
     labs,
     hourly: hourly.map((h) => ({ hour: h.hour.toISOString(), swabs: h.n })),
     recalls: { pending: recalls.filter((r) => r.status === 'pending_retest').length, total: recalls.length },
+    conflicts,
+  };
+}
+
+/**
+ * People sampled twice in the campaign — two stations offline took the same person. Both swabs
+ * are kept (either tube may come back positive); the list says where, so the sites can check.
+ */
+export async function conflictList(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
+  assertCan(actor, 'readRecalls');
+  const { area: a } = await areaOf(d, actor, campaignId, area);
+  const rows = await conflictsRepo.list(d.pool, campaignId, a, 1000);
+  const people = new Map((await residentsByIds(d.pool, rows.map((r) => r.residentId))).map((p) => [p.id, p]));
+  return { area: a, conflicts: rows.map((r) => ({ residentId: r.residentId, name: people.get(r.residentId)?.name ?? '', areaName: people.get(r.residentId)?.areaName ?? null, swabs: r.swabs })) };
+}
+
+/** Personal codes of an area's residents, a page at a time, to print for those without a phone; audited. */
+export async function printableCodes(d: TestingDeps, actor: Actor, area: string, after: number, limit: number) {
+  assertCan(actor, 'plan');
+  if (!inScope(actor, area)) throw new AppError('AREA_OUT_OF_SCOPE', 'this area is outside your scope', 'area');
+  const page = await residentsPage(d.pool, area, after, limit);
+  await audit(d.db, actor, 'testing.codes_printed', 'area', area, { after, count: page.length });
+  return {
+    area,
+    codes: page.map((r) => ({ residentId: r.id, name: r.name, householdNo: r.householdNo, address: r.address, areaName: r.areaName, code: signPersonalCode(d.secret, r.id) })),
+    next: page.length === limit ? page[page.length - 1].id : null,
   };
 }

@@ -301,3 +301,20 @@ export const homeVisitsRepo = {
       )
     ).rows,
 };
+
+export const conflictsRepo = {
+  /** Residents sampled more than once in the campaign (two stations offline), with each swab. */
+  list: async (q: Q, campaignId: number, area: string, limit: number) =>
+    (
+      await q.query<{ residentId: number; swabs: { tube: string; station: string; scannedAt: string }[] }>(
+        `select resident_id::int as "residentId",
+                json_agg(json_build_object('tube', tube_code, 'station', station, 'scannedAt', scanned_at) order by scanned_at) as swabs
+         from samples where campaign_id = $1 and area_code like $2
+           and resident_id in (select resident_id from samples where campaign_id = $1 and area_code like $2 and repeat)
+         group by resident_id order by min(scanned_at) limit $3`,
+        [campaignId, scopePattern(area), limit],
+      )
+    ).rows,
+  count: async (q: Q, campaignId: number, area: string) =>
+    Number((await q.query(`select count(distinct resident_id) as n from samples where campaign_id = $1 and area_code like $2 and repeat`, [campaignId, scopePattern(area)])).rows[0].n),
+};

@@ -15,7 +15,7 @@ import { CONTENT_TYPES } from '../../lib/tabular.js';
 import { normaliseHeader } from '../../lib/text.js';
 import { actorOf, guard } from '../access/index.js';
 import { addLab, campaignFor, closeCampaign, createCampaign, getCampaign, listCampaigns, listLabs, type TestingDeps } from './campaigns.service.js';
-import { campaignBoard, coverage, exportUntested, recallList, untested } from './coverage.service.js';
+import { campaignBoard, conflictList, coverage, exportUntested, printableCodes, recallList, untested } from './coverage.service.js';
 import { forgetResults, lookup, myResults, personalCode } from './lookups.service.js';
 import { assignHomeVisits, homeVisits, listSites, notifySlots, plan, saveSite, walkIn } from './planning.service.js';
 import { recordResults, type ResultRow } from './results.service.js';
@@ -144,6 +144,12 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
   );
   app.get('/campaigns/:id/board', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Progress: swabs per hour, tubes per stage, lab backlogs, coverage, recalls', params: S.IdParam, querystring: S.AreaQuery, response: { 200: S.Board, ...errors } } }, async (req) =>
     campaignBoard(d, actorOf(req), req.params.id, req.query.area),
+  );
+  app.get('/campaigns/:id/conflicts', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'People sampled twice (two stations offline): both swabs kept, where each was taken', params: S.IdParam, querystring: S.AreaQuery, response: { 200: S.Conflicts, ...errors } } }, async (req) =>
+    conflictList(d, actorOf(req), req.params.id, req.query.area),
+  );
+  app.get('/codes', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Personal codes of an area’s residents, to print (audited)', querystring: S.CodesQuery, response: { 200: S.Codes, ...errors } } }, async (req) =>
+    printableCodes(d, actorOf(req), req.query.area, req.query.after ?? 0, req.query.limit ?? 200),
   );
   app.get('/campaigns/:id/events', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Server-sent events: "changed" on a swab, a result or a recall inside the area', params: S.IdParam } }, async (req, reply) => {
     const actor = actorOf(req);

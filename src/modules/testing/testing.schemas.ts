@@ -114,8 +114,22 @@ export const Board = Type.Composite([
     labs: Type.Array(Type.Object({ labId: Type.Integer(), name: Type.String(), capacityPerDay: Type.Integer(), backlog: Type.Integer(), resulted24h: Type.Integer() })),
     hourly: Type.Array(Type.Object({ hour: Type.String(), swabs: Type.Integer() })),
     recalls: Type.Object({ pending: Type.Integer(), total: Type.Integer() }),
+    conflicts: Type.Integer({ description: 'people sampled twice (two stations offline)' }),
   }),
 ]);
+export const Conflicts = Type.Object({
+  area: Type.String(),
+  conflicts: Type.Array(Type.Object({
+    residentId: Type.Integer(), name: Type.String(), areaName: nullable(Type.String()),
+    swabs: Type.Array(Type.Object({ tube: Type.String(), station: Type.String(), scannedAt: Type.String() })),
+  })),
+});
+export const CodesQuery = Type.Object({ area: AreaCode, after: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 200 })) });
+export const Codes = Type.Object({
+  area: Type.String(),
+  codes: Type.Array(Type.Object({ residentId: Type.Integer(), name: Type.String(), householdNo: nullable(Type.String()), address: nullable(Type.String()), areaName: nullable(Type.String()), code: Type.String() })),
+  next: nullable(Type.Integer()),
+});
 
 const Resident = {
   name: Type.String(),

@@ -140,6 +140,11 @@ describe('sampling at a station', () => {
     expect((await scan(c, b, [east[0]], undefined, other))[0]).toMatchObject({ outcome: 'recorded', repeat: true });
     const { rows } = await testDb().pool.query(`select tube_code, repeat from samples where campaign_id = $1 order by recorded_at`, [c]);
     expect(rows).toEqual([{ tube_code: a, repeat: false }, { tube_code: b, repeat: true }]);
+    // and the board shows the conflict, with both swabs
+    const board = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/board`, ...as(commander) })).json();
+    expect(board.conflicts).toBe(1);
+    const list = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/conflicts`, ...as(commander) })).json();
+    expect(list.conflicts).toEqual([expect.objectContaining({ residentId: east[0], name: '东0', swabs: [expect.objectContaining({ tube: a }), expect.objectContaining({ tube: b })] })]);
   });
 
   it('never overfills a tube when 60 stations scan into 5 tubes at once', async () => {
@@ -293,6 +298,19 @@ describe('coverage and scope', () => {
     const labToken = await makeToken('lab', area.district);
     expect((await app.inject({ url: `/api/v1/registry/residents?area=${area.district}`, ...bearer(labToken) })).statusCode).toBe(403);
     expect((await app.inject({ url: `/api/v1/testing/campaigns/${c}/recalls`, ...bearer(labToken) })).statusCode).toBe(403);
+  });
+});
+
+describe('printable personal codes', () => {
+  it('gives a lead the codes of their village only, and audits it', async () => {
+    const lead = await asRole(app, 'lead', area.villages[0]);
+    const page = (await app.inject({ url: `/api/v1/testing/codes?area=${area.villages[0]}&limit=5`, ...as(lead) })).json();
+    expect(page.codes).toHaveLength(5);
+    expect(page.codes[0]).toMatchObject({ residentId: east[0], code: codeOf(east[0]) });
+    expect(page.next).toBe(east[4]);
+    expect((await app.inject({ url: `/api/v1/testing/codes?area=${area.villages[1]}`, ...as(lead) })).statusCode).toBe(403);
+    const audited = await testDb().pool.query(`select count(*)::int as n from audit_log where action = 'testing.codes_printed' and subject_id = $1`, [area.villages[0]]);
+    expect(audited.rows[0].n).toBeGreaterThan(0);
   });
 });
 

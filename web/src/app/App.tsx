@@ -24,6 +24,7 @@ const CampaignPage = lazy(() => import('../pages/testing/CampaignPage'));
 const StationPage = lazy(() => import('../pages/testing/StationPage'));
 const LabPage = lazy(() => import('../pages/testing/LabPage'));
 const ResidentPage = lazy(() => import('../pages/testing/ResidentPage'));
+const CodesPrintPage = lazy(() => import('../pages/testing/CodesPrintPage'));
 
 /** Where each role starts: the station for a sampler, the upload for a lab. */
 const HOME: Record<string, string> = { sampler: '/station', lab: '/lab' };
@@ -69,6 +70,7 @@ function Routed() {
         <Route path="/roster" element={<RosterPage />} />
         <Route path="/campaigns" element={<CampaignsPage />} />
         <Route path="/campaigns/:id" element={<CampaignPage />} />
+        <Route path="/codes/:area" element={<CodesPrintPage />} />
         <Route path="/station" element={<StationPage />} />
         <Route path="/lab" element={<LabPage />} />
         <Route path="*" element={<Navigate to={HOME[me.role] ?? '/areas'} replace />} />

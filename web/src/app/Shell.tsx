@@ -39,7 +39,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const toggleLang = () => setLanguage(i18n.language.startsWith('en') ? 'zh-CN' : 'en');
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, padding: phone ? '0 12px' : '0 24px', background: '#8e1414' }}>
+      <Layout.Header className="no-print" style={{ display: 'flex', alignItems: 'center', gap: 16, padding: phone ? '0 12px' : '0 24px', background: '#8e1414' }}>
         <Typography.Text strong style={{ color: '#fff', fontSize: phone ? 16 : 18, whiteSpace: 'nowrap' }}>
           {phone ? t('app.short') : t('app.name')}
         </Typography.Text>
@@ -66,7 +66,7 @@ export function Shell({ children }: { children: ReactNode }) {
       </Layout.Header>
       <Layout.Content style={{ padding: phone ? 8 : 24, paddingBottom: phone ? 72 : 24 }}>{children}</Layout.Content>
       {phone && (
-        <nav style={{ position: 'fixed', bottom: 0, left: 0, right: 0, display: 'flex', background: '#fff', borderTop: '1px solid #eee', zIndex: 10, paddingBottom: 'env(safe-area-inset-bottom)' }}>
+        <nav className="no-print" style={{ position: 'fixed', bottom: 0, left: 0, right: 0, display: 'flex', background: '#fff', borderTop: '1px solid #eee', zIndex: 10, paddingBottom: 'env(safe-area-inset-bottom)' }}>
           {items.map((it) => (
             <div key={it.key} style={{ flex: 1, textAlign: 'center', padding: '6px 0', fontSize: 12, color: section === it.key ? '#b71c1c' : '#555' }}>
               {it.label}

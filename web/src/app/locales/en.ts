@@ -43,6 +43,7 @@ const en: typeof zh = {
     recallAlert: '{{n}} people await a single-tube retest: send samplers to their homes', pipeline: 'Pipeline', stage: 'Stage', tubes: 'Tubes', swabs: 'Swabs', oldest: 'Oldest',
     stages: { open: 'Sampling', sealed: 'Sealed, awaiting transport', in_transit: 'In transit', received: 'At the lab', resulted: 'Resulted' },
     minutes: '{{n}} min', hours: '{{n}} h', labs: 'Laboratories', lab: 'Lab', backlog: 'Backlog (tubes)', capacity: 'Capacity a day (tubes)', noLabs: 'No laboratory yet',
+    conflicts: 'Sampled twice', noConflicts: 'Nobody sampled twice', swabsTaken: 'Swabs (tube · station · time)',
     rate: 'Swabs per hour', coverage: 'Coverage', recalls: 'Recalls', untested: 'Export the untested', recallStatus: 'Status',
     recall: { pending_retest: 'Awaiting retest', negative: 'Retest negative', positive: 'Retest positive', cancelled: 'Cancelled' },
   },
@@ -56,6 +57,7 @@ const en: typeof zh = {
     tab: 'Sites', none: 'No sampling site yet', name: 'Site', tables: 'Tables', samplers: 'Samplers', hours: 'Open', village: 'Village (code)', save: 'Save the site',
     notify: 'Send households their time slots', notifiedAt: 'Sent (again: no duplicates)', notified: '{{households}} households given slots, {{queued}} SMS queued, {{without}} without a phone',
   },
+  codes: { print: 'Print personal codes', next: 'Next page', help: '{{n}} on this page: cut out for residents without a phone, to show when sampled' },
   homeVisits: { tab: 'Home visits', progress: '{{done}} of {{total}} done', sampler: 'Sampler account', assign: 'Send to the {{n}} selected', done: 'Sampled', open: 'To visit' },
   station: {
     campaign: 'Campaign', pool: '{{n}} to a tube', toSync: '{{n}} waiting to sync', synced: 'All synced', offline: 'Offline: keep scanning; records stay on this device and upload when the network returns',

@@ -41,6 +41,7 @@ const zh = {
     recallAlert: '{{n}} 人待单管复检，请立即组织上门采样', pipeline: '样本流转', stage: '环节', tubes: '管数', swabs: '人份', oldest: '最久',
     stages: { open: '采样中', sealed: '已封管待转运', in_transit: '转运中', received: '实验室待检', resulted: '已出结果' },
     minutes: '{{n}} 分钟', hours: '{{n}} 小时', labs: '检测机构', lab: '机构', backlog: '待检管数', capacity: '日检测能力（管）', noLabs: '尚未登记检测机构',
+    conflicts: '重复采样', noConflicts: '没有重复采样', swabsTaken: '各次采样（管号 · 采样台 · 时间）',
     rate: '每小时采样人数', coverage: '应检尽检', recalls: '复检名单', untested: '导出未检人员', recallStatus: '状态',
     recall: { pending_retest: '待复检', negative: '复检阴性', positive: '复检阳性', cancelled: '已撤销' },
   },
@@ -54,6 +55,7 @@ const zh = {
     tab: '采样点', none: '尚未登记采样点', name: '采样点名称', tables: '采样台', samplers: '采样人员', hours: '开放时间', village: '所在村（社区）代码', save: '保存采样点',
     notify: '分时段短信通知各户', notifiedAt: '已通知（再次发送不重复）', notified: '{{households}} 户已分配时段，发出 {{queued}} 条短信，{{without}} 户无手机号',
   },
+  codes: { print: '打印个人码', next: '下一页', help: '本页 {{n}} 人：剪下交给没有手机的居民，采样时出示' },
   homeVisits: { tab: '上门采样', progress: '已完成 {{done}} / {{total}} 人', sampler: '采样人员账号', assign: '派给选中的 {{n}} 人', done: '已采样', open: '待上门' },
   station: {
     campaign: '检测轮次', pool: '{{n}}混1', toSync: '{{n}} 条待同步', synced: '已全部同步', offline: '网络已断开：可继续扫码，记录保存在本机，联网后自动上传',

@@ -38,6 +38,21 @@ export interface Board {
   labs: { labId: number; name: string; capacityPerDay: number; backlog: number; resulted24h: number }[];
   hourly: { hour: string; swabs: number }[];
   recalls: { pending: number; total: number };
+  conflicts: number;
+}
+export interface Conflict {
+  residentId: number;
+  name: string;
+  areaName: string | null;
+  swabs: { tube: string; station: string; scannedAt: string }[];
+}
+export interface PrintableCode {
+  residentId: number;
+  name: string;
+  householdNo: string | null;
+  address: string | null;
+  areaName: string | null;
+  code: string;
 }
 export interface Recall {
   id: number;
@@ -109,6 +124,8 @@ export const testingApi = {
   homeVisits: (id: string | number, area?: string) => api.get<{ total: number; done: number; visits: HomeVisit[] }>(`/testing/campaigns/${id}/home-visits${qs({ area })}`),
   assignHomeVisits: (id: string | number, residentIds: number[], sampler: string) => api.post(`/testing/campaigns/${id}/home-visits`, { residentIds, sampler }),
   walkIn: (id: number, body: { idNumber: string; name: string; phone?: string; address: string }) => api.post<{ residentId: number; created: boolean; code: string }>(`/testing/campaigns/${id}/walk-ins`, body),
+  conflicts: (id: string | number, area?: string) => api.get<{ conflicts: Conflict[] }>(`/testing/campaigns/${id}/conflicts${qs({ area })}`),
+  codes: (area: string, after = 0) => api.get<{ codes: PrintableCode[]; next: number | null }>(`/testing/codes${qs({ area, after, limit: 200 })}`),
   me: (code: string) => api.get<MyResults>(`/testing/me/${encodeURIComponent(code)}`),
   lookup: (body: { idNumber: string; name: string; phone: string }) => api.post<MyResults>('/testing/lookup', body),
 };

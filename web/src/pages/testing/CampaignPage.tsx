@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { shanghai } from '../../modules/mobilization/api';
 import { HourlyChart } from '../../modules/testing/HourlyChart';
 import { HomeVisitsPanel, PlanPanel, SitesPanel } from '../../modules/testing/PlanningPanels';
-import { testingApi, type Board, type Campaign, type CoverageRow, type Recall } from '../../modules/testing/api';
+import { Link } from 'react-router-dom';
+import { testingApi, type Board, type Campaign, type Conflict, type CoverageRow, type Recall } from '../../modules/testing/api';
 
 const pct = (n: number, d: number) => (d ? Math.round((100 * n) / d) : 0);
 
@@ -21,6 +22,7 @@ export default function CampaignPage() {
   const [campaign, setCampaign] = useState<Campaign | null>(null);
   const [board, setBoard] = useState<Board | null>(null);
   const [recalls, setRecalls] = useState<Recall[]>([]);
+  const [conflicts, setConflicts] = useState<Conflict[]>([]);
   const [path, setPath] = useState<{ code: string; name: string }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState(false);
@@ -30,6 +32,7 @@ export default function CampaignPage() {
   const load = useCallback(() => {
     testingApi.board(id, area).then(setBoard, (e) => setError(e.message));
     testingApi.recalls(id, area).then((r) => setRecalls(r.recalls), () => {});
+    testingApi.conflicts(id, area).then((r) => setConflicts(r.conflicts), () => {});
   }, [id, area]);
   useEffect(() => {
     testingApi.campaign(id).then(setCampaign, (e) => setError(e.message));
@@ -66,6 +69,7 @@ export default function CampaignPage() {
     { title: t('testing.sampled'), dataIndex: 'sampled', align: 'right' as const, render: (n: number, r: CoverageRow) => <Space size={4}>{n}<Typography.Text type="secondary">{pct(n, r.expected)}%</Typography.Text></Space> },
     { title: t('testing.resulted'), dataIndex: 'resulted', align: 'right' as const },
     { title: t('testing.positive'), dataIndex: 'positive', align: 'right' as const, render: (n: number) => (n ? <Typography.Text type="danger" strong>{n}</Typography.Text> : 0) },
+    { title: '', dataIndex: 'code', responsive: ['md' as const], render: (code: string, r: CoverageRow) => (r.level === 'village' || r.level === 'grid' ? <Link to={`/codes/${code}`}>{t('codes.print')}</Link> : null) },
   ];
   const recallColumns = [
     { title: t('person.name'), dataIndex: 'name' },
@@ -131,6 +135,17 @@ export default function CampaignPage() {
           items={[
             { key: 'coverage', label: t('testing.coverage'), children: <Table size="small" rowKey="code" dataSource={board.children} columns={coverageColumns} pagination={{ pageSize: 50, hideOnSinglePage: true }} /> },
             { key: 'recalls', label: <Badge count={board.recalls.pending} size="small" offset={[8, 0]}>{t('testing.recalls')}</Badge>, children: <Table size="small" rowKey="id" dataSource={recalls} columns={recallColumns} /> },
+            {
+              key: 'conflicts', label: <Badge count={board.conflicts} size="small" offset={[8, 0]} color="gold">{t('testing.conflicts')}</Badge>,
+              children: (
+                <Table size="small" rowKey="residentId" dataSource={conflicts} locale={{ emptyText: t('testing.noConflicts') }}
+                  columns={[
+                    { title: t('person.name'), dataIndex: 'name' },
+                    { title: t('testing.area'), dataIndex: 'areaName', responsive: ['md' as const] },
+                    { title: t('testing.swabsTaken'), dataIndex: 'swabs', render: (s: Conflict['swabs']) => s.map((x) => `${x.tube} · ${x.station} · ${shanghai(x.scannedAt)}`).join('；') },
+                  ]} />
+              ),
+            },
             { key: 'plan', label: t('plan.tab'), children: <PlanPanel campaignId={id} /> },
             { key: 'sites', label: t('sites.tab'), children: <SitesPanel campaignId={id} area={area} /> },
             { key: 'home', label: t('homeVisits.tab'), children: <HomeVisitsPanel campaignId={id} area={area} /> },
