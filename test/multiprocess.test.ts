@@ -114,5 +114,13 @@ describe('two app processes on one PostgreSQL', () => {
     expect((await delivered()).most).toBe(1);
     const attempts = await testDb().pool.query(`select count(*)::int as n from notify_attempts a join notify_messages m on m.id = a.message_id where m.topic = $1`, [`callup:${callup.id}`]);
     expect(attempts.rows[0].n).toBe(30);
+
+    // the sign-in limit is counted across both processes: ten tries a minute, not ten each
+    const guessed = await makeAccount('lead', area.villages[0]);
+    const tries = [];
+    for (let i = 0; i < 12; i++) tries.push(await call('POST', '/api/v1/access/session', { body: { username: guessed.username, password: 'wrong-password' } }));
+    expect(new Set(tries.map((r) => r.by)).size).toBe(2);
+    expect(tries.slice(0, 10).every((r) => r.status === 401)).toBe(true);
+    expect(tries.slice(10).map((r) => r.status)).toEqual([429, 429]);
   });
 });

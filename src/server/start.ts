@@ -4,6 +4,7 @@ import { runMigrations } from '../db/migrate.js';
 import { importRepo } from '../modules/registry/index.js';
 import { NotifyRuntime } from '../modules/notify/index.js';
 import { EventBus } from '../db/events.js';
+import { sweepLimits } from '../db/limits.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 
@@ -22,7 +23,10 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: config.dbPoolSize }));
   await runMigrations(database.pool);
   await importRepo.failInterrupted(database.pool);
-  const sweep = setInterval(() => void importRepo.failInterrupted(database.pool).catch(() => {}), 60_000);
+  const sweep = setInterval(() => {
+    void importRepo.failInterrupted(database.pool).catch(() => {});
+    void sweepLimits(database.pool).catch(() => {});
+  }, 60_000);
   sweep.unref();
   const notify = new NotifyRuntime(database.pool, config.sms, (m) => console.error(m));
   const bus = new EventBus(database.pool);

@@ -1,3 +1,4 @@
+import { sharedLimit } from '../../db/limits.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import '../../lib/fastify.js';
@@ -22,15 +23,9 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         body: SignInBody,
         response: { 200: Me, 400: problemRef, 401: problemRef, 429: problemRef },
       },
-      config: {
-        rateLimit: {
-          // after body parsing, so that the key can include the user name
-          hook: 'preHandler',
-          max: 10,
-          timeWindow: '1 minute',
-          keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '')}`,
-        },
-      },
+      // 10 tries a minute per address and user name, counted across every app process;
+      // after body parsing, so that the key can include the user name
+      preHandler: sharedLimit(() => app.pool, 10, 60_000, (req) => `signin:${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '')}`),
     },
     async (req, reply) => {
       const { token, expiresAt, actor } = await signIn(app.db, req.body.username, req.body.password, app.settings.sessionHours);

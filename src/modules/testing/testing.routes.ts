@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { DomainEvent, EventBus } from '../../db/events.js';
+import { sharedLimit } from '../../db/limits.js';
 import { AppError } from '../../lib/errors.js';
 import { problemRef } from '../../lib/fastify.js';
 import { langOf, message } from '../../lib/messages.js';
@@ -185,14 +186,13 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
   app.get('/residents/:id/code', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'A resident’s personal code, to print', params: S.IdParam, response: { 200: S.PersonalCode, ...errors } } }, async (req) =>
     personalCode(d, actorOf(req), req.params.id),
   );
-  const perAddress = (max: number) => ({ config: { rateLimit: { max, timeWindow: '1 minute' } } });
   // per code, not per address: a carrier puts thousands of phones behind a few addresses
   const perCode = { config: { rateLimit: { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `code:${(req.params as { code?: string }).code ?? req.ip}` } } };
   app.get('/me/:code', { ...perCode, schema: { tags, summary: 'A resident’s own page, from their personal code: samples and results', params: S.CodeParam, response: { 200: S.MyResults, ...errors } } }, async (req) =>
     myResults(d, req.params.code),
   );
-  // enumeration of ID numbers is what this limit is against
-  app.post('/lookup', { ...perAddress(10), schema: { tags, summary: 'Public lookup: ID number, name and phone must match', body: S.LookupBody, response: { 200: S.MyResults, ...errors } } }, async (req) =>
+  // enumeration of ID numbers is what this limit is against: counted across every app process
+  app.post('/lookup', { preHandler: sharedLimit(() => d.pool, 10, 60_000, (req) => `lookup:${req.ip}`), schema: { tags, summary: 'Public lookup: ID number, name and phone must match', body: S.LookupBody, response: { 200: S.MyResults, ...errors } } }, async (req) =>
     lookup(d, req.body),
   );
 };
