@@ -24,8 +24,8 @@ function shed(reply: FastifyReply, why: string) {
 }
 
 /**
- * A surge is shed, not suffered: beyond `maxInFlight` requests in hand, beyond a short queue for
- * database connections (five per connection), or when the event loop lags or the heap nears its
+ * A surge is shed, not suffered: beyond `maxInFlight` requests in hand, beyond a queue for
+ * database connections of fifty per connection, or when the event loop lags or the heap nears its
  * limit (@fastify/under-pressure), the excess is
  * answered at once with 503 and Retry-After; what is admitted keeps its latency, and the
  * process recovers by itself when the surge passes. The live boards' open streams are not
@@ -33,7 +33,8 @@ function shed(reply: FastifyReply, why: string) {
  */
 export async function installShedding(app: FastifyInstance, pool: pg.Pool, s: SheddingSettings) {
   let inFlight = 0;
-  const maxDbQueue = Math.max(20, (pool.options.max ?? 10) * 5);
+  // a queue this long drains in well under a second at the rates one process serves
+  const maxDbQueue = Math.max(100, (pool.options.max ?? 10) * 50);
   app.addHook('onRequest', async (req, reply) => {
     if (req.url === '/api/health' || req.url.endsWith('/events')) return;
     if (inFlight >= s.maxInFlight) return shed(reply, `more than ${s.maxInFlight} requests in hand`);
