@@ -1,31 +1,25 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, sessionAt } from './processes.js';
 import { addResidents, addStaff, closeTestDb, databaseUrl, makeAccount, makeArea, testDb } from './helpers.js';
 import { sharedSecret } from '../src/db/secrets.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
 import { signMemberToken, signVillageToken } from '../src/modules/mobilization/index.js';
 
 let server: ChildProcess | null = null;
+/** a queue of this test's own: no other test's server sends its messages */
+const queue = `sim-${crypto.randomUUID().slice(0, 8)}`;
 let base = '';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-crash-'));
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 async function start(port: number) {
   server = spawn(process.execPath, ['bin/bastion.js', 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'fatal', BASTION_SMS_RATE: '20', BASTION_SMS_LEASE_MS: '1000', BASTION_DATA: dataDir },
+    env: { ...process.env, DATABASE_URL: databaseUrl(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'fatal', BASTION_SMS_QUEUE: queue, BASTION_SMS_RATE: '20', BASTION_SMS_LEASE_MS: '1000', BASTION_DATA: dataDir },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -48,16 +42,6 @@ function post(p: string, body: unknown, cookie?: string) {
     req.end(text);
   });
 }
-async function signIn(a: { username: string; password: string }) {
-  return new Promise<string>((resolve, reject) => {
-    const req = http.request(base + '/api/v1/access/session', { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      if (res.statusCode !== 200) return reject(new Error(`sign-in ${res.statusCode}`));
-      resolve(String(res.headers['set-cookie']![0]).split(';')[0]);
-    });
-    req.end(JSON.stringify({ username: a.username, password: a.password }));
-  });
-}
 
 afterAll(async () => {
   if (server && server.exitCode === null) {
@@ -78,8 +62,8 @@ describe('kill -9 in the middle of sampling, check-ins and an SMS send', () => {
     const people = await addResidents(area.villages[0], Array.from({ length: 400 }, (_, i) => ({ name: `崩溃${i}`, initials: 'bk', n: i + 1 })), area.district);
     const phone = (i: number) => `135${String(Number(area.district) % 100000).padStart(5, '0')}${String(i).padStart(3, '0')}`;
     const cadres = await addStaff(area.villages[0], Array.from({ length: 150 }, (_, i) => ({ name: `干部${i}`, n: i + 1, phone: phone(i) })));
-    const commander = await signIn(await makeAccount('commander', area.district));
-    const station = await signIn(await makeAccount('sampler', area.villages[0]));
+    const commander = await sessionAt(base, await makeAccount('commander', area.district));
+    const station = await sessionAt(base, await makeAccount('sampler', area.villages[0]));
     const campaign = (await post('/api/v1/testing/campaigns', { title: '崩溃测试', poolSize: 10, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 3600e3).toISOString() }, commander)).json;
     const callup = (await post('/api/v1/mobilization/callups', { title: '崩溃集结', template: '{name}：请到{area}报到 {link}', deadline: new Date(Date.now() + 3600e3).toISOString(), target: { area: area.district } }, commander)).json;
     expect((await post(`/api/v1/mobilization/callups/${callup.id}/send`, {}, commander)).status).toBe(200);

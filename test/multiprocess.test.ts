@@ -1,26 +1,20 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, sessionAt } from './processes.js';
 import { addResidents, addStaff, closeTestDb, databaseUrl, makeAccount, makeArea, testDb, type TestArea } from './helpers.js';
 import { sharedSecret } from '../src/db/secrets.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
 
 let server: ChildProcess;
+/** a queue of this test's own: no other test's server sends its messages */
+const queue = `sim-${crypto.randomUUID().slice(0, 8)}`;
 let base: string;
 let area: TestArea;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** A request over a connection of its own: the cluster gives each new connection to the next process. */
 function call(method: string, p: string, opts: { cookie?: string; body?: unknown } = {}) {
@@ -37,23 +31,12 @@ function call(method: string, p: string, opts: { cookie?: string; body?: unknown
   });
 }
 
-/** Signs in through whichever process takes the connection; the session cookie to send. */
-function sessionOf(a: { username: string; password: string }) {
-  return new Promise<string>((resolve, reject) => {
-    const req = http.request(base + '/api/v1/access/session', { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      if (res.statusCode !== 200) return reject(new Error(`sign-in ${res.statusCode}`));
-      resolve(String(res.headers['set-cookie']![0]).split(';')[0]);
-    });
-    req.end(JSON.stringify({ username: a.username, password: a.password }));
-  });
-}
 
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['bin/bastion.js', 'serve', '--workers', '2'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BASTION_SMS_RATE: '0', BASTION_DATA: fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-mp-')) },
+    env: { ...process.env, DATABASE_URL: databaseUrl(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BASTION_SMS_QUEUE: queue, BASTION_SMS_RATE: '0', BASTION_DATA: fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-mp-')) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -74,7 +57,7 @@ afterAll(async () => {
 describe('two app processes on one PostgreSQL', () => {
   it('share sessions, live-board events and the SMS queue as one process would', async () => {
     const commander = await makeAccount('commander', area.district);
-    const cookie = await sessionOf(commander);
+    const cookie = await sessionAt(base, commander);
 
     // a session made by one process is honoured by both
     const mine = await Promise.all(Array.from({ length: 8 }, () => call('GET', '/api/v1/access/me', { cookie })));
@@ -94,7 +77,7 @@ describe('two app processes on one PostgreSQL', () => {
     await new Promise((r) => setTimeout(r, 200)); // the stream is open before the swab
     const secret = await sharedSecret(testDb().pool, 'personal-codes');
     const station = await makeAccount('sampler', area.villages[0]);
-    const stationCookie = await sessionOf(station);
+    const stationCookie = await sessionAt(base, station);
     // swabs through both processes: whichever holds the board, the other records one
     const scans = await Promise.all(
       [0, 1, 2, 3].map(() => call('POST', '/api/v1/testing/scans', { cookie: stationCookie, body: { scans: [{ id: crypto.randomUUID(), campaignId: campaign.id, tube: `MP${area.district}`, person: signPersonalCode(secret, people[0]) }] } })),

@@ -100,7 +100,12 @@ async function superviseWorkers(config: Config, database: Database) {
 async function serveWorker(config: Config): Promise<number> {
   const url = process.env.BASTION_WORKER_DB ?? config.databaseUrl;
   const database = await openDatabase({ databaseUrl: url, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: config.dbPoolSize });
-  const running = await startServer({ ...config, workers: 1 }, { database });
+  stopOnSignal(await startServer({ ...config, workers: 1 }, { database }), database);
+  return -1;
+}
+
+/** SIGINT or SIGTERM: finish what is in hand, close the database (stopping an embedded one), exit. */
+function stopOnSignal(running: { stop(): Promise<void> }, database: Database) {
   const stop = async () => {
     await running.stop();
     await database.close();
@@ -108,7 +113,6 @@ async function serveWorker(config: Config): Promise<number> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  return -1;
 }
 
 function printDemoAccounts(url: string | null, accounts: { username: string; role: string; areaName: string }[]) {
@@ -170,13 +174,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const running = await startServer(config, { database });
       printDemoAccounts(running.url, accounts);
-      const stop = async () => {
-        await running.stop();
-        await database.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      stopOnSignal(running, database);
       return -1; // keep running
     }
     case 'migrate':

@@ -25,6 +25,8 @@ export interface Config {
     gateway: 'simulator' | 'http' | 'twilio';
     ratePerSecond: number;
     leaseMs: number;
+    /** the queue this deployment drains (default: the gateway's name) */
+    queue?: string;
     http?: { url: string; token: string | null; bodyTemplate: string; concurrency: number; timeoutMs: number };
     webhookSecret?: string;
     twilio?: { accountSid: string; authToken: string; from: string; apiBase: string; publicUrl: string; concurrency: number };
@@ -72,6 +74,8 @@ export function loadConfig(env: Env = process.env): Config {
   const smsRate = int(env, 'BASTION_SMS_RATE', 200, 0, 100_000, problems);
   const smsLeaseMs = int(env, 'BASTION_SMS_LEASE_MS', 30_000, 100, 600_000, problems);
   const smsGateway = env.BASTION_SMS_GATEWAY ?? 'simulator';
+  const smsQueue = env.BASTION_SMS_QUEUE || undefined;
+  if (smsQueue && !/^[\w.-]{1,64}$/.test(smsQueue)) problems.push(`BASTION_SMS_QUEUE=${JSON.stringify(smsQueue)}: 1–64 letters, digits, . _ -`);
   if (!['simulator', 'http', 'twilio'].includes(smsGateway)) problems.push(`BASTION_SMS_GATEWAY=${JSON.stringify(smsGateway)}: "simulator", "http" or "twilio"`);
   let twilio: Config['sms']['twilio'];
   if (smsGateway === 'twilio') {
@@ -142,6 +146,6 @@ export function loadConfig(env: Env = process.env): Config {
     roster,
     shedding,
     workers,
-    sms: { gateway: smsGateway as 'simulator' | 'http' | 'twilio', ratePerSecond: smsRate, leaseMs: smsLeaseMs, http: smsHttp, webhookSecret, twilio },
+    sms: { gateway: smsGateway as 'simulator' | 'http' | 'twilio', ratePerSecond: smsRate, leaseMs: smsLeaseMs, queue: smsQueue, http: smsHttp, webhookSecret, twilio },
   };
 }

@@ -104,38 +104,26 @@ describe('the queue', () => {
     for (const r of rows) expect(r).toEqual({ status: 'failed', attempts: 3, failure: 'HTTP 503' });
   });
 
-  it('holds the rate limit', async () => {
+  /** 300 messages at 100 a second through `dispatchers` of one gateway: a full bucket at once, the rest at the rate. */
+  async function rateHolds(dispatchers: number) {
     const { pool } = testDb();
     const topic = `t-${crypto.randomUUID()}`;
     const q = queue();
     await enqueueSms(pool, q, requests(topic, 300));
     const t0 = Date.now();
-    await drain(new Dispatcher(pool, simulator(q), { ratePerSecond: 100, idleMs: 10 }), topic);
-    // a full bucket of 100 goes at once, the other 200 at 100 a second
+    await drain(Array.from({ length: dispatchers }, () => new Dispatcher(pool, simulator(q), { ratePerSecond: 100, idleMs: 10 })), topic);
+    // a bucket each would let three dispatchers finish in one second
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
     const perSecond = await pool.query(
       `select count(*)::int as n from notify_messages where topic = $1 group by date_trunc('second', sent_at) order by 1 desc limit 1`,
       [topic],
     );
     expect(perSecond.rows[0].n).toBeLessThanOrEqual(200);
-  });
+  }
 
-  it('holds the rate limit across processes: dispatchers of one gateway share its bucket', async () => {
-    const { pool } = testDb();
-    const topic = `t-${crypto.randomUUID()}`;
-    const q = queue();
-    await enqueueSms(pool, q, requests(topic, 300));
-    const t0 = Date.now();
-    // three dispatchers, as three app processes would run them
-    await drain([1, 2, 3].map(() => new Dispatcher(pool, simulator(q), { ratePerSecond: 100, idleMs: 10 })), topic);
-    // one bucket of 100 for all: 100 at once, 200 more at 100 a second (a bucket each would take 1 s)
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
-    const perSecond = await pool.query(
-      `select count(*)::int as n from notify_messages where topic = $1 group by date_trunc('second', sent_at) order by 1 desc limit 1`,
-      [topic],
-    );
-    expect(perSecond.rows[0].n).toBeLessThanOrEqual(200);
-  });
+  it('holds the rate limit', () => rateHolds(1));
+
+  it('holds the rate limit across processes: dispatchers of one gateway share its bucket', () => rateHolds(3));
 
   it('ties a reply to the last message sent to that number', async () => {
     const { pool } = testDb();

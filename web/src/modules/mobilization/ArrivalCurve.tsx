@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useChart } from '../../shared/useChart';
 import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
 import { GridComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
@@ -10,17 +11,7 @@ echarts.use([LineChart, GridComponent, TooltipComponent, MarkLineComponent, Canv
 /** Cumulative arrivals over time, against the total expected and the deadline. */
 export function ArrivalCurve({ curve, total, sentAt, deadline }: { curve: { at: string; arrived: number }[]; total: number; sentAt: string | null; deadline: string }) {
   const { t } = useTranslation();
-  const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-  useEffect(() => {
-    chart.current = echarts.init(el.current!);
-    const onResize = () => chart.current?.resize();
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      chart.current?.dispose();
-    };
-  }, []);
+  const { el, chart } = useChart();
   useEffect(() => {
     const start = sentAt ? new Date(sentAt).getTime() : Date.now();
     const end = Math.max(new Date(deadline).getTime(), Date.now());

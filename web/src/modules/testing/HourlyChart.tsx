@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useChart } from '../../shared/useChart';
 import * as echarts from 'echarts/core';
 import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
@@ -8,17 +9,7 @@ echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 /** Swabs per hour over the last day: the sampling rate. */
 export function HourlyChart({ hourly }: { hourly: { hour: string; swabs: number }[] }) {
-  const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-  useEffect(() => {
-    chart.current = echarts.init(el.current!);
-    const onResize = () => chart.current?.resize();
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      chart.current?.dispose();
-    };
-  }, []);
+  const { el, chart } = useChart();
   useEffect(() => {
     chart.current?.setOption({
       grid: { left: 48, right: 12, top: 12, bottom: 28 },
