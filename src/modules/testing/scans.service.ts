@@ -54,12 +54,10 @@ async function writeScans(client: pg.PoolClient, items: ScanWrite[]): Promise<Sc
   const opening = new Map<string, { code: string; campaignId: number; areaCode: string; station: string }>();
   for (const i of items) if (residents.has(i.residentId) && !opening.has(i.tube)) opening.set(i.tube, { code: i.tube, campaignId: i.campaign.id, areaCode: i.stationArea, station: i.station });
   const tubes = new Map<string, TubeRow>((await testingRepo.openAndLockTubes(client, [...opening.values()])).map((t) => [t.code, t]));
-  const recorded = new Map((await testingRepo.recordedScans(client, items.map((i) => i.scanId))).map((r) => [r.scanId, r]));
+  const state = await testingRepo.scanState(client, items.map((i) => i.scanId), [...new Set(items.map((i) => i.campaign.id))], [...residents.keys()]);
+  const recorded = new Map(state.recorded.map((r) => [r.scanId, r]));
   for (const r of recorded.values()) if (!tubes.has(r.tubeCode)) tubes.set(r.tubeCode, await testingRepo.tube(client, r.tubeCode));
-  const fresh = items.filter((i) => !recorded.has(i.scanId));
-  const seen = new Set(
-    (await testingRepo.sampledBefore(client, [...new Set(fresh.map((i) => i.campaign.id))], [...residents.keys()])).map((s) => `${s.campaignId}:${s.residentId}`),
-  );
+  const seen = new Set(state.sampled);
   const samples: Parameters<typeof testingRepo.insertSamples>[1] = [];
   const answers = items.map((i): ScanAnswer => {
     const before = recorded.get(i.scanId);

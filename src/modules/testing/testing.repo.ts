@@ -78,8 +78,24 @@ export const testingRepo = {
 
   // --- scans: one batch inside one transaction (see scans.service.ts) ---
 
-  recordedScans: async (q: Q, scanIds: string[]) =>
-    (await q.query<{ scanId: string; tubeCode: string; repeat: boolean }>(`select scan_id as "scanId", tube_code as "tubeCode", repeat from samples where scan_id = any($1::uuid[])`, [scanIds])).rows,
+  /**
+   * One read for a batch: which of its scans are already recorded (a retried sync), and which of
+   * its residents were already sampled in its campaigns (a person sampled twice).
+   */
+  scanState: async (q: Q, scanIds: string[], campaignIds: number[], residentIds: number[]) => {
+    const { rows } = await q.query<{ scanId: string | null; tubeCode: string | null; repeat: boolean | null; campaignId: number | null; residentId: number | null }>(
+      `select scan_id::text as "scanId", tube_code as "tubeCode", repeat, null::int as "campaignId", null::int as "residentId"
+       from samples where scan_id = any($1::uuid[])
+       union all
+       select distinct null, null, null::bool, campaign_id::int, resident_id::int
+       from samples where campaign_id = any($2::bigint[]) and resident_id = any($3::bigint[])`,
+      [scanIds, campaignIds, residentIds],
+    );
+    return {
+      recorded: rows.filter((r) => r.scanId).map((r) => ({ scanId: r.scanId!, tubeCode: r.tubeCode!, repeat: r.repeat! })),
+      sampled: rows.filter((r) => !r.scanId).map((r) => `${r.campaignId}:${r.residentId}`),
+    };
+  },
 
   /** Opens the tubes not seen before, then locks every tube of the batch in one order. */
   openAndLockTubes: async (q: Q, tubes: { code: string; campaignId: number; areaCode: string; station: string }[]) => {
@@ -92,15 +108,6 @@ export const testingRepo = {
     );
     return (await q.query<TubeRow>(`select ${TUBE} from tubes where code = any($1::text[]) order by code for update`, [arr(sorted, 'code')])).rows;
   },
-
-  /** Residents of the batch already sampled in its campaigns. */
-  sampledBefore: async (q: Q, campaignIds: number[], residentIds: number[]) =>
-    (
-      await q.query<{ campaignId: number; residentId: number }>(
-        `select distinct campaign_id::int as "campaignId", resident_id::int as "residentId" from samples where campaign_id = any($1::bigint[]) and resident_id = any($2::bigint[])`,
-        [campaignIds, residentIds],
-      )
-    ).rows,
 
   /**
    * One statement: the swabs in, each tube's count raised by the swabs that went in (the batch
