@@ -164,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
           await seedModules(db, pool, r);
           console.log(`Loaded ${r.residents} residents and ${r.staff} cadres in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         }
-        for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong', 'sampler', 'lab']))
+        for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong', 'sampler', 'courier', 'lab']))
           accounts.push({ username: a.username, role: a.role, areaName: (await areaName(db, a.areaCode)) ?? a.areaCode });
       }
       if (config.workers > 1) {

@@ -130,7 +130,7 @@ export async function campaignBoard(d: TestingDeps, actor: Actor, campaignId: nu
     conflictsRepo.count(d.pool, campaignId, cov.area),
   ]);
   const now = Date.now();
-  const stages = (['open', 'sealed', 'in_transit', 'received', 'resulted'] as const).map((status) => {
+  const stages = (['open', 'sealed', 'packed', 'in_transit', 'received', 'resulted'] as const).map((status) => {
     const p = pipeline.find((x) => x.status === status);
     return { status, tubes: p?.tubes ?? 0, swabs: p?.swabs ?? 0, oldestMinutes: p?.oldest && status !== 'resulted' ? Math.round((now - p.oldest.getTime()) / 60_000) : null };
   });

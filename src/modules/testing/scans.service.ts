@@ -139,7 +139,7 @@ export async function sealTube(d: TestingDeps, actor: Actor, code: string) {
   return (await testingRepo.seal(d.pool, code)) ?? t;
 }
 
-/** Packs sealed tubes into a box and hands it to transport: all of them, or none. Again: no change. */
+/** Packs sealed tubes into a box at the site, ready for transport: all of them, or none. Again: no change. */
 export async function shipBox(d: TestingDeps, actor: Actor, boxCode: string, codes: string[]) {
   assertCan(actor, 'sample');
   return inTransaction(d.pool, async (c) => {
@@ -147,11 +147,24 @@ export async function shipBox(d: TestingDeps, actor: Actor, boxCode: string, cod
     codes.forEach((code, n) => {
       const t = found.get(code);
       if (!t || !t.areaCode.startsWith(actor.areaCode)) throw new AppError('TUBE_UNKNOWN', `no tube ${code} at this station`, `tubes/${n}`, { tube: code });
-      if (t.status === 'in_transit' && t.boxCode === boxCode) return; // a retried hand-over
+      if (t.boxCode === boxCode && t.status !== 'open' && t.status !== 'sealed') return; // a retried packing
       if (t.status !== 'sealed') throw new AppError('TUBE_NOT_SEALED', `tube ${code} is ${t.status}`, `tubes/${n}`, { tube: code, status: t.status });
     });
-    await testingRepo.ship(c, boxCode, codes);
+    await testingRepo.pack(c, boxCode, codes);
     return { box: boxCode, tubes: codes.length };
+  });
+}
+
+/** Transport takes a packed box from the site (its scan of the box). Again: no change. */
+export async function pickUpBox(d: TestingDeps, actor: Actor, boxCode: string) {
+  assertCan(actor, 'transport');
+  return inTransaction(d.pool, async (c) => {
+    const tubes = await testingRepo.boxTubes(c, boxCode);
+    if (!tubes.length || !tubes.every((t) => t.areaCode.startsWith(actor.areaCode))) throw notFound('box');
+    const early = tubes.find((t) => t.status === 'open' || t.status === 'sealed');
+    if (early) throw new AppError('TUBE_NOT_SEALED', `tube ${early.code} is not packed`, 'box', { tube: early.code });
+    await testingRepo.pickUp(c, boxCode);
+    return { box: boxCode, tubes: tubes.length };
   });
 }
 
@@ -165,6 +178,8 @@ export async function receiveBox(d: TestingDeps, actor: Actor, boxCode: string) 
     if (!tubes.length) throw notFound('box');
     const other = tubes.find((t) => t.labId !== null && t.labId !== lab.id);
     if (other) throw new AppError('CONFLICT', `box ${boxCode} was received by another laboratory`, 'box');
+    // each step is scanned: a box transport never took has not left the site
+    if (tubes.some((t) => t.status !== 'in_transit' && t.labId !== lab.id)) throw new AppError('CONFLICT', `box ${boxCode} has not been taken by transport`, 'box');
     await testingRepo.receive(c, boxCode, lab.id);
     return { box: boxCode, tubes: tubes.length, lab: lab.name };
   });

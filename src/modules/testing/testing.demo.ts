@@ -5,7 +5,8 @@ import { testingRepo } from './testing.repo.js';
 
 /**
  * The demo's testing: a running 10-in-1 campaign over the demo's area, a lab
- * (account `lab`) and a sampling station at 山尹村 (account `sampler`), so every
+ * (account `lab`), a sampling station at 山尹村 (account `sampler`) and transport (account
+ * `courier`), so every
  * screen of the module has something to show. Run again: nothing new.
  */
 export async function seedDemoTesting(db: Db, pool: pg.Pool, root: { code: string; name: string }, password: string) {
@@ -19,5 +20,6 @@ export async function seedDemoTesting(db: Db, pool: pg.Pool, root: { code: strin
   // the station of 山尹村 when the demo holds it, else of the demo's first village
   const station = (await pool.query<{ code: string }>(`select code from areas where level = 'village' and code like $1 order by code <> '130110108201', code limit 1`, [root.code + '%'])).rows[0];
   if (station) await addAccount(db, { username: 'sampler', password, role: 'sampler', areaCode: station.code, displayName: '演示采样台' });
-  return ['lab', 'sampler'];
+  await addAccount(db, { username: 'courier', password, role: 'courier', areaCode: root.code, displayName: '演示转运组' });
+  return ['lab', 'sampler', 'courier'];
 }

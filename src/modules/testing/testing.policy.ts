@@ -6,6 +6,8 @@ const RULES = {
   readCampaign: ['commander', 'lead', 'sampler'],
   /** scan, seal, ship: the station's work */
   sample: ['commander', 'sampler'],
+  /** the hand-over scan between the site and the lab */
+  transport: ['commander', 'sampler', 'courier'],
   receive: ['lab'],
   upload: ['lab'],
   manageLabs: ['commander'],

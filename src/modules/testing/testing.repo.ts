@@ -20,7 +20,7 @@ export interface TubeRow {
   campaignId: number;
   areaCode: string;
   station: string;
-  status: 'open' | 'sealed' | 'in_transit' | 'received' | 'resulted';
+  status: 'open' | 'sealed' | 'packed' | 'in_transit' | 'received' | 'resulted';
   members: number;
   boxCode: string | null;
   labId: number | null;
@@ -137,8 +137,11 @@ export const testingRepo = {
 
   lockTubes: async (q: Q, codes: string[]) => (await q.query<TubeRow>(`select ${TUBE} from tubes where code = any($1::text[]) order by code for update`, [codes])).rows,
 
-  ship: (q: Q, boxCode: string, codes: string[]) =>
-    q.query(`update tubes set status = 'in_transit', box_code = $1, shipped_at = now() where code = any($2::text[]) and status = 'sealed'`, [boxCode, codes]),
+  pack: (q: Q, boxCode: string, codes: string[]) =>
+    q.query(`update tubes set status = 'packed', box_code = $1, packed_at = now() where code = any($2::text[]) and status = 'sealed'`, [boxCode, codes]),
+
+  pickUp: (q: Q, boxCode: string) =>
+    q.query(`update tubes set status = 'in_transit', shipped_at = now() where box_code = $1 and status = 'packed'`, [boxCode]),
 
   boxTubes: async (q: Q, boxCode: string) => (await q.query<TubeRow>(`select ${TUBE} from tubes where box_code = $1 order by code for update`, [boxCode])).rows,
 
@@ -217,7 +220,7 @@ export const testingRepo = {
     (
       await q.query<{ status: string; tubes: number; swabs: number; oldest: Date | null }>(
         `select status, count(*)::int as tubes, sum(members)::int as swabs,
-                min(case status when 'open' then opened_at when 'sealed' then sealed_at when 'in_transit' then shipped_at
+                min(case status when 'open' then opened_at when 'sealed' then sealed_at when 'packed' then packed_at when 'in_transit' then shipped_at
                                 when 'received' then received_at else resulted_at end) as oldest
          from tubes where campaign_id = $1 and area_code like $2 group by status`,
         [campaignId, scopePattern(area)],

@@ -34,11 +34,13 @@ export const tubes = pgTable(
     /** the village (or grid) of the station that opened it */
     areaCode: text('area_code').notNull(),
     station: text('station').notNull(),
-    status: text('status').notNull(), // open | sealed | in_transit | received | resulted
+    status: text('status').notNull(), // open | sealed | packed | in_transit | received | resulted
     members: integer('members').notNull().default(0),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
     sealedAt: timestamp('sealed_at', { withTimezone: true }),
     boxCode: text('box_code'),
+    packedAt: timestamp('packed_at', { withTimezone: true }),
+    /** when transport took the box: the hand-over scan between the site and the lab */
     shippedAt: timestamp('shipped_at', { withTimezone: true }),
     labId: bigint('lab_id', { mode: 'number' }),
     receivedAt: timestamp('received_at', { withTimezone: true }),

@@ -18,6 +18,7 @@ let commander: string;
 let sampler: string;
 let lab: string;
 let otherLab: string;
+let courier: string;
 /** residents: 12 in the east village's grid, 3 in the west village */
 let east: number[];
 let west: number[];
@@ -43,6 +44,7 @@ beforeAll(async () => {
   west = await addResidents(area.villages[1], Array.from({ length: 3 }, (_, i) => ({ name: `西${i}`, initials: 'x', n: 100 + i })), area.district);
   commander = await asRole(app, 'commander', area.district);
   sampler = await asRole(app, 'sampler', area.villages[0]);
+  courier = await asRole(app, 'courier', area.town);
   for (const [name, capacity] of [[`检测所${area.district}`, 50_000], [`另一所${area.district}`, 1000]] as const) {
     const username = `lab-${capacity}-${area.district}-${process.pid}`;
     const res = await app.inject({ method: 'POST', url: '/api/v1/testing/labs', ...as(commander), payload: { name, username, password: 'lab-password-1', capacityPerDay: capacity } });
@@ -84,6 +86,7 @@ async function tubeAtLab(campaignId: number, residentIds: number[]) {
   expect((await post(`/api/v1/testing/tubes/${tube}/seal`, sampler)).statusCode).toBe(200);
   const box = `B${tube}`;
   expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube] })).statusCode).toBe(200);
+  expect((await post(`/api/v1/testing/boxes/${box}/pickup`, courier)).statusCode).toBe(200);
   expect((await post(`/api/v1/testing/boxes/${box}/receive`, lab)).statusCode).toBe(200);
   return tube;
 }
@@ -156,6 +159,31 @@ describe('sampling at a station', () => {
     expect(answers.filter((a) => a.outcome === 'refused').every((a) => a.code === 'TUBE_FULL')).toBe(true);
     const { rows } = await testDb().pool.query(`select t.members, (select count(*)::int from samples s where s.tube_code = t.code) as n from tubes t where code = any($1)`, [tubes]);
     expect(rows).toEqual(Array(5).fill({ members: 10, n: 10 }));
+  });
+});
+
+describe('from the site to the lab', () => {
+  it('takes a box through packing, the transport scan and the lab, each step once, in order', async () => {
+    const c = await campaign(10);
+    const tube = newTube();
+    await scan(c, tube, [east[0]]);
+    const box = `B${tube}`;
+    // not sealed yet: not packed
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube] })).json()).toMatchObject({ code: 'TUBE_NOT_SEALED', field: 'tubes/0' });
+    await post(`/api/v1/testing/tubes/${tube}/seal`, sampler);
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube] })).statusCode).toBe(200);
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube] })).statusCode).toBe(200); // a retry
+    // the lab cannot receive what transport has not taken
+    expect((await post(`/api/v1/testing/boxes/${box}/receive`, lab)).json()).toMatchObject({ code: 'CONFLICT', field: 'box' });
+    const status = async () => (await testDb().pool.query(`select status from tubes where code = $1`, [tube])).rows[0].status;
+    expect(await status()).toBe('packed');
+    expect((await post(`/api/v1/testing/boxes/${box}/pickup`, courier)).json()).toMatchObject({ box, tubes: 1 });
+    expect(await status()).toBe('in_transit');
+    await post(`/api/v1/testing/boxes/${box}/receive`, lab);
+    expect(await status()).toBe('received');
+    // a courier of another town sees no such box
+    const elsewhere = await makeArea();
+    expect((await post(`/api/v1/testing/boxes/${box}/pickup`, await asRole(app, 'courier', elsewhere.town))).statusCode).toBe(404);
   });
 });
 

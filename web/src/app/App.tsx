@@ -25,9 +25,10 @@ const StationPage = lazy(() => import('../pages/testing/StationPage'));
 const LabPage = lazy(() => import('../pages/testing/LabPage'));
 const ResidentPage = lazy(() => import('../pages/testing/ResidentPage'));
 const CodesPrintPage = lazy(() => import('../pages/testing/CodesPrintPage'));
+const TransportPage = lazy(() => import('../pages/testing/TransportPage'));
 
 /** Where each role starts: the station for a sampler, the upload for a lab. */
-const HOME: Record<string, string> = { sampler: '/station', lab: '/lab' };
+const HOME: Record<string, string> = { sampler: '/station', lab: '/lab', courier: '/transport' };
 
 const FONT = "'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif";
 
@@ -72,6 +73,7 @@ function Routed() {
         <Route path="/campaigns/:id" element={<CampaignPage />} />
         <Route path="/codes/:area" element={<CodesPrintPage />} />
         <Route path="/station" element={<StationPage />} />
+        <Route path="/transport" element={<TransportPage />} />
         <Route path="/lab" element={<LabPage />} />
         <Route path="*" element={<Navigate to={HOME[me.role] ?? '/areas'} replace />} />
       </Routes>

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
-import { ApartmentOutlined, CloudUploadOutlined, ExperimentOutlined, MobileOutlined, NotificationOutlined, ScanOutlined, ScheduleOutlined, GlobalOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
+import { CarOutlined, ApartmentOutlined, CloudUploadOutlined, ExperimentOutlined, MobileOutlined, NotificationOutlined, ScanOutlined, ScheduleOutlined, GlobalOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../modules/access/session';
 import { setLanguage } from './i18n';
@@ -28,7 +28,8 @@ export function Shell({ children }: { children: ReactNode }) {
   const role = me?.role;
   // a station and a lab see their own work only
   const items =
-    role === 'sampler' ? [entry('/station', <ScanOutlined />, t('nav.station'))]
+    role === 'sampler' ? [entry('/station', <ScanOutlined />, t('nav.station')), entry('/transport', <CarOutlined />, t('nav.transport'))]
+    : role === 'courier' ? [entry('/transport', <CarOutlined />, t('nav.transport'))]
     : role === 'lab' ? [entry('/lab', <ExperimentOutlined />, t('nav.lab'))]
     : [
         ...(lead ? [entry('/callups', <NotificationOutlined />, t('nav.callups')), entry('/campaigns', <ExperimentOutlined />, t('nav.campaigns')), entry('/roster', <ScheduleOutlined />, t('nav.roster'))] : []),

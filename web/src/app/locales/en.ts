@@ -2,7 +2,7 @@ import type zh from './zh-CN';
 
 const en: typeof zh = {
   app: { name: 'Bastion command centre', short: 'Bastion' },
-  nav: { callups: 'Call-ups', roster: 'Roster', phone: 'Phone', areas: 'Areas & people', search: 'Find a person', import: 'Import', campaigns: 'Testing', station: 'Station', lab: 'Laboratory', signOut: 'Sign out', language: '中文' },
+  nav: { callups: 'Call-ups', roster: 'Roster', phone: 'Phone', areas: 'Areas & people', search: 'Find a person', import: 'Import', campaigns: 'Testing', station: 'Station', transport: 'Transport', lab: 'Laboratory', signOut: 'Sign out', language: '中文' },
   roles: { commander: 'Commander', lead: 'Area lead', cadre: 'Cadre', sampler: 'Sampler', lab: 'Laboratory', merchant: 'Merchant', inspector: 'Inspector', courier: 'Courier team', resident: 'Resident' },
   login: { title: 'Sign in', username: 'User name', password: 'Password', submit: 'Sign in', required: 'Enter the {{field}}', hint: 'Demo: commander, shanyin (village secretary), sampler (station), lab; password bastion2021' },
   areas: { tree: 'Areas', residents: 'Residents', staff: 'Cadres', count: '{{residents}} residents · {{staff}} cadres', select: 'Choose an area', loadMore: 'Load more', empty: 'Nobody here yet', levels: { city: 'City', district: 'District', town: 'Town', village: 'Village', community: 'Community', grid: 'Grid' } },
@@ -41,7 +41,7 @@ const en: typeof zh = {
     window: 'Start and target end', windowHelp: 'National guidance: a city samples everyone within 24 hours', start: 'Start', campaigns: 'Campaigns', board: 'Progress', status: { running: 'Running', closed: 'Closed' },
     expected: 'Expected', sampled: 'Sampled', resulted: 'Results back', positive: 'Positive', area: 'Area', all: 'All', target: 'Target end', tube: 'Tube',
     recallAlert: '{{n}} people await a single-tube retest: send samplers to their homes', pipeline: 'Pipeline', stage: 'Stage', tubes: 'Tubes', swabs: 'Swabs', oldest: 'Oldest',
-    stages: { open: 'Sampling', sealed: 'Sealed, awaiting transport', in_transit: 'In transit', received: 'At the lab', resulted: 'Resulted' },
+    stages: { open: 'Sampling', sealed: 'Sealed, to be boxed', packed: 'Boxed, awaiting transport', in_transit: 'In transit', received: 'At the lab', resulted: 'Resulted' },
     minutes: '{{n}} min', hours: '{{n}} h', labs: 'Laboratories', lab: 'Lab', backlog: 'Backlog (tubes)', capacity: 'Capacity a day (tubes)', noLabs: 'No laboratory yet',
     conflicts: 'Sampled twice', noConflicts: 'Nobody sampled twice', swabsTaken: 'Swabs (tube · station · time)',
     rate: 'Swabs per hour', coverage: 'Coverage', recalls: 'Recalls', untested: 'Export the untested', recallStatus: 'Status',
@@ -58,6 +58,8 @@ const en: typeof zh = {
     notify: 'Send households their time slots', notifiedAt: 'Sent (again: no duplicates)', notified: '{{households}} households given slots, {{queued}} SMS queued, {{without}} without a phone',
   },
   codes: { print: 'Print personal codes', next: 'Next page', help: '{{n}} on this page: cut out for residents without a phone, to show when sampled' },
+  box: { title: 'Box for transport', code: 'Scan the box code', tube: 'Scan each sealed tube', pack: 'Pack ({{n}} tubes) for transport', packed: 'Box {{box}} holds {{n}} tubes, waiting for transport to scan it' },
+  transport: { title: 'Transport: scan each box you take', take: 'Take', taken: '{{n}} boxes taken', tubes: '{{n}} tubes' },
   homeVisits: { tab: 'Home visits', progress: '{{done}} of {{total}} done', sampler: 'Sampler account', assign: 'Send to the {{n}} selected', done: 'Sampled', open: 'To visit' },
   station: {
     campaign: 'Campaign', pool: '{{n}} to a tube', toSync: '{{n}} waiting to sync', synced: 'All synced', offline: 'Offline: keep scanning; records stay on this device and upload when the network returns',

@@ -1,6 +1,6 @@
 const zh = {
   app: { name: 'Bastion 疫情防控指挥平台', short: '指挥平台' },
-  nav: { callups: '集结号', roster: '排班', phone: '模拟手机', areas: '区划与人员', search: '查找人员', import: '批量导入', campaigns: '核酸检测', station: '采样台', lab: '检测机构', signOut: '退出登录', language: 'English' },
+  nav: { callups: '集结号', roster: '排班', phone: '模拟手机', areas: '区划与人员', search: '查找人员', import: '批量导入', campaigns: '核酸检测', station: '采样台', transport: '转运交接', lab: '检测机构', signOut: '退出登录', language: 'English' },
   roles: { commander: '指挥部', lead: '村（社区）书记', cadre: '包村干部', sampler: '采样人员', lab: '检测机构', merchant: '商户', inspector: '检查人员', courier: '配送队', resident: '居民' },
   login: { title: '登录', username: '用户名', password: '密码', submit: '登录', required: '请填写{{field}}', hint: '演示账号：commander（指挥部）、shanyin（村书记）、sampler（采样台）、lab（检测机构），密码 bastion2021' },
   areas: { tree: '区划', residents: '居民', staff: '干部', count: '{{residents}} 人 · 干部 {{staff}}', select: '请选择左侧区划', loadMore: '加载更多', empty: '暂无人员', levels: { city: '市', district: '区县', town: '乡镇（街道）', village: '村', community: '社区', grid: '网格' } },
@@ -39,7 +39,7 @@ const zh = {
     window: '起止时间', windowHelp: '国家指引：城市全员检测在24小时内完成采样', start: '开始检测', campaigns: '检测轮次', board: '进度', status: { running: '进行中', closed: '已结束' },
     expected: '应检', sampled: '已采样', resulted: '已出结果', positive: '阳性', area: '区划', all: '全部', target: '目标完成', tube: '管号',
     recallAlert: '{{n}} 人待单管复检，请立即组织上门采样', pipeline: '样本流转', stage: '环节', tubes: '管数', swabs: '人份', oldest: '最久',
-    stages: { open: '采样中', sealed: '已封管待转运', in_transit: '转运中', received: '实验室待检', resulted: '已出结果' },
+    stages: { open: '采样中', sealed: '已封管待装箱', packed: '已装箱待转运', in_transit: '转运中', received: '实验室待检', resulted: '已出结果' },
     minutes: '{{n}} 分钟', hours: '{{n}} 小时', labs: '检测机构', lab: '机构', backlog: '待检管数', capacity: '日检测能力（管）', noLabs: '尚未登记检测机构',
     conflicts: '重复采样', noConflicts: '没有重复采样', swabsTaken: '各次采样（管号 · 采样台 · 时间）',
     rate: '每小时采样人数', coverage: '应检尽检', recalls: '复检名单', untested: '导出未检人员', recallStatus: '状态',
@@ -56,6 +56,8 @@ const zh = {
     notify: '分时段短信通知各户', notifiedAt: '已通知（再次发送不重复）', notified: '{{households}} 户已分配时段，发出 {{queued}} 条短信，{{without}} 户无手机号',
   },
   codes: { print: '打印个人码', next: '下一页', help: '本页 {{n}} 人：剪下交给没有手机的居民，采样时出示' },
+  box: { title: '装箱交接', code: '扫描样本箱编号', tube: '逐一扫描已封管的试管', pack: '装箱（{{n}} 管），等待转运', packed: '样本箱 {{box}} 已装 {{n}} 管，等待转运人员扫码取走' },
+  transport: { title: '转运交接：扫描取走的样本箱', take: '取走', taken: '本次已取走 {{n}} 箱', tubes: '{{n}} 管' },
   homeVisits: { tab: '上门采样', progress: '已完成 {{done}} / {{total}} 人', sampler: '采样人员账号', assign: '派给选中的 {{n}} 人', done: '已采样', open: '待上门' },
   station: {
     campaign: '检测轮次', pool: '{{n}}混1', toSync: '{{n}} 条待同步', synced: '已全部同步', offline: '网络已断开：可继续扫码，记录保存在本机，联网后自动上传',

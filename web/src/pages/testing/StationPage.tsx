@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Card, Empty, Form, Input, List, Modal, Progress, 
 import { CameraOutlined, CloudSyncOutlined, LockOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { testingApi, type Campaign } from '../../modules/testing/api';
+import { BoxPanel } from '../../modules/testing/BoxPanel';
 import { CameraScan } from '../../modules/testing/CameraScan';
 import { outbox, retryable, syncOnce, type Scan } from '../../modules/testing/outbox';
 
@@ -205,6 +206,7 @@ export default function StationPage() {
       ) : (
         <Empty description={t('station.noCampaign')} />
       )}
+      {campaign && online && <BoxPanel />}
       <Modal open={walkIn} title={t('station.walkIn')} footer={null} onCancel={() => setWalkIn(false)} destroyOnHidden>
         <Form layout="vertical" onFinish={register}>
           <Form.Item name="name" label={t('person.name')} rules={[{ required: true, max: 30 }]}><Input /></Form.Item>

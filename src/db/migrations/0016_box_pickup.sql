@@ -1,0 +1,1 @@
+ALTER TABLE "tubes" ADD COLUMN "packed_at" timestamp with time zone;
