@@ -4,3 +4,4 @@ export { acknowledgeBySms, seedDemoCheckinPoints } from './presence.service.js';
 export type { MobilizationDeps } from './callups.service.js';
 export { signVillageToken, signMemberToken } from './mobilization.links.js';
 export { runEscalations, startEscalations } from './escalation.service.js';
+export { cadresOnPost } from './roster.service.js';

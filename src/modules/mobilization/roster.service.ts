@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { shanghaiText } from '../../lib/time.js';
 import type { Writable } from 'node:stream';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
@@ -160,4 +161,15 @@ export async function cancelShift(d: MobilizationDeps, actor: Actor, id: number)
   if (!row) throw notFound('shift');
   await audit(d.db, actor, 'roster.cancel', 'shift', row.id, { staffId: row.staffId, post: row.post, startsAt: row.startsAt, endsAt: row.endsAt });
   return shape(row);
+}
+
+/** Cadres on a post in an area (its subtree) during a window: who staffs a sampling site, a gate. */
+export async function cadresOnPost(pool: pg.Pool, area: string, post: string, from: Date, to: Date) {
+  const rows = (
+    await pool.query<ShiftRow>(
+      `select ${COLS} from shifts where area_code like $1 and post = $2 and starts_at < $4 and ends_at > $3 order by starts_at, staff_name`,
+      [scopePattern(area), post, from, to],
+    )
+  ).rows;
+  return rows.map((r) => ({ staffId: r.staffId, name: r.staffName, areaCode: r.areaCode, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString() }));
 }

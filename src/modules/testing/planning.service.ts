@@ -2,6 +2,7 @@ import { shanghaiClock, shanghaiText } from '../../lib/time.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { inScope, type Actor } from '../access/index.js';
 import { areaChildrenWithCounts, householdsIn, registerResident, residentsPage, staffInArea, type WalkIn } from '../registry/index.js';
+import { cadresOnPost } from '../mobilization/index.js';
 import { campaignFor, type TestingDeps } from './campaigns.service.js';
 import { signPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
@@ -117,14 +118,18 @@ export async function saveSite(d: TestingDeps, actor: Actor, campaignId: number,
   return shapeSite(await sitesRepo.upsert(d.pool, { campaignId, areaCode: s.areaCode, name: s.name.trim(), address: s.address.trim(), tables: s.tables, samplers: s.samplers, opensAt, closesAt }));
 }
 
-const shapeSite = (s: SiteRow) => ({ ...s, opensAt: s.opensAt.toISOString(), closesAt: s.closesAt.toISOString(), notifiedAt: s.notifiedAt?.toISOString() ?? null });
+const shapeSite = (s: SiteRow, cadres: Awaited<ReturnType<typeof cadresOnPost>> = []) => ({
+  ...s, opensAt: s.opensAt.toISOString(), closesAt: s.closesAt.toISOString(), notifiedAt: s.notifiedAt?.toISOString() ?? null, cadres,
+});
 
+/** The sites of an area, each with the cadres the roster puts on sampling support there while it is open. */
 export async function listSites(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
   assertCan(actor, 'plan');
   await campaignFor(d, actor, campaignId);
   const a = area ?? actor.areaCode;
   if (!inScope(actor, a)) throw new AppError('AREA_OUT_OF_SCOPE', 'this area is outside your scope', 'area');
-  return (await sitesRepo.list(d.pool, campaignId, a)).map(shapeSite);
+  const sites = await sitesRepo.list(d.pool, campaignId, a);
+  return Promise.all(sites.map(async (s) => shapeSite(s, await cadresOnPost(d.pool, s.areaCode, 'sampling_support', s.opensAt, s.closesAt))));
 }
 
 const SLOT_MINUTES = 30;

@@ -222,6 +222,7 @@ export const SiteBody = Type.Object(
 export const Site = Type.Object({
   id: Type.Integer(), campaignId: Type.Integer(), areaCode: Type.String(), name: Type.String(), address: Type.String(), tables: Type.Integer(), samplers: Type.Integer(),
   opensAt: Type.String(), closesAt: Type.String(), notifiedAt: When,
+  cadres: Type.Optional(Type.Array(Type.Object({ staffId: Type.Integer(), name: Type.String(), areaCode: Type.String(), startsAt: Type.String(), endsAt: Type.String() }), { description: 'cadres the roster puts on sampling support at the village while the site is open' })),
 });
 export const SiteParams = Type.Object({ id: Type.Integer({ minimum: 1 }), siteId: Type.Integer({ minimum: 1 }) });
 export const SlotsAnswer = Type.Object({ households: Type.Integer(), people: Type.Integer(), slots: Type.Integer(), perSlot: Type.Integer(), queued: Type.Integer(), withoutPhone: Type.Integer() });

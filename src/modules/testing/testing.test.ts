@@ -397,6 +397,14 @@ describe('planning', () => {
     // a site with one table: the village's own plan replaces the guidance
     const site = await app.inject({ method: 'POST', url: `/api/v1/testing/campaigns/${roomy}/sites`, ...as(boss), payload: { areaCode: a.villages[0], name: '村委会广场', address: '村委会', tables: 1, samplers: 1, opensAt: at(start, 0), closesAt: at(start, 8) } });
     expect(site.statusCode).toBe(200);
+    // a cadre the roster put on sampling support there while it is open is on its staff
+    const [cadre] = await addStaff(a.villages[0], [{ name: '支援干部', n: 1, phone: null }], a.district);
+    await testDb().pool.query(
+      `insert into shifts (client_id, staff_id, staff_name, area_code, post, starts_at, ends_at) values ($1, $2, '支援干部', $3, 'sampling_support', $4, $5)`,
+      [crypto.randomUUID(), cadre, a.villages[0], at(start, 1), at(start, 5)],
+    );
+    const sites = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/sites`, ...as(boss) })).json();
+    expect(sites[0].cadres).toEqual([expect.objectContaining({ name: '支援干部', startsAt: at(start, 1) })]);
     const again = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}`, ...as(boss) })).json();
     expect(again.villages.find((x: { code: string }) => x.code === a.villages[0])).toMatchObject({ sitesPlanned: true, tables: 1, samplingHours: 4 });
 

@@ -80,6 +80,7 @@ export function SitesPanel({ campaignId, area }: { campaignId: string; area?: st
           columns={[
             { title: t('sites.name'), dataIndex: 'name', render: (n: string, s: Site) => <><div>{n}</div><Typography.Text type="secondary">{s.address}</Typography.Text></> },
             { title: t('sites.tables'), dataIndex: 'tables', align: 'right' as const },
+            { title: t('sites.cadres'), dataIndex: 'cadres', responsive: ['md' as const], render: (c: Site['cadres']) => (c?.length ? c.map((x) => x.name).join('、') : '—') },
             { title: t('sites.hours'), dataIndex: 'opensAt', responsive: ['md' as const], render: (o: string, s: Site) => `${shanghai(o)}–${shanghai(s.closesAt)}` },
             { title: '', dataIndex: 'id', render: (_: number, s: Site) => <Button size="small" icon={<NotificationOutlined />} onClick={() => void notify(s)}>{s.notifiedAt ? t('sites.notifiedAt') : t('sites.notify')}</Button> },
           ]}

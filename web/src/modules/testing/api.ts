@@ -94,6 +94,8 @@ export interface Site {
   opensAt: string;
   closesAt: string;
   notifiedAt: string | null;
+  /** cadres the roster puts on sampling support there while it is open */
+  cadres?: { staffId: number; name: string; startsAt: string; endsAt: string }[];
 }
 export interface HomeVisit {
   residentId: number;
@@ -121,7 +123,7 @@ export const testingApi = {
   receive: (box: string) => api.post<{ box: string; tubes: number; lab: string }>(`/testing/boxes/${encodeURIComponent(box)}/receive`),
   plan: (id: string | number, a: Partial<Plan['assumptions']> = {}) => api.get<Plan>(`/testing/campaigns/${id}/plan${qs(a)}`),
   sites: (id: string | number, area?: string) => api.get<Site[]>(`/testing/campaigns/${id}/sites${qs({ area })}`),
-  saveSite: (id: string | number, s: Omit<Site, 'id' | 'notifiedAt'>) => api.post<Site>(`/testing/campaigns/${id}/sites`, s),
+  saveSite: (id: string | number, s: Omit<Site, 'id' | 'notifiedAt' | 'cadres'>) => api.post<Site>(`/testing/campaigns/${id}/sites`, s),
   notifySlots: (id: string | number, siteId: number) => api.post<{ households: number; queued: number; withoutPhone: number; slots: number }>(`/testing/campaigns/${id}/sites/${siteId}/notify`),
   homeVisits: (id: string | number, area?: string) => api.get<{ total: number; done: number; visits: HomeVisit[] }>(`/testing/campaigns/${id}/home-visits${qs({ area })}`),
   assignHomeVisits: (id: string | number, residentIds: number[], sampler: string) => api.post(`/testing/campaigns/${id}/home-visits`, { residentIds, sampler }),
