@@ -46,7 +46,8 @@ export const households = pgTable(
     areaCode: text('area_code').notNull(),
     address: text('address').notNull(),
   },
-  (t) => [index('households_area_idx').on(t.areaCode)],
+  // no index by area: a village's households are read through residents (area_code, household_no),
+  // and every index here costs each imported row
 );
 
 const person = {

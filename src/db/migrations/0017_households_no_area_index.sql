@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS "households_area_idx";
