@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -190,4 +191,21 @@ export async function driveApart(base: string, requests: Req[] | { stations: Rec
   } finally {
     fs.rmSync(file, { force: true });
   }
+}
+
+/**
+ * Sends `n` single-row INSERTs through pg, 8 clients at a time, each its own transaction: the
+ * reference a batched hot path is measured beside. `create` makes the table, `row(k)` the values.
+ */
+export async function rawInsertRate(pool: pg.Pool, table: string, create: string, insert: string, row: (k: number) => unknown[], n: number) {
+  await pool.query(`drop table if exists ${table}`);
+  await pool.query(create);
+  let i = 0;
+  const t = await timed(() =>
+    Promise.all(Array.from({ length: 8 }, async () => {
+      while (i < n) await pool.query(insert, row(i++));
+    })),
+  );
+  await pool.query(`drop table ${table}`);
+  return Math.round((n / t.ms) * 1000);
 }

