@@ -20,7 +20,7 @@ import { notifyRoutes, notifyWebhookRoutes, twilioWebhookRoutes, type NotifyRunt
 import { acknowledgeBySms, mobilizationRoutes, startEscalations, type MobilizationDeps } from '../modules/mobilization/index.js';
 import { testingRoutes, type TestingDeps } from '../modules/testing/index.js';
 import helmet from '@fastify/helmet';
-import { installShedding, type SheddingSettings } from './shedding.js';
+import { installShedding, sheddingServer, type SheddingSettings } from './shedding.js';
 import type { EventBus } from '../db/events.js';
 import { sharedSecret } from '../db/secrets.js';
 import { ProblemSchema, installErrorHandling } from './errors.js';
@@ -54,7 +54,9 @@ export interface AppDeps {
 
 /** Assembles the process: plugins, error mapping, every module's routes, the web app. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const shedding = deps.shedding ?? { maxInFlight: 1024, maxEventLoopDelayMs: 1000 };
   const app = Fastify({
+    serverFactory: sheddingServer(deps.pool, shedding),
     logger: {
       level: deps.logLevel ?? 'info',
       ...(deps.logStream ? { stream: deps.logStream } : {}),
@@ -94,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     crossOriginEmbedderPolicy: false,
   });
-  await installShedding(app, deps.pool, deps.shedding ?? { maxInFlight: 1024, maxEventLoopDelayMs: 1000 });
+  await installShedding(app, shedding);
   if (deps.processTag) app.addHook('onSend', async (_req, reply) => void reply.header('x-bastion-process', deps.processTag));
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: deps.settings.uploadLimitMb * 1024 * 1024, files: 1, fields: 5 } });
