@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from './transaction.js';
 
 /**
  * Group commit for hot paths (check-ins, scans): requests arriving within a few
@@ -42,21 +43,11 @@ export class Batcher<In, Out> {
   }
 
   private async run(batch: typeof this.queue) {
-    const client = await this.pool.connect().catch((e) => {
-      for (const b of batch) b.reject(e);
-      return null;
-    });
-    if (!client) return;
     try {
-      await client.query('begin');
-      const out = await this.write(client, batch.map((b) => b.item));
-      await client.query('commit');
+      const out = await inTransaction(this.pool, (client) => this.write(client, batch.map((b) => b.item)));
       batch.forEach((b, i) => b.resolve(out[i]));
     } catch (e) {
-      await client.query('rollback').catch(() => {});
       for (const b of batch) b.reject(e);
-    } finally {
-      client.release();
     }
   }
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Db } from '../../db/connection.js';
+import { inTransaction } from '../../db/transaction.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { inScope, type Actor } from '../access/index.js';
 import type { NotifyRuntime } from '../notify/index.js';
@@ -95,9 +96,7 @@ export async function previewCallup(d: MobilizationDeps, actor: Actor, id: numbe
  */
 export async function sendCallup(d: MobilizationDeps, actor: Actor, id: number) {
   assertCan(actor, 'writeCallup');
-  const client = await d.pool.connect();
-  try {
-    await client.query('begin');
+  const sent = await inTransaction(d.pool, async (client) => {
     const c = await mustGet(client, actor, id, true);
     if (c.status === 'draft') {
       const targets = await staffTargets(d.pool, { area: c.target.area ?? c.areaCode, workUnit: c.target.workUnit, partyMember: c.target.partyMember });
@@ -112,15 +111,10 @@ export async function sendCallup(d: MobilizationDeps, actor: Actor, id: number) 
       `select count(*)::int as members, count(*) filter (where phone is null or phone !~ '^1[3-9][0-9]{9}$')::int as "withoutPhone" from callup_members where callup_id = $1`,
       [c.id],
     );
-    await client.query('commit');
-    d.notify.wake();
     return { id: c.id, ...rows[0] };
-  } catch (e) {
-    await client.query('rollback').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
+  d.notify.wake();
+  return sent;
 }
 
 export async function listCallups(d: MobilizationDeps, actor: Actor) {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { DomainEvent, EventBus } from '../../db/events.js';
+import type { EventBus } from '../../db/events.js';
+import { streamEvents } from '../../lib/sse.js';
 import { problemRef } from '../../lib/fastify.js';
 import { actorOf, guard } from '../access/index.js';
 import { callupBoard } from './board.service.js';
@@ -43,18 +44,7 @@ export const mobilizationRoutes: FastifyPluginAsyncTypebox<{ deps: MobilizationD
   app.get('/callups/:id/events', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Server-sent events: "changed" when someone in the area acknowledges or arrives', params: IdParam } }, async (req, reply) => {
     const actor = actorOf(req);
     await getCallup(d, actor, req.params.id);
-    reply.hijack();
-    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    reply.raw.write(': connected\n\n');
-    const onEvent = (e: DomainEvent) => {
-      if (e.data.callupId === req.params.id && e.areaCode.startsWith(actor.areaCode)) reply.raw.write(`event: changed\ndata: ${JSON.stringify({ name: e.name, areaCode: e.areaCode })}\n\n`);
-    };
-    const beat = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
-    bus.on('event', onEvent);
-    req.raw.on('close', () => {
-      clearInterval(beat);
-      bus.off('event', onEvent);
-    });
+    streamEvents(req, reply, bus, (e) => e.data.callupId === req.params.id && e.areaCode.startsWith(actor.areaCode));
   });
 
   // The cadre's phone page works from the personal link alone: no account. Limited per link, not

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../../db/transaction.js';
 import { shanghaiText } from '../../lib/time.js';
 import type { Writable } from 'node:stream';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
@@ -50,15 +51,10 @@ export async function assignShift(d: MobilizationDeps, actor: Actor, input: Shif
   const cadre = await staffInArea(d.pool, input.staffId, actor.areaCode);
   if (!cadre) throw notFound('cadre');
   const rules = d.rules ?? DEFAULT_RULES;
-  const client = await d.pool.connect();
-  try {
-    await client.query('begin');
+  const { row, created } = await inTransaction(d.pool, async (client) => {
     await client.query('select pg_advisory_xact_lock(7146003, $1::int)', [input.staffId % 2147483647]);
     const again = (await client.query<ShiftRow>(`select ${COLS} from shifts where client_id = $1`, [input.clientId])).rows[0];
-    if (again) {
-      await client.query('commit');
-      return shape(again);
-    }
+    if (again) return { row: again, created: false };
     const window = (rules.maxContinuousHours + rules.minRestHours) * 3600_000;
     const existing = (
       await client.query<ShiftRow>(`select ${COLS} from shifts where staff_id = $1 and ends_at > $2 and starts_at < $3`, [
@@ -81,15 +77,10 @@ export async function assignShift(d: MobilizationDeps, actor: Actor, input: Shif
         [input.clientId, input.staffId, cadre.name, cadre.phone, input.areaCode, input.post, startsAt, endsAt, actor.accountId],
       )
     ).rows[0];
-    await client.query('commit');
-    await audit(d.db, actor, 'roster.assign', 'shift', row.id, { staffId: row.staffId, post: row.post, startsAt: row.startsAt, endsAt: row.endsAt });
-    return shape(row);
-  } catch (e) {
-    await client.query('rollback').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+    return { row, created: true };
+  });
+  if (created) await audit(d.db, actor, 'roster.assign', 'shift', row.id, { staffId: row.staffId, post: row.post, startsAt: row.startsAt, endsAt: row.endsAt });
+  return shape(row);
 }
 
 /** The shifts in the actor's area, and the hours each cadre has served or is rostered for. */

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { AppError } from '../../lib/errors.js';
 import { writeTable, type TableFormat, type TableValue } from '../../lib/tabular.js';
 import { audit, inScope, type Actor } from '../access/index.js';
-import { areaChildrenWithCounts, residentsByIds, residentsPage, type ResidentBrief } from '../registry/index.js';
+import { areaChildrenWithCounts, residentCount, residentsByIds, residentsPage, type ResidentBrief } from '../registry/index.js';
 import { campaignFor, type TestingDeps } from './campaigns.service.js';
 import { signPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
@@ -47,18 +47,8 @@ export async function coverage(d: TestingDeps, actor: Actor, campaignId: number,
     positive: stats.get(k.code)?.positive ?? 0,
   }));
   const sum = (f: keyof CoverageRow) => [...stats.values()].reduce((n, s) => n + Number((s as unknown as Record<string, number>)[f] ?? 0), 0);
-  const expected = children.length ? rows.reduce((n, r) => n + r.expected, 0) : await expectedIn(d, a);
+  const expected = children.length ? rows.reduce((n, r) => n + r.expected, 0) : await residentCount(d.db, a);
   return { area: a, totals: { expected, sampled: sum('sampled'), resulted: sum('resulted'), positive: sum('positive') }, children: rows };
-}
-
-async function expectedIn(d: TestingDeps, area: string) {
-  let n = 0;
-  for (let after = 0; ; ) {
-    const page = await residentsPage(d.pool, area, after, 5000);
-    if (!page.length) return n;
-    n += page.length;
-    after = page[page.length - 1].id;
-  }
 }
 
 /** Residents of the area not yet sampled in the campaign, a page at a time (for door-knocking). */
@@ -126,7 +116,7 @@ export async function campaignBoard(d: TestingDeps, actor: Actor, campaignId: nu
     testingRepo.pipeline(d.pool, campaignId, cov.area),
     testingRepo.labBacklog(d.pool, campaignId),
     testingRepo.hourly(d.pool, campaignId, cov.area),
-    testingRepo.recalls(d.pool, campaignId, cov.area, 2000),
+    testingRepo.recallCounts(d.pool, campaignId, cov.area),
     conflictsRepo.count(d.pool, campaignId, cov.area),
   ]);
   const now = Date.now();
@@ -139,7 +129,7 @@ export async function campaignBoard(d: TestingDeps, actor: Actor, campaignId: nu
     stages,
     labs,
     hourly: hourly.map((h) => ({ hour: h.hour.toISOString(), swabs: h.n })),
-    recalls: { pending: recalls.filter((r) => r.status === 'pending_retest').length, total: recalls.length },
+    recalls,
     conflicts,
   };
 }

@@ -195,6 +195,14 @@ export const testingRepo = {
       )
     ).rows,
 
+  recallCounts: async (q: Q, campaignId: number, area: string) =>
+    (
+      await q.query<{ pending: number; total: number }>(
+        `select count(*) filter (where status = 'pending_retest')::int as pending, count(*)::int as total from recalls where campaign_id = $1 and area_code like $2`,
+        [campaignId, scopePattern(area)],
+      )
+    ).rows[0],
+
   // --- coverage and the board ---
 
   /** Per child area (codes cut to `len`): residents sampled, with a result back, in a positive tube. */

@@ -4,10 +4,11 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { DomainEvent, EventBus } from '../../db/events.js';
 import { sharedLimit } from '../../db/limits.js';
+import { streamEvents } from '../../lib/sse.js';
 import { AppError } from '../../lib/errors.js';
 import { problemRef } from '../../lib/fastify.js';
 import { langOf, message } from '../../lib/messages.js';
@@ -48,23 +49,6 @@ async function resultRows(file: string): Promise<ResultRow[]> {
   }
   if (!cols) throw new AppError('VALIDATION_FAILED', 'the file is empty', 'file', { reason: 'HEADER_MISSING' });
   return out;
-}
-
-/** Server-sent "changed" events for a campaign inside the reader's area; the page then reloads what it shows. */
-function streamEvents(req: FastifyRequest, reply: FastifyReply, bus: EventBus, campaignId: number, area: string) {
-  reply.hijack();
-  reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-  reply.raw.write(': connected\n\n');
-  const onEvent = (e: DomainEvent) => {
-    if (e.name.startsWith('testing.') && e.data.campaignId === campaignId && e.areaCode.startsWith(area))
-      reply.raw.write(`event: changed\ndata: ${JSON.stringify({ name: e.name, areaCode: e.areaCode })}\n\n`);
-  };
-  const beat = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
-  bus.on('event', onEvent);
-  req.raw.on('close', () => {
-    clearInterval(beat);
-    bus.off('event', onEvent);
-  });
 }
 
 export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: EventBus }> = async (app, { deps: d, bus }) => {
@@ -158,7 +142,7 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
   app.get('/campaigns/:id/events', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Server-sent events: "changed" on a swab, a result or a recall inside the area', params: S.IdParam } }, async (req, reply) => {
     const actor = actorOf(req);
     await campaignFor(d, actor, req.params.id);
-    streamEvents(req, reply, bus, req.params.id, actor.areaCode);
+    streamEvents(req, reply, bus, (e) => e.name.startsWith('testing.') && e.data.campaignId === req.params.id && e.areaCode.startsWith(actor.areaCode));
   });
 
   // Planning: capacity, sites and their time slots, door-to-door visits, walk-ins.

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Db } from '../../../db/connection.js';
 import { copyRows } from '../../../db/copy.js';
+import { inTransaction } from '../../../db/transaction.js';
 import { addAccount, type Role } from '../../access/index.js';
 import { areasRepo, type AreaRow } from '../areas/areas.repo.js';
 import { SCALES, officialAreas, shortVillageName, type Scale } from './geography.js';
@@ -29,9 +30,7 @@ async function townLoaded(pool: pg.Pool, town: string): Promise<boolean> {
 
 /** One town in one transaction: a town is either wholly loaded or not at all. */
 async function loadTown(pool: pg.Pool, grids: AreaRow[], households: Household[], residents: Resident[], cadres: Cadre[]) {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  await inTransaction(pool, async (client) => {
     await client.query(`create temp table tmp_households (like households) on commit drop`);
     await client.query(`create temp table tmp_residents (like residents including defaults) on commit drop`);
     await client.query(`create temp table tmp_staff (like staff including defaults) on commit drop`);
@@ -58,13 +57,7 @@ async function loadTown(pool: pg.Pool, grids: AreaRow[], households: Household[]
     await client.query(`insert into households select * from tmp_households on conflict do nothing`);
     await client.query(`insert into residents select * from tmp_residents on conflict ((reverse(id_number))) do nothing`);
     await client.query(`insert into staff select * from tmp_staff on conflict ((reverse(id_number))) do nothing`);
-    await client.query('commit');
-  } catch (e) {
-    await client.query('rollback').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

@@ -5,6 +5,7 @@ import { AppError } from '../../../lib/errors.js';
 import type { Actor } from '../../access/index.js';
 import { areasRepo } from '../areas/areas.repo.js';
 import type { Db } from '../../../db/connection.js';
+import { inTransaction } from '../../../db/transaction.js';
 import { RowJudge, mapHeader, type AreaResolver, type ImportKind, type ResidentValues, type StaffValues } from './import.fields.js';
 import { openRows } from '../../../lib/rows.js';
 import { importRepo, insertRejections, upsertResidents, upsertStaff, type RejectionRow } from './import.repo.js';
@@ -81,9 +82,7 @@ export async function runImport(
       rejected = [];
       rejectedRows = 0;
       const pending = (async () => {
-        const client = await pool.connect();
-        try {
-          await client.query('begin');
+        const p = await inTransaction(pool, async (client) => {
           const inserted =
             opts.kind === 'residents'
               ? await upsertResidents(client, batch.valid as ResidentValues[])
@@ -91,16 +90,11 @@ export async function runImport(
           await insertRejections(client, jobId, batch.rejected);
           const p = { readBytes: batch.readBytes, rowsRead: batch.rowsRead, imported: inserted, updated: batch.valid.length - inserted, rejected: batch.rejectedRows };
           await importRepo.progress(client, jobId, p);
-          await client.query('commit');
-          totals.imported += p.imported;
-          totals.updated += p.updated;
-          totals.rejected += p.rejected;
-        } catch (e) {
-          await client.query('rollback').catch(() => {});
-          throw e;
-        } finally {
-          client.release();
-        }
+          return p;
+        });
+        totals.imported += p.imported;
+        totals.updated += p.updated;
+        totals.rejected += p.rejected;
       })();
       pending.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
       inFlight.push(pending);

@@ -55,6 +55,9 @@ export async function residentByIdentity(pool: pg.Pool, idNumber: string, name: 
   return res.rows[0] && { ...res.rows[0], id: Number(res.rows[0].id) };
 }
 
+/** How many residents an area (its subtree) holds. */
+export const residentCount = async (db: Db, area: string): Promise<number> => (await areasRepo.countsOf(db, area)).residents;
+
 /** The children of an area with how many residents each holds. */
 export const areaChildrenWithCounts = (db: Db, parent: string): Promise<AreaCounts[]> => areasRepo.childrenWithCounts(db, parent);
 
