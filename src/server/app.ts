@@ -19,7 +19,7 @@ import { areaName, registryRoutes } from '../modules/registry/index.js';
 import { notifyRoutes, notifyWebhookRoutes, twilioWebhookRoutes, type NotifyRuntime } from '../modules/notify/index.js';
 import { acknowledgeBySms, mobilizationRoutes, startEscalations, type MobilizationDeps } from '../modules/mobilization/index.js';
 import { testingRoutes, type TestingDeps } from '../modules/testing/index.js';
-import helmet from '@fastify/helmet';
+import { installSecurityHeaders } from './headers.js';
 import { installShedding, sheddingServer, type SheddingSettings } from './shedding.js';
 import type { EventBus } from '../db/events.js';
 import { sharedSecret } from '../db/secrets.js';
@@ -79,29 +79,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const webApp = deps.web !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   installErrorHandling(app, { webApp });
 
-  // Security headers; scripts, styles, fonts and API calls come from this origin only.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"], // Ant Design writes its styles at run time
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        workerSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-  });
+  installSecurityHeaders(app);
   await installShedding(app, shedding);
   if (deps.processTag) app.addHook('onSend', async (_req, reply) => void reply.header('x-bastion-process', deps.processTag));
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: deps.settings.uploadLimitMb * 1024 * 1024, files: 1, fields: 5 } });
   await app.register(rateLimit, {
     global: false,
+    // a refused request says when to come back (Retry-After); an admitted one carries no count
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (req, ctx) => {
       const lang = langOf(req.headers['accept-language']);
       return Object.assign(new Error(message('RATE_LIMITED', lang)), { statusCode: 429, retryAfter: Math.ceil(ctx.ttl / 1000) });

@@ -65,11 +65,15 @@ describe('a surge', () => {
 });
 
 describe('the browser boundary', () => {
-  it('sends security headers', async () => {
-    const res = await app.inject({ url: '/api/health' });
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+  it("sends security headers: the pages' policy, and API answers that nothing may load or frame", async () => {
+    const page = await app.inject({ url: '/api/docs/' });
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+    const api = await app.inject({ url: '/api/health' });
+    expect(api.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(api.headers['x-frame-options']).toBe('DENY');
+    for (const res of [page, api]) expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('refuses a write carried by the session cookie from another site (CSRF)', async () => {

@@ -83,17 +83,21 @@ export const testingRepo = {
    * its residents were already sampled in its campaigns (a person sampled twice).
    */
   scanState: async (q: Q, scanIds: string[], campaignIds: number[], residentIds: number[]) => {
+    // By resident alone (a person has a few swabs in all): this can only use samples_resident_idx,
+    // whatever the statistics say. With the campaign in the condition too, the planner, working
+    // from statistics taken when the campaign began, read every swab of the campaign instead.
     const { rows } = await q.query<{ scanId: string | null; tubeCode: string | null; repeat: boolean | null; campaignId: number | null; residentId: number | null }>(
       `select scan_id::text as "scanId", tube_code as "tubeCode", repeat, null::int as "campaignId", null::int as "residentId"
        from samples where scan_id = any($1::uuid[])
        union all
-       select distinct null, null, null::bool, campaign_id::int, resident_id::int
-       from samples where campaign_id = any($2::bigint[]) and resident_id = any($3::bigint[])`,
-      [scanIds, campaignIds, residentIds],
+       select null, null, null::bool, campaign_id::int, resident_id::int
+       from samples where resident_id = any($2::bigint[])`,
+      [scanIds, residentIds],
     );
+    const campaigns = new Set(campaignIds);
     return {
       recorded: rows.filter((r) => r.scanId).map((r) => ({ scanId: r.scanId!, tubeCode: r.tubeCode!, repeat: r.repeat! })),
-      sampled: rows.filter((r) => !r.scanId).map((r) => `${r.campaignId}:${r.residentId}`),
+      sampled: rows.filter((r) => !r.scanId && campaigns.has(r.campaignId!)).map((r) => `${r.campaignId}:${r.residentId}`),
     };
   },
 
