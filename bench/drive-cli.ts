@@ -25,5 +25,5 @@ function stationScans(s: { campaignId: number; codes: string[]; stations: number
 }
 
 const requests = job.stations ? stationScans(job.stations) : job.requests;
-const r = await drive(job.base, requests, job.total, job.concurrency, job.headers, job.rate);
+const r = await drive(job.base, requests, job.total, job.concurrency, job.options);
 process.stdout.write(JSON.stringify(r));

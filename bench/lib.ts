@@ -65,7 +65,15 @@ export type Req = string | { method: string; path: string; body?: string };
  * latency counts from when it was due, so a server that falls behind shows it (no coordinated
  * omission).
  */
-export async function drive(base: string, paths: Req[] | ((i: number) => Req), total: number, concurrency: number, headers: Record<string, string> = {}, rate?: number) {
+export interface DriveOptions {
+  headers?: Record<string, string>;
+  /** open loop at this many requests a second */
+  rate?: number;
+  /** the first requests, sent the same way, are not counted: the load generator's and its connections' start is not the server's latency */
+  warmup?: number;
+}
+
+export async function drive(base: string, paths: Req[] | ((i: number) => Req), total: number, concurrency: number, { headers = {}, rate, warmup = 0 }: DriveOptions = {}) {
   const nth = typeof paths === 'function' ? paths : (i: number) => paths[i % paths.length];
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(base);
@@ -73,6 +81,8 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
   /** of the requests answered below 400 only, from when each was sent: what the server made an admitted request wait */
   const admitted: number[] = [];
   const statuses = new Map<number, number>();
+  /** the slowest answer among the requests sent in each 100 ms: shows whether the slow ones come together (a stall) */
+  const worst: number[] = [];
   let next = 0;
   const start = process.hrtime.bigint();
   const due = (i: number) => start + BigInt(Math.round((i * 1e9) / rate!));
@@ -85,8 +95,11 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
       const req = http.request({ host: url.hostname, port: url.port, path: q.path, method: q.method, agent, headers: h }, (res) => {
         res.resume();
         res.on('end', () => {
+          if (i < warmup) return resolve();
           const ms = Number(process.hrtime.bigint() - t0) / 1e6;
           latencies.push(ms);
+          const slot = Math.floor(Number(t0 - measuredFrom) / 1e8);
+          worst[slot] = Math.max(worst[slot] ?? 0, ms);
           if (res.statusCode! < 400) admitted.push(Number(process.hrtime.bigint() - sent) / 1e6);
           statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1);
           resolve();
@@ -94,12 +107,12 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
       });
       // a connection refused or reset counts as status 0 (a surge, a crash), not as the end of the run
       req.on('error', () => {
-        statuses.set(0, (statuses.get(0) ?? 0) + 1);
+        if (i >= warmup) statuses.set(0, (statuses.get(0) ?? 0) + 1);
         resolve();
       });
       req.end(q.body);
     });
-  const t0 = Date.now();
+  let measuredFrom = warmup ? 0n : start;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
@@ -108,16 +121,17 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
           const wait = Number(due(i) - process.hrtime.bigint()) / 1e6;
           if (wait > 1) await new Promise((r) => setTimeout(r, wait));
         }
+        if (i === warmup && warmup) measuredFrom = rate ? due(i) : process.hrtime.bigint();
         await one(nth(i), i);
       }
     }),
   );
-  const elapsed = Date.now() - t0;
+  const elapsed = Number(process.hrtime.bigint() - measuredFrom) / 1e6;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   admitted.sort((a, b) => a - b);
   // the rate counts answers below 400 only: a shed or refused request is not a request served
-  return { latencies, admitted, elapsedMs: elapsed, rate: (admitted.length / elapsed) * 1000, statuses: Object.fromEntries(statuses) };
+  return { latencies, admitted, worst: Array.from(worst, (w) => Math.round(w ?? 0)), elapsedMs: elapsed, rate: (admitted.length / elapsed) * 1000, statuses: Object.fromEntries(statuses) };
 }
 
 export function machine() {
@@ -177,9 +191,9 @@ export async function signIn(base: string, username: string, password: string) {
 }
 
 /** `drive`, run in a separate process (see drive-cli.ts). */
-export async function driveApart(base: string, requests: Req[] | { stations: Record<string, unknown> }, total: number, concurrency: number, headers: Record<string, string> = {}, rate?: number) {
+export async function driveApart(base: string, requests: Req[] | { stations: Record<string, unknown> }, total: number, concurrency: number, options: DriveOptions = {}) {
   const file = path.join(os.tmpdir(), `bastion-drive-${process.pid}-${Date.now()}.json`);
-  fs.writeFileSync(file, JSON.stringify({ base, ...(Array.isArray(requests) ? { requests } : requests), total, concurrency, headers, rate }));
+  fs.writeFileSync(file, JSON.stringify({ base, ...(Array.isArray(requests) ? { requests } : requests), total, concurrency, options }));
   try {
     const out = await new Promise<string>((resolve, reject) => {
       const c = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'drive-cli.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });

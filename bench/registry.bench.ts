@@ -94,8 +94,8 @@ export async function registryBench(d: Database, scale: Scale, workDir: string, 
       if (r.phone) paths.push(`/api/v1/registry/residents?q=${r.phone.slice(-4)}&limit=20`);
       paths.push(`/api/v1/registry/residents?q=${encodeURIComponent(r.name_initials.slice(0, 2))}&area=${village}&limit=20`);
     }
-    await drive(url, paths.slice(0, 200), 200, 4, { cookie }); // warm-up
-    const run = await driveApart(url, paths, 4000, 8, { cookie });
+    await drive(url, paths.slice(0, 200), 200, 4, { headers: { cookie } }); // warm-up
+    const run = await driveApart(url, paths, 4000, 8, { headers: { cookie } });
     const p95 = percentile(run.latencies, 95);
     figures.push({ name: 'registry.search_p50_ms', value: round(percentile(run.latencies, 50), 2), unit: 'ms' });
     figures.push({

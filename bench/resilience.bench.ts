@@ -24,15 +24,15 @@ export async function resilienceBench(d: Database, scale: Scale, workDir: string
       const names = (await d.pool.query<{ q: string }>(`select name_initials as q from residents where area_code like $1 order by random() limit 200`, [root + '%'])).rows;
       const paths = names.map((n) => `/api/v1/registry/residents?q=${encodeURIComponent(n.q)}&limit=20`);
       log('surge: the capacity of one process (resident search)…');
-      const capacity = await driveApart(base, paths, 4000, 64, { cookie });
+      const capacity = await driveApart(base, paths, 4000, 64, { headers: { cookie } });
       const offered = Math.round(capacity.rate * 10);
       log(`surge: ${offered} requests a second offered for 5 s (10× its ${Math.round(capacity.rate)}/s) from 1,000 connections…`);
-      const surge = await driveApart(base, paths, offered * 5, 1000, { cookie }, offered);
+      const surge = await driveApart(base, paths, offered * 5, 1000, { headers: { cookie }, rate: offered });
       const statuses = surge.statuses as Record<string, number>;
       const other5xx = Object.entries(statuses).filter(([s]) => Number(s) >= 500 && s !== '503').reduce((n, [, c]) => n + c, 0);
       const admittedP99 = percentile(surge.admitted, 99);
       // and after it, by itself: every request served again
-      const after = await driveApart(base, paths, 500, 16, { cookie });
+      const after = await driveApart(base, paths, 500, 16, { headers: { cookie } });
       figures.push({
         name: 'surge.admitted_p99_ms', value: round(admittedP99, 1), unit: 'ms',
         note: `10× surge (${offered}/s offered from 1,000 connections for 5 s, ${Math.round(surge.rate)}/s served; the load generator shares the 2 cores): ${statuses['200'] ?? 0} served (p50 ${round(percentile(surge.admitted, 50), 1)} ms from sending), ${statuses['503'] ?? 0} shed at once with 503 + Retry-After, ${statuses['0'] ?? 0} connections refused; capacity before it ${Math.round(capacity.rate)}/s with p99 ${round(percentile(capacity.latencies, 99), 1)} ms at 64 concurrent`,

@@ -36,4 +36,22 @@ describe('group commit', () => {
     expect((await pool.query(`select count(*)::int as n from ${table}`)).rows[0].n).toBe(0);
     await pool.query(`drop table ${table}`);
   });
+
+  it('reads by key even where the statistics mislead the planner', async () => {
+    const { pool } = testDb();
+    const table = `batch_plan_${process.pid}_${Date.now()}`;
+    await pool.query(`create table ${table} (id bigint primary key, k bigint)`);
+    await pool.query(`create index on ${table} (k)`);
+    // statistics taken when the table had just begun to fill: every row then had k = 1
+    await pool.query(`insert into ${table} select n, 1 from generate_series(1, 100) n`);
+    await pool.query(`analyze ${table}`);
+    await pool.query(`insert into ${table} select n, n from generate_series(101, 50000) n`);
+    const plan = async (c: { query: typeof pool.query }) =>
+      JSON.stringify((await c.query(`explain (format json) select * from ${table} where k = any($1::bigint[])`, [[1, 5000, 9000]])).rows);
+    // outside a batch, the planner believes the keys are the whole table and reads all of it
+    expect(await plan(pool)).toContain('Seq Scan');
+    const probe = new Batcher<number, string>(pool, async (client) => [await plan(client)], { maxBatch: 1, maxWaitMs: 1, maxInFlight: 1 });
+    expect(await probe.submit(1)).not.toContain('Seq Scan');
+    await pool.query(`drop table ${table}`);
+  });
 });

@@ -5,7 +5,8 @@ import { inTransaction } from './transaction.js';
  * Group commit for hot paths (check-ins, scans): requests arriving within a few
  * milliseconds are written in one transaction, and each caller is answered only
  * after that transaction has committed. Durability stays as it is (fsync and
- * synchronous_commit on); the cost of a commit is shared.
+ * synchronous_commit on); the cost of a commit is shared. A batch reads by key only
+ * (see `byKey` in transaction.ts).
  */
 export class Batcher<In, Out> {
   private queue: { item: In; resolve: (o: Out) => void; reject: (e: unknown) => void }[] = [];
@@ -44,7 +45,7 @@ export class Batcher<In, Out> {
 
   private async run(batch: typeof this.queue) {
     try {
-      const out = await inTransaction(this.pool, (client) => this.write(client, batch.map((b) => b.item)));
+      const out = await inTransaction(this.pool, (client) => this.write(client, batch.map((b) => b.item)), { byKey: true });
       batch.forEach((b, i) => b.resolve(out[i]));
     } catch (e) {
       for (const b of batch) b.reject(e);
