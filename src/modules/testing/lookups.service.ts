@@ -1,25 +1,41 @@
 import { AppError, notFound } from '../../lib/errors.js';
 import { inScope, type Actor } from '../access/index.js';
-import { residentByIdentity, residentsByIds } from '../registry/index.js';
+import { residentByIdentity, residentsByIds, type ResidentBrief } from '../registry/index.js';
+import { Loader } from '../../lib/loader.js';
 import type { TestingDeps } from './campaigns.service.js';
 import { signPersonalCode, verifyPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
 import { testingRepo } from './testing.repo.js';
 
-async function resultsOf(d: TestingDeps, residentId: number) {
-  const samples = await testingRepo.residentSamples(d.pool, residentId);
-  return samples.map((s) => ({
-    campaign: s.title,
-    scannedAt: s.scannedAt.toISOString(),
-    pooled: s.poolSize > 1,
-    // a pooled positive is not the person's result: they wait for their own retest
-    result: s.result === 'positive' && s.poolSize > 1 ? null : s.result,
-    resultedAt: s.resultedAt?.toISOString() ?? null,
-    recall: s.recall,
-  }));
-}
+type SampleRow = Awaited<ReturnType<typeof testingRepo.residentsSamples>>[number];
 
-type MyResults = { name: string; code: string; areaName: string | null; samples: Awaited<ReturnType<typeof resultsOf>> };
+const shapeSample = (s: SampleRow) => ({
+  campaign: s.title,
+  scannedAt: s.scannedAt.toISOString(),
+  pooled: s.poolSize > 1,
+  // a pooled positive is not the person's result: they wait for their own retest
+  result: s.result === 'positive' && s.poolSize > 1 ? null : s.result,
+  resultedAt: s.resultedAt?.toISOString() ?? null,
+  recall: s.recall,
+});
+
+/**
+ * Residents' pages not in the cache are read together (see lib/loader.ts): when results come
+ * out, the phones of a district ask by the thousand a second, and one query for the residents
+ * and one for their samples serve all those asking in the same moment.
+ */
+function pageLoader(d: TestingDeps) {
+  return new Loader<number, { me: ResidentBrief; samples: ReturnType<typeof shapeSample>[] }>(async (ids) => {
+    const [people, samples] = await Promise.all([residentsByIds(d.pool, ids), testingRepo.residentsSamples(d.pool, ids)]);
+    const pages = new Map(people.map((me) => [me.id, { me, samples: [] as ReturnType<typeof shapeSample>[] }]));
+    for (const s of samples) pages.get(s.residentId)?.samples.push(shapeSample(s));
+    return pages;
+  });
+}
+const loaders = new WeakMap<TestingDeps, ReturnType<typeof pageLoader>>();
+const loaderOf = (d: TestingDeps) => loaders.get(d) ?? loaders.set(d, pageLoader(d)).get(d)!;
+
+type MyResults = { name: string; code: string; areaName: string | null; samples: ReturnType<typeof shapeSample>[] };
 
 /**
  * Residents' pages, kept by each process: when results come out, a district
@@ -67,9 +83,9 @@ export async function myResults(d: TestingDeps, code: string): Promise<MyResults
   const hit = cache.get(id);
   if (hit) return hit;
   const generation = cache.begin();
-  const [[me], samples] = await Promise.all([residentsByIds(d.pool, [id]), resultsOf(d, id)]);
-  if (!me) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
-  const value = { name: me.name, code: signPersonalCode(d.secret, me.id), areaName: me.areaName, samples };
+  const page = await loaderOf(d).load(id);
+  if (!page) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
+  const value = { name: page.me.name, code: signPersonalCode(d.secret, id), areaName: page.me.areaName, samples: page.samples };
   cache.set(id, value, generation);
   return value;
 }
@@ -78,7 +94,8 @@ export async function myResults(d: TestingDeps, code: string): Promise<MyResults
 export async function lookup(d: TestingDeps, q: { idNumber: string; name: string; phone: string }) {
   const me = await residentByIdentity(d.pool, q.idNumber.trim(), q.name.trim(), q.phone.trim());
   if (!me) throw notFound('resident with this ID number, name and phone');
-  return { name: me.name, code: signPersonalCode(d.secret, me.id), areaName: me.areaName, samples: await resultsOf(d, me.id) };
+  const page = await loaderOf(d).load(me.id);
+  return { name: me.name, code: signPersonalCode(d.secret, me.id), areaName: me.areaName, samples: page?.samples ?? [] };
 }
 
 /** A resident's personal code, to print for someone without a phone (a lead, inside their area). */

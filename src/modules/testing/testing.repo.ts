@@ -260,19 +260,19 @@ export const testingRepo = {
       )
     ).rows,
 
-  /** A resident's samples across campaigns, newest first, with the tube's result and any recall. */
-  residentSamples: async (q: Q, residentId: number) =>
+  /** Residents' samples across campaigns, newest first (twenty each at most), with the tube's result and any recall. */
+  residentsSamples: async (q: Q, residentIds: number[]) =>
     (
-      await q.query<{ campaignId: number; title: string; scannedAt: Date; tubeCode: string; poolSize: number; result: string | null; resultedAt: Date | null; recall: string | null }>({
-        // named: planned once per connection, not on each of thousands of lookups a second
-        name: 'testing.residentSamples',
-        text: `select s.campaign_id::int as "campaignId", c.title, s.scanned_at as "scannedAt", s.tube_code as "tubeCode", t.members as "poolSize",
-                t.result, t.resulted_at as "resultedAt",
-                (select r.status from recalls r where r.resident_id = s.resident_id and r.tube_code = s.tube_code) as recall
-         from samples s join tubes t on t.code = s.tube_code join campaigns c on c.id = s.campaign_id
-         where s.resident_id = $1 order by s.scanned_at desc limit 20`,
-        values: [residentId],
-      })
+      await q.query<{ residentId: number; campaignId: number; title: string; scannedAt: Date; tubeCode: string; poolSize: number; result: string | null; resultedAt: Date | null; recall: string | null }>(
+        `select r.id::int as "residentId", s.campaign_id::int as "campaignId", c.title, s.scanned_at as "scannedAt", s.tube_code as "tubeCode",
+                t.members as "poolSize", t.result, t.resulted_at as "resultedAt",
+                (select rc.status from recalls rc where rc.resident_id = s.resident_id and rc.tube_code = s.tube_code) as recall
+         from unnest($1::bigint[]) as r(id)
+         cross join lateral (select * from samples s where s.resident_id = r.id order by s.scanned_at desc limit 20) s
+         join tubes t on t.code = s.tube_code join campaigns c on c.id = s.campaign_id
+         order by r.id, s.scanned_at desc`,
+        [residentIds],
+      )
     ).rows,
 };
 

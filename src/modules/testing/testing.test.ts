@@ -268,6 +268,13 @@ describe('lab results and recalls', () => {
       [false, 'negative', null],
       [true, 'invalid', 'negative'],
     ]);
+    // pages asked for at the same moment are read together, and each gets its own
+    const pages = await Promise.all(east.slice(0, 8).map(async (id) => (await app.inject({ url: `/api/v1/testing/me/${codeOf(id)}` })).json()));
+    expect(pages.map((p) => p.code)).toEqual(east.slice(0, 8).map(codeOf));
+    const counts = (await testDb().pool.query(`select resident_id::int as id, count(*)::int as n from samples where resident_id = any($1) group by 1`, [east.slice(0, 8)])).rows;
+    expect(pages.map((p) => p.samples.length)).toEqual(east.slice(0, 8).map((id) => counts.find((c) => c.id === id)!.n));
+    expect(pages.slice(0, 4).every((p) => p.samples.some((x: { recall: string | null }) => x.recall))).toBe(true);
+    expect(pages.slice(4).every((p) => p.samples.every((x: { recall: string | null }) => !x.recall))).toBe(true);
   });
 
   it('tells the village secretary by SMS who must be retested', async () => {
