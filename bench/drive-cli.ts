@@ -14,13 +14,14 @@ const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
  * Swab i is taken at station i % stations, its (i / stations)th: each station
  * fills its own tubes of `poolSize` one after the other, as a sampling table does.
  */
-function stationScans(s: { campaignId: number; codes: string[]; stations: number; poolSize: number; prefix: string; offset?: number }) {
+function stationScans(s: { campaignId: number; codesFile: string; stations: number; poolSize: number; prefix: string; offset?: number }) {
+  const codes = fs.readFileSync(s.codesFile, 'utf8').split('\n');
   return (n: number): Req => {
     const i = n + (s.offset ?? 0);
     const station = i % s.stations;
     const nth = Math.floor(i / s.stations);
     const tube = `${s.prefix}${station}-${Math.floor(nth / s.poolSize)}`;
-    return { method: 'POST', path: '/api/v1/testing/scans', body: JSON.stringify({ scans: [{ id: crypto.randomUUID(), campaignId: s.campaignId, tube, person: s.codes[i] }] }) };
+    return { method: 'POST', path: '/api/v1/testing/scans', body: JSON.stringify({ scans: [{ id: crypto.randomUUID(), campaignId: s.campaignId, tube, person: codes[i] }] }) };
   };
 }
 

@@ -65,6 +65,6 @@ const meta = {
   database: process.env.DATABASE_URL ? 'external PostgreSQL (fresh database)' : 'embedded PostgreSQL 18 (fsync on)',
   machine: machine(),
 };
-// a partial run writes beside the full report, never over it
-const out = path.resolve(import.meta.dirname, 'results', only === 'all' ? '' : only);
+// a partial run, or one at another scale (--quick: village; --scale city), writes beside the full report, never over it
+const out = path.resolve(import.meta.dirname, 'results', scale === 'district' ? '' : scale, only === 'all' ? '' : only);
 console.log('\n' + writeResults(out, meta, figures));

@@ -46,7 +46,9 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     logLevel: config.logLevel,
     web: opts.web,
   });
-  const address = await app.listen({ host: config.host, port: config.port });
+  // A surge is also a crowd of new connections: with Node's backlog of 511, the excess SYNs were
+  // dropped and came back after the kernel's 1 s and 3 s retransmits (the surge bench's p99).
+  const address = await app.listen({ host: config.host, port: config.port, backlog: 4096 });
   notify.start();
   const url = config.publicUrl ?? address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   base = url;
