@@ -130,6 +130,9 @@ export async function runImport(
     if (!header) throw new AppError('VALIDATION_FAILED', 'the file is empty', 'file', { reason: 'HEADER_MISSING' });
     flush();
     await drain(0);
+    // Statistics before the job says done, not when autovacuum comes round: searches and exports
+    // planned on an empty registry's statistics read the whole table (an export ran 10× slower).
+    if (totals.imported >= 10_000) await pool.query(opts.kind === 'residents' ? 'analyze residents, households' : 'analyze staff');
     await importRepo.finish(pool, jobId, 'done', null);
     return { jobId, ...totals };
   } catch (e) {
