@@ -69,7 +69,9 @@ export async function testingBench(d: Database, scale: Scale, workDir: string, l
     const reference = await rawSampleInsertRate(d, 20_000);
     const run = await driveApart(base, { stations }, flat, STATIONS, { headers: auth });
     log(`testing: ${codes.length - flat} swabs at a steady 5,000 a second…`);
-    const steady = await driveApart(base, { stations: { ...stations, offset: flat } }, codes.length - flat, STATIONS, { headers: auth, rate: 5000, warmup: 5000 });
+    // a first second not counted (a quarter at the village scale, which has fewer swabs in all)
+    const warmup = Math.min(5000, Math.floor((codes.length - flat) / 4));
+    const steady = await driveApart(base, { stations: { ...stations, offset: flat } }, codes.length - flat, STATIONS, { headers: auth, rate: 5000, warmup });
     const p99 = percentile(steady.latencies, 99);
     const recorded = Number((await d.pool.query(`select count(*) from samples where campaign_id = $1`, [campaign.id])).rows[0].count);
     figures.push({
@@ -79,7 +81,7 @@ export async function testingBench(d: Database, scale: Scale, workDir: string, l
     });
     figures.push({
       name: 'testing.scan_p99_ms', value: round(p99, 1), unit: 'ms', goal: '< 50', pass: p99 < 50,
-      note: `${codes.length - flat} swabs offered at 5,000/s from 200 stations, the first 5,000 (one second: the load generator's start and its connections) not counted; latency from when each was due: p50 ${round(percentile(steady.latencies, 50), 1)} ms, achieved ${Math.round(steady.rate)}/s; statuses ${JSON.stringify(steady.statuses)}`,
+      note: `${codes.length - flat} swabs offered at 5,000/s from 200 stations, the first ${warmup.toLocaleString('en-US')} (the load generator's start and its connections) not counted; latency from when each was due: p50 ${round(percentile(steady.latencies, 50), 1)} ms, achieved ${Math.round(steady.rate)}/s; statuses ${JSON.stringify(steady.statuses)}`,
     });
 
     // Sealing, boxing and the drive to the lab are set up directly: the lab's uploads are measured.
