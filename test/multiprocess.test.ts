@@ -95,8 +95,10 @@ describe('two app processes on one PostgreSQL', () => {
       (await testDb().pool.query(`select count(*)::int as n, max(handovers)::int as most from notify_simulator_inbox where to_phone = any($1)`, [phones])).rows[0];
     await expect.poll(async () => (await delivered()).n, { timeout: 20_000 }).toBe(30);
     expect((await delivered()).most).toBe(1);
-    const attempts = await testDb().pool.query(`select count(*)::int as n from notify_attempts a join notify_messages m on m.id = a.message_id where m.topic = $1`, [`callup:${callup.id}`]);
-    expect(attempts.rows[0].n).toBe(30);
+    // a dispatcher records its attempts after the gateway took the messages: wait for them too
+    const attempts = async () =>
+      (await testDb().pool.query(`select count(*)::int as n from notify_attempts a join notify_messages m on m.id = a.message_id where m.topic = $1`, [`callup:${callup.id}`])).rows[0].n;
+    await expect.poll(attempts, { timeout: 10_000 }).toBe(30);
 
     // the sign-in limit is counted across both processes: ten tries a minute, not ten each
     const guessed = await makeAccount('lead', area.villages[0]);
