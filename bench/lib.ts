@@ -177,7 +177,7 @@ const freePort = () =>
 /** Starts `bastion serve` as its own process, so its memory is its own. */
 export async function startServerProcess(databaseUrl: string, dataDir: string, env: Record<string, string> = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', 'bin/bastion.js', 'serve'], { // as `npm run serve`
+  const child = spawn('./bin/bastion.js', ['serve'], { // as `npm run serve`: its first line sets Node's flags
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BASTION_DATA: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -39,7 +39,7 @@ const API: HelmetOptions = {
 };
 
 /** The headers helmet sets with these options, once. */
-export function securityHeaders(options: HelmetOptions): Record<string, string> {
+function securityHeaders(options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   const res = { setHeader: (k: string, v: string) => void (headers[k.toLowerCase()] = String(v)), removeHeader: () => {} };
   helmet(options)({} as IncomingMessage, res as unknown as ServerResponse, (e?: unknown) => {

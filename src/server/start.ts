@@ -46,8 +46,8 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     logLevel: config.logLevel,
     web: opts.web,
   });
-  // A surge is also a crowd of new connections: with Node's backlog of 511, the excess SYNs were
-  // dropped and came back after the kernel's 1 s and 3 s retransmits (the surge bench's p99).
+  // A surge is also a crowd of new connections: beyond the backlog (Node's default is 511) the
+  // kernel drops their SYNs, and the phones try again only after 1 s, then 3 s.
   const address = await app.listen({ host: config.host, port: config.port, backlog: 4096 });
   notify.start();
   const url = config.publicUrl ?? address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');

@@ -19,23 +19,27 @@ const shapeSample = (s: SampleRow) => ({
   recall: s.recall,
 });
 
+type Sample = ReturnType<typeof shapeSample>;
+
 /**
  * Residents' pages not in the cache are read together (see lib/loader.ts): when results come
  * out, the phones of a district ask by the thousand a second, and one query for the residents
  * and one for their samples serve all those asking in the same moment.
  */
-function pageLoader(d: TestingDeps) {
-  return new Loader<number, { me: ResidentBrief; samples: ReturnType<typeof shapeSample>[] }>(async (ids) => {
-    const [people, samples] = await Promise.all([residentsByIds(d.pool, ids), testingRepo.residentsSamples(d.pool, ids)]);
-    const pages = new Map(people.map((me) => [me.id, { me, samples: [] as ReturnType<typeof shapeSample>[] }]));
-    for (const s of samples) pages.get(s.residentId)?.samples.push(shapeSample(s));
-    return pages;
-  });
+function pageLoaders(d: TestingDeps) {
+  return {
+    people: new Loader<number, ResidentBrief>(async (ids) => new Map((await residentsByIds(d.pool, ids)).map((r) => [r.id, r]))),
+    samples: new Loader<number, Sample[]>(async (ids) => {
+      const byResident = new Map<number, Sample[]>(ids.map((id) => [id, []]));
+      for (const s of await testingRepo.residentsSamples(d.pool, ids)) byResident.get(s.residentId)!.push(shapeSample(s));
+      return byResident;
+    }),
+  };
 }
-const loaders = new WeakMap<TestingDeps, ReturnType<typeof pageLoader>>();
-const loaderOf = (d: TestingDeps) => loaders.get(d) ?? loaders.set(d, pageLoader(d)).get(d)!;
+const loaders = new WeakMap<TestingDeps, ReturnType<typeof pageLoaders>>();
+const loadersOf = (d: TestingDeps) => loaders.get(d) ?? loaders.set(d, pageLoaders(d)).get(d)!;
 
-type MyResults = { name: string; code: string; areaName: string | null; samples: ReturnType<typeof shapeSample>[] };
+type MyResults = { name: string; code: string; areaName: string | null; samples: Sample[] };
 
 /**
  * Residents' pages, kept by each process: when results come out, a district
@@ -83,9 +87,10 @@ export async function myResults(d: TestingDeps, code: string): Promise<MyResults
   const hit = cache.get(id);
   if (hit) return hit;
   const generation = cache.begin();
-  const page = await loaderOf(d).load(id);
-  if (!page) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
-  const value = { name: page.me.name, code: signPersonalCode(d.secret, id), areaName: page.me.areaName, samples: page.samples };
+  const { people, samples } = loadersOf(d);
+  const [me, mine] = await Promise.all([people.load(id), samples.load(id)]);
+  if (!me) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
+  const value = { name: me.name, code: signPersonalCode(d.secret, id), areaName: me.areaName, samples: mine ?? [] };
   cache.set(id, value, generation);
   return value;
 }
@@ -94,8 +99,8 @@ export async function myResults(d: TestingDeps, code: string): Promise<MyResults
 export async function lookup(d: TestingDeps, q: { idNumber: string; name: string; phone: string }) {
   const me = await residentByIdentity(d.pool, q.idNumber.trim(), q.name.trim(), q.phone.trim());
   if (!me) throw notFound('resident with this ID number, name and phone');
-  const page = await loaderOf(d).load(me.id);
-  return { name: me.name, code: signPersonalCode(d.secret, me.id), areaName: me.areaName, samples: page?.samples ?? [] };
+  // the resident is read already: only the samples through the loader
+  return { name: me.name, code: signPersonalCode(d.secret, me.id), areaName: me.areaName, samples: (await loadersOf(d).samples.load(me.id)) ?? [] };
 }
 
 /** A resident's personal code, to print for someone without a phone (a lead, inside their area). */
