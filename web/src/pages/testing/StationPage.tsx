@@ -37,9 +37,12 @@ export default function StationPage() {
   const attempt = useRef(0);
   const timer = useRef<number | undefined>(undefined);
 
+  // the count waiting and the tube's scans are read first and shown together: the screen never
+  // says "all synced" beside scans still marked waiting
   const refresh = useCallback(async (current = tube) => {
-    setWaiting(await outbox.waiting());
-    setMembers(current ? await outbox.scansOf(current) : []);
+    const [n, scans] = await Promise.all([outbox.waiting(), current ? outbox.scansOf(current) : []]);
+    setWaiting(n);
+    setMembers(scans);
   }, [tube]);
 
   // what the station was doing before a reload
@@ -65,10 +68,9 @@ export default function StationPage() {
   const sync = useCallback(async () => {
     window.clearTimeout(timer.current);
     try {
-      const left = await syncOnce();
+      await syncOnce();
       attempt.current = 0;
       setRetry(null);
-      setWaiting(left);
     } catch (e) {
       if (!retryable(e)) throw e;
       const wait = backoffMs(attempt.current++);
