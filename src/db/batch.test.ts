@@ -12,7 +12,7 @@ describe('group commit', () => {
     const b = new Batcher<number, { n: number; tx: number }>(pool, async (client, items) => {
       const { rows } = await client.query(`insert into ${table} select n, txid_current() from unnest($1::int[]) n returning n, tx`, [items]);
       return items.map((i) => rows.find((r) => r.n === i));
-    }, { maxBatch: 50, maxWaitMs: 5, maxInFlight: 2 });
+    }, { maxBatch: 50, maxInFlight: 2 });
     const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => b.submit(i)));
     // every answer is durable: it can be read back by another connection
     const { rows } = await pool.query(`select count(*)::int as n, count(distinct tx)::int as txs from ${table}`);
@@ -30,7 +30,7 @@ describe('group commit', () => {
       await client.query(`insert into ${table} select unnest($1::int[])`, [items]);
       if (items.includes(13)) throw new Error('unlucky');
       return items;
-    }, { maxBatch: 100, maxWaitMs: 5, maxInFlight: 1 });
+    }, { maxBatch: 100, maxInFlight: 1 });
     const results = await Promise.allSettled([1, 2, 13].map((n) => b.submit(n)));
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect((await pool.query(`select count(*)::int as n from ${table}`)).rows[0].n).toBe(0);
@@ -50,7 +50,7 @@ describe('group commit', () => {
       JSON.stringify((await c.query(`explain (format json) select * from ${table} where k = any($1::bigint[])`, [[1, 5000, 9000]])).rows);
     // outside a batch, the planner believes the keys are the whole table and reads all of it
     expect(await plan(pool)).toContain('Seq Scan');
-    const probe = new Batcher<number, string>(pool, async (client) => [await plan(client)], { maxBatch: 1, maxWaitMs: 1, maxInFlight: 1 });
+    const probe = new Batcher<number, string>(pool, async (client) => [await plan(client)], { maxBatch: 1, maxInFlight: 1 });
     expect(await probe.submit(1)).not.toContain('Seq Scan');
     await pool.query(`drop table ${table}`);
   });

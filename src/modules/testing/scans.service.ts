@@ -4,11 +4,10 @@ import { Batcher } from '../../db/batch.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import type { Actor } from '../access/index.js';
-import { residentsByIds } from '../registry/index.js';
 import type { TestingDeps } from './campaigns.service.js';
 import { verifyPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
-import { testingRepo, type CampaignRow, type TubeRow } from './testing.repo.js';
+import { testingRepo, type CampaignRow } from './testing.repo.js';
 
 /** One swab as the station sends it: its own id (so a retried sync is one sample), the tube, the person's code. */
 export interface ScanInput {
@@ -41,61 +40,24 @@ const cachedCampaign = (pool: pg.Pool, id: number) => campaignCache.get(id, () =
 
 const TUBE_CODE = /^[0-9A-Za-z-]{4,32}$/;
 
-/**
- * Writes a batch of scans in one transaction: tubes open at their first scan and
- * are locked in one order; each scan is then judged in arrival order against the
- * tube as the batch leaves it (its campaign, sealed, full), and a person already
- * sampled in the campaign is kept and marked `repeat` (two stations offline).
- */
+/** Writes a batch of scans with one statement, in its own transaction (testingRepo.recordScans): one round trip. */
 async function writeScans(client: pg.PoolClient, items: ScanWrite[]): Promise<ScanAnswer[]> {
-  // Tubes first: their locks make a batch wait for any other batch holding the same scan (a
-  // station that sent it twice at once), so the look for scans already recorded comes after.
-  const residents = new Map((await residentsByIds(client, [...new Set(items.map((i) => i.residentId))])).map((r) => [r.id, r]));
-  const opening = new Map<string, { code: string; campaignId: number; areaCode: string; station: string }>();
-  for (const i of items) if (residents.has(i.residentId) && !opening.has(i.tube)) opening.set(i.tube, { code: i.tube, campaignId: i.campaign.id, areaCode: i.stationArea, station: i.station });
-  const tubes = new Map<string, TubeRow>((await testingRepo.openAndLockTubes(client, [...opening.values()])).map((t) => [t.code, t]));
-  const state = await testingRepo.scanState(client, items.map((i) => i.scanId), [...new Set(items.map((i) => i.campaign.id))], [...residents.keys()]);
-  const recorded = new Map(state.recorded.map((r) => [r.scanId, r]));
-  for (const r of recorded.values()) if (!tubes.has(r.tubeCode)) tubes.set(r.tubeCode, await testingRepo.tube(client, r.tubeCode));
-  const seen = new Set(state.sampled);
-  const samples: Parameters<typeof testingRepo.insertSamples>[1] = [];
-  const answers = items.map((i): ScanAnswer => {
-    const before = recorded.get(i.scanId);
-    if (before) {
-      const t = tubes.get(before.tubeCode)!;
-      return { id: i.scanId, outcome: 'already_recorded', tube: t.code, members: t.members, poolSize: i.campaign.poolSize, repeat: before.repeat };
-    }
-    const refuse = (code: ScanRefusal): ScanAnswer => ({ id: i.scanId, outcome: 'refused', tube: i.tube, code });
-    const resident = residents.get(i.residentId);
-    if (!resident) return refuse('CODE_INVALID');
-    const t = tubes.get(i.tube)!;
-    if (t.campaignId !== i.campaign.id) return refuse('WRONG_CAMPAIGN');
-    if (t.status !== 'open') return refuse('TUBE_SEALED');
-    if (t.members >= i.campaign.poolSize) return refuse('TUBE_FULL');
-    t.members++;
-    const key = `${i.campaign.id}:${i.residentId}`;
-    const repeat = seen.has(key);
-    seen.add(key);
-    recorded.set(i.scanId, { scanId: i.scanId, tubeCode: t.code, repeat }); // the same scan twice in one batch
-    samples.push({ scanId: i.scanId, campaignId: i.campaign.id, tubeCode: t.code, residentId: i.residentId, areaCode: resident.areaCode, station: i.station, scannedAt: i.scannedAt, repeat });
-    return { id: i.scanId, outcome: 'recorded', tube: t.code, members: t.members, poolSize: i.campaign.poolSize, repeat };
-  });
-  if (samples.length) {
-    const byArea = new Map<string, { campaignId: number; n: number }>();
-    for (const s of samples) {
-      const k = `${s.campaignId}:${s.areaCode}`;
-      byArea.set(k, { campaignId: s.campaignId, n: (byArea.get(k)?.n ?? 0) + 1 });
-    }
-    await testingRepo.insertSamples(client, samples, [...byArea].map(([k, v]) => ({ name: 'testing.sampled', areaCode: k.slice(k.indexOf(':') + 1), data: v })));
-  }
-  return answers;
+  const rows = await testingRepo.recordScans(
+    client,
+    items.map((i) => ({ scanId: i.scanId, campaignId: i.campaign.id, poolSize: i.campaign.poolSize, tube: i.tube, residentId: i.residentId, station: i.station, stationArea: i.stationArea, scannedAt: i.scannedAt })),
+  );
+  return rows.map((r, n): ScanAnswer =>
+    r.outcome === 'refused'
+      ? { id: items[n].scanId, outcome: 'refused', tube: r.tube, code: r.refusal as ScanRefusal }
+      : { id: items[n].scanId, outcome: r.outcome, tube: r.tube, members: r.members!, poolSize: items[n].campaign.poolSize, repeat: r.repeat! },
+  );
 }
 
 const batchers = new WeakMap<TestingDeps, Batcher<ScanWrite, ScanAnswer>>();
 function scanBatcher(d: TestingDeps) {
   let b = batchers.get(d);
   if (!b) {
-    b = new Batcher(d.pool, (client, items) => writeScans(client, items));
+    b = new Batcher(d.pool, (client, items) => writeScans(client, items), { maxBatch: 500, maxInFlight: 2, ownTransaction: true });
     batchers.set(d, b);
   }
   return b;

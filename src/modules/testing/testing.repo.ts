@@ -79,60 +79,19 @@ export const testingRepo = {
   // --- scans: one batch inside one transaction (see scans.service.ts) ---
 
   /**
-   * One read for a batch: which of its scans are already recorded (a retried sync), and which of
-   * its residents were already sampled in its campaigns (a person sampled twice).
+   * A batch of swabs in arrival order, judged and written by one statement (the function of
+   * migration 0019: residents looked up, tubes opened and locked, swabs recorded, counts raised,
+   * events sent). One answer per swab, in order.
    */
-  scanState: async (q: Q, scanIds: string[], campaignIds: number[], residentIds: number[]) => {
-    // By resident alone (a person has a few swabs in all): this can only use samples_resident_idx,
-    // whatever the statistics say. With the campaign in the condition too, the planner, working
-    // from statistics taken when the campaign began, read every swab of the campaign instead.
-    const { rows } = await q.query<{ scanId: string | null; tubeCode: string | null; repeat: boolean | null; campaignId: number | null; residentId: number | null }>(
-      `select scan_id::text as "scanId", tube_code as "tubeCode", repeat, null::int as "campaignId", null::int as "residentId"
-       from samples where scan_id = any($1::uuid[])
-       union all
-       select null, null, null::bool, campaign_id::int, resident_id::int
-       from samples where resident_id = any($2::bigint[])`,
-      [scanIds, residentIds],
-    );
-    const campaigns = new Set(campaignIds);
-    return {
-      recorded: rows.filter((r) => r.scanId).map((r) => ({ scanId: r.scanId!, tubeCode: r.tubeCode!, repeat: r.repeat! })),
-      sampled: rows.filter((r) => !r.scanId && campaigns.has(r.campaignId!)).map((r) => `${r.campaignId}:${r.residentId}`),
-    };
-  },
-
-  /** Opens the tubes not seen before, then locks every tube of the batch in one order. */
-  openAndLockTubes: async (q: Q, tubes: { code: string; campaignId: number; areaCode: string; station: string }[]) => {
-    const sorted = [...tubes].sort((a, b) => (a.code < b.code ? -1 : 1));
-    await q.query(
-      `insert into tubes (code, campaign_id, area_code, station, status)
-       select code, c, a, s, 'open' from unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) as t(code, c, a, s) order by code
-       on conflict (code) do nothing`,
-      [arr(sorted, 'code'), arr(sorted, 'campaignId'), arr(sorted, 'areaCode'), arr(sorted, 'station')],
-    );
-    return (await q.query<TubeRow>(`select ${TUBE} from tubes where code = any($1::text[]) order by code for update`, [arr(sorted, 'code')])).rows;
-  },
-
-  /**
-   * One statement: the swabs in, each tube's count raised by the swabs that went in (the batch
-   * holds the tubes' locks), the events out. A scan already there adds nothing.
-   */
-  insertSamples: (
-    q: Q,
-    rows: { scanId: string; campaignId: number; tubeCode: string; residentId: number; areaCode: string; station: string; scannedAt: Date; repeat: boolean }[],
-    events: { name: string; areaCode: string; data: Record<string, unknown> }[],
-  ) =>
-    q.query(
-      `with ins as (
-         insert into samples (scan_id, campaign_id, tube_code, resident_id, area_code, station, scanned_at, repeat)
-         select * from unnest($1::uuid[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::bool[])
-         on conflict (scan_id) do nothing returning tube_code),
-       counted as (
-         update tubes t set members = t.members + c.n from (select tube_code, count(*)::int as n from ins group by 1) c where t.code = c.tube_code returning 1)
-       select pg_notify($9, e) from unnest($10::text[]) as e`,
-      [arr(rows, 'scanId'), arr(rows, 'campaignId'), arr(rows, 'tubeCode'), arr(rows, 'residentId'), arr(rows, 'areaCode'), arr(rows, 'station'), arr(rows, 'scannedAt'), arr(rows, 'repeat'),
-        EVENTS_CHANNEL, events.map((e) => JSON.stringify(e))],
-    ),
+  recordScans: async (q: Q, scans: { scanId: string; campaignId: number; poolSize: number; tube: string; residentId: number; station: string; stationArea: string; scannedAt: Date }[]) =>
+    (
+      await q.query<{ outcome: 'recorded' | 'already_recorded' | 'refused'; tube: string; members: number | null; repeat: boolean | null; refusal: string | null }>({
+        name: 'testing.recordScans',
+        text: `select r_outcome as outcome, r_tube as tube, r_members as members, r_repeat as repeat, r_refusal as refusal
+               from testing_record_scans($1::uuid[], $2::bigint[], $3::int[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[], $9) order by r_ord`,
+        values: [arr(scans, 'scanId'), arr(scans, 'campaignId'), arr(scans, 'poolSize'), arr(scans, 'tube'), arr(scans, 'residentId'), arr(scans, 'station'), arr(scans, 'stationArea'), arr(scans, 'scannedAt'), EVENTS_CHANNEL],
+      })
+    ).rows,
 
   tube: async (q: Q, code: string) => (await q.query<TubeRow>(`select ${TUBE} from tubes where code = $1`, [code])).rows[0],
 
