@@ -28,6 +28,16 @@ export class Connection {
     });
   }
 
+  /** Connects ahead of the first request, as a device that is already online; resolves false if refused. */
+  open(): Promise<boolean> {
+    const s = this.socket ?? this.connect();
+    if (!s.connecting) return Promise.resolve(!s.destroyed);
+    return new Promise((resolve) => {
+      s.once('connect', () => resolve(true));
+      s.once('close', () => resolve(false));
+    });
+  }
+
   close() {
     this.socket?.destroy();
     this.socket = null;

@@ -27,6 +27,12 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i];
 }
 
+/** The percentiles of a set of latencies (ms) that a bench reports. */
+export function distribution(xs: number[]) {
+  xs.sort((a, b) => a - b);
+  return { count: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95), p99: percentile(xs, 99), max: xs.length ? xs[xs.length - 1] : NaN };
+}
+
 export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
   const t0 = process.hrtime.bigint();
   const result = await fn();
@@ -86,6 +92,9 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
   const statuses = new Map<number, number>();
   /** the slowest answer among the requests sent in each 100 ms: shows whether the slow ones come together (a stall) */
   const worst: number[] = [];
+  // every connection is opened before the clock starts: the stations are online already, and a
+  // burst of 200 connections at once is not the steady load being measured
+  await Promise.all(connections.map((c) => c.open()));
   let next = 0;
   const start = process.hrtime.bigint();
   const due = (i: number) => start + BigInt(Math.round((i * 1e9) / rate!));
@@ -106,6 +115,8 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
   };
   let measuredFrom = warmup ? 0n : start;
+  /** the wall clock when the measured requests began (`worst` counts from it): to line it up with a server's log */
+  let measuredAt = Date.now();
   const cpu0 = process.cpuUsage();
   // the generator's own lag: on these 2 shared cores it can stand in the latencies it measures
   const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -118,7 +129,10 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
           const wait = Number(due(i) - process.hrtime.bigint()) / 1e6;
           if (wait > 1) await new Promise((r) => setTimeout(r, wait));
         }
-        if (i === warmup && warmup) measuredFrom = rate ? due(i) : process.hrtime.bigint();
+        if (i === warmup && warmup) {
+          measuredFrom = rate ? due(i) : process.hrtime.bigint();
+          measuredAt = Date.now();
+        }
         await one(c, nth(i), i);
       }
     }),
@@ -130,10 +144,10 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
   /** the load generator's own CPU time, in ms: on 2 shared cores it is taken from the server */
   const generatorCpuMs = round((cpu.user + cpu.system) / 1000, 0);
   for (const c of connections) c.close();
-  latencies.sort((a, b) => a - b);
-  admitted.sort((a, b) => a - b);
   // the rate counts answers below 400 only: a shed or refused request is not a request served
-  return { latencies, admitted, worst: Array.from(worst, (w) => Math.round(w ?? 0)), generatorLag, generatorCpuMs, elapsedMs: elapsed, rate: (admitted.length / elapsed) * 1000, statuses: Object.fromEntries(statuses) };
+  // percentiles here, not hundreds of thousands of latencies sent back: the bench's process would
+  // parse them, and collect them later, on the cores of the phase it measures next
+  return { latency: distribution(latencies), admitted: distribution(admitted), worst: Array.from(worst, (w) => Math.round(w ?? 0)), measuredAt, generatorLag, generatorCpuMs, elapsedMs: elapsed, rate: (admitted.length / elapsed) * 1000, statuses: Object.fromEntries(statuses) };
 }
 
 export function machine() {
@@ -173,9 +187,9 @@ const freePort = () =>
   });
 
 /** Starts `bastion serve` as its own process, so its memory is its own. */
-export async function startServerProcess(databaseUrl: string, dataDir: string, env: Record<string, string> = {}) {
+export async function startServerProcess(databaseUrl: string, dataDir: string, env: Record<string, string> = {}, args: string[] = []) {
   const port = await freePort();
-  const child = spawn('./bin/bastion.js', ['serve'], { // as `npm run serve`: its first line sets Node's flags
+  const child = spawn('./bin/bastion.js', ['serve', ...args], { // as `npm run serve`: its first line sets Node's flags
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BASTION_DATA: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -187,13 +201,20 @@ export async function startServerProcess(databaseUrl: string, dataDir: string, e
 }
 
 export async function signIn(base: string, username: string, password: string) {
-  const res = await fetch(`${base}/api/v1/access/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!res.ok) throw new Error(`sign-in ${res.status}`);
-  return res.headers.get('set-cookie')!.split(';')[0];
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${base}/api/v1/access/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    if (res.ok) return res.headers.get('set-cookie')!.split(';')[0];
+    // a server just started may shed its first requests (its event loop was busy loading): come back as told
+    if (res.status !== 503 || attempt === 5) throw new Error(`sign-in ${res.status}`);
+    await new Promise((r) => setTimeout(r, 200 * attempt));
+  }
 }
 
 /** `drive`, run in a separate process (see drive-cli.ts). */
 export async function driveApart(base: string, requests: Req[] | { stations: Record<string, unknown> }, total: number, concurrency: number, options: DriveOptions = {}) {
+  // the bench's own garbage collected now rather than in the middle of the phase (npm run bench
+  // gives node --expose-gc): a full collection of its heap once took a core for a second
+  (globalThis as { gc?: () => void }).gc?.();
   const file = path.join(os.tmpdir(), `bastion-drive-${process.pid}-${Date.now()}.json`);
   fs.writeFileSync(file, JSON.stringify({ base, ...(Array.isArray(requests) ? { requests } : requests), total, concurrency, options }));
   try {

@@ -5,7 +5,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../src/db/connection.js';
 import { addAccount } from '../src/modules/access/index.js';
 import { SCALES, loadDemo, prepareExport, runImport, type Scale } from '../src/modules/registry/index.js';
-import { drive, driveApart, peakRss, percentile, procMemory, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
+import { drive, driveApart, peakRss, procMemory, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
 
 
 export async function registryBench(d: Database, scale: Scale, workDir: string, log: (m: string) => void): Promise<Figure[]> {
@@ -96,11 +96,11 @@ export async function registryBench(d: Database, scale: Scale, workDir: string, 
     }
     await drive(url, paths.slice(0, 200), 200, 4, { headers: { cookie } }); // warm-up
     const run = await driveApart(url, paths, 4000, 8, { headers: { cookie } });
-    const p95 = percentile(run.latencies, 95);
-    figures.push({ name: 'registry.search_p50_ms', value: round(percentile(run.latencies, 50), 2), unit: 'ms' });
+    const p95 = run.latency.p95;
+    figures.push({ name: 'registry.search_p50_ms', value: round(run.latency.p50, 2), unit: 'ms' });
     figures.push({
       name: 'registry.search_p95_ms', value: round(p95, 2), unit: 'ms', goal: '< 20', pass: p95 < 20,
-      note: `${run.latencies.length} searches (initials, names, ID tails, phone tails; district and village scope), 8 concurrent: ${Math.round(run.rate)} req/s, statuses ${JSON.stringify(run.statuses)}`,
+      note: `${run.latency.count} searches (initials, names, ID tails, phone tails; district and village scope), 8 concurrent: ${Math.round(run.rate)} req/s, statuses ${JSON.stringify(run.statuses)}`,
     });
     const mem = procMemory(child.pid!);
     figures.push({ name: 'registry.server_rss_mib', value: Math.round(mem.rssMiB), unit: 'MiB', note: `server process after the searches; its peak ${Math.round(mem.peakMiB)} MiB` });

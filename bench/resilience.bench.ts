@@ -5,7 +5,7 @@ import { sharedSecret } from '../src/db/secrets.js';
 import { addAccount } from '../src/modules/access/index.js';
 import { SCALES, type Scale } from '../src/modules/registry/index.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
-import { driveApart, percentile, round, signIn, startServerProcess, type Figure } from './lib.js';
+import { driveApart, round, signIn, startServerProcess, type Figure } from './lib.js';
 
 /**
  * A surge ten times what the process can serve, and a kill -9 in the middle of
@@ -30,12 +30,12 @@ export async function resilienceBench(d: Database, scale: Scale, workDir: string
       const surge = await driveApart(base, paths, offered * 5, 1000, { headers: { cookie }, rate: offered });
       const statuses = surge.statuses as Record<string, number>;
       const other5xx = Object.entries(statuses).filter(([s]) => Number(s) >= 500 && s !== '503').reduce((n, [, c]) => n + c, 0);
-      const admittedP99 = percentile(surge.admitted, 99);
+      const admittedP99 = surge.admitted.p99;
       // and after it, by itself: every request served again
       const after = await driveApart(base, paths, 500, 16, { headers: { cookie } });
       figures.push({
         name: 'surge.admitted_p99_ms', value: round(admittedP99, 1), unit: 'ms',
-        note: `10× surge (${offered}/s offered from 1,000 connections for 5 s, ${Math.round(surge.rate)}/s served; the load generator shares the 2 cores): ${statuses['200'] ?? 0} served (p50 ${round(percentile(surge.admitted, 50), 1)} ms from sending), ${statuses['503'] ?? 0} shed at once with 503 + Retry-After, ${statuses['0'] ?? 0} connections refused; the load generator's own event loop lagged p99 ${surge.generatorLag.p99} ms, at most ${surge.generatorLag.max} ms; capacity before it ${Math.round(capacity.rate)}/s with p99 ${round(percentile(capacity.latencies, 99), 1)} ms at 64 concurrent`,
+        note: `10× surge (${offered}/s offered from 1,000 connections for 5 s, ${Math.round(surge.rate)}/s served; the load generator shares the 2 cores): ${statuses['200'] ?? 0} served (p50 ${round(surge.admitted.p50, 1)} ms from sending), ${statuses['503'] ?? 0} shed at once with 503 + Retry-After, ${statuses['0'] ?? 0} connections refused; the load generator's own event loop lagged p99 ${surge.generatorLag.p99} ms, at most ${surge.generatorLag.max} ms; capacity before it ${Math.round(capacity.rate)}/s with p99 ${round(capacity.latency.p99, 1)} ms at 64 concurrent`,
       });
       figures.push({ name: 'surge.errors_5xx_other_than_503', value: other5xx, unit: 'responses', goal: '= 0', pass: other5xx === 0, note: `statuses ${JSON.stringify(statuses)}` });
       const recovered = (after.statuses as Record<string, number>)['200'] ?? 0;
