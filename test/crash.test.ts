@@ -30,17 +30,26 @@ async function start(port: number) {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 function post(p: string, body: unknown, cookie?: string) {
-  return new Promise<{ status: number; json: any }>((resolve, reject) => {
+  return new Promise<{ status: number; json: any; retryAfter: number }>((resolve, reject) => {
     const text = JSON.stringify(body);
     const req = http.request(base + p, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) } }, (res) => {
       let out = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (out += c));
-      res.on('end', () => resolve({ status: res.statusCode!, json: out ? JSON.parse(out) : null }));
+      res.on('end', () => resolve({ status: res.statusCode!, json: out ? JSON.parse(out) : null, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
     });
     req.on('error', reject);
     req.end(text);
   });
+}
+
+/** As a station syncs: a 503 (a process just started may shed its first requests) is tried again after its Retry-After. */
+async function postAdmitted(p: string, body: unknown, cookie?: string) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await post(p, body, cookie);
+    if (res.status !== 503 || attempt === 10) return res;
+    await new Promise((r) => setTimeout(r, 1000 * res.retryAfter));
+  }
 }
 
 afterAll(async () => {
@@ -115,7 +124,7 @@ describe('kill -9 in the middle of sampling, check-ins and an SMS send', () => {
 
     // after a restart the stations sync everything again (same scan ids): nothing doubles
     await start(port);
-    for (let i = 0; i < scans.length; i += 100) expect((await post('/api/v1/testing/scans', { scans: scans.slice(i, i + 100) }, station)).status).toBe(200);
+    for (let i = 0; i < scans.length; i += 100) expect((await postAdmitted('/api/v1/testing/scans', { scans: scans.slice(i, i + 100) }, station)).status).toBe(200);
     const after = await pool.query(`select count(*)::int as n, count(distinct scan_id)::int as d, count(distinct resident_id)::int as r from samples where campaign_id = $1`, [campaign.id]);
     expect(after.rows[0]).toEqual({ n: 400, d: 400, r: 400 });
     const tubes = await pool.query(`select count(*)::int as n from tubes t where campaign_id = $1 and members <> (select count(*) from samples s where s.tube_code = t.code)`, [campaign.id]);
