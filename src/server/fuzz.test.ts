@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { asRole, closeTestDb, makeArea, testDb, type TestArea } from '../../test/helpers.js';
+import { asRole, closeTestDb, makeArea, NO_SHEDDING, testDb, type TestArea } from '../../test/helpers.js';
 import { EventBus } from '../db/events.js';
 import { NotifyRuntime } from '../modules/notify/index.js';
 import { buildApp } from './app.js';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   notify = new NotifyRuntime(pool, { gateway: 'simulator', queue: `sim-${crypto.randomUUID().slice(0, 8)}`, ratePerSecond: 0, leaseMs: 5000 });
   bus = new EventBus(pool);
   await bus.start();
-  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 1, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify, bus });
+  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 1, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify, bus, shedding: NO_SHEDDING });
   await app.ready();
   area = await makeArea();
   for (const role of ['commander', 'lead', 'sampler', 'lab'] as const) cookies[role] = await asRole(app, role, role === 'commander' ? area.district : area.villages[0]);

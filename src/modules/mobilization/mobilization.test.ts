@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { addStaff, asRole, closeTestDb, makeArea, testDb, type TestArea } from '../../../test/helpers.js';
+import { addStaff, asRole, closeTestDb, makeArea, testDb, type TestArea, NO_SHEDDING } from '../../../test/helpers.js';
 import { buildApp } from '../../server/app.js';
 import { EventBus } from '../../db/events.js';
 import { NotifyRuntime } from '../notify/index.js';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   notify = new NotifyRuntime(pool, { gateway: 'simulator', queue: `sim-${crypto.randomUUID().slice(0, 8)}`, ratePerSecond: 0, leaseMs: 5000 });
   bus = new EventBus(pool);
   await bus.start();
-  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify, bus, linkBase: () => base });
+  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify, bus, linkBase: () => base, shedding: NO_SHEDDING });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   notify.start();
   area = await makeArea();

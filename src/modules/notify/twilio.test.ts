@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { closeTestDb, testDb } from '../../../test/helpers.js';
+import { closeTestDb, testDb, NO_SHEDDING } from '../../../test/helpers.js';
 import { buildApp } from '../../server/app.js';
 import { twilioSignature } from './gateways/twilio.js';
 import { NotifyRuntime } from './notify.runtime.js';
@@ -40,7 +40,7 @@ beforeAll(async () => {
     ratePerSecond: 0,
     leaseMs: 5000,
   });
-  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify: runtime });
+  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify: runtime, shedding: NO_SHEDDING });
   await app.ready();
 });
 afterAll(async () => {

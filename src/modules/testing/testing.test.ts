@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { addResidents, addStaff, asRole, closeTestDb, idFor, makeAccount, makeArea, makeToken, signIn, testDb, type TestArea } from '../../../test/helpers.js';
+import { addResidents, addStaff, asRole, closeTestDb, idFor, makeAccount, makeArea, makeToken, signIn, testDb, type TestArea, NO_SHEDDING } from '../../../test/helpers.js';
 import { buildApp } from '../../server/app.js';
 import { EventBus } from '../../db/events.js';
 import { sharedSecret } from '../../db/secrets.js';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   notify = new NotifyRuntime(pool, { gateway: 'simulator', queue: `sim-${crypto.randomUUID().slice(0, 8)}`, ratePerSecond: 0, leaseMs: 5000 });
   bus = new EventBus(pool);
   await bus.start();
-  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify, bus });
+  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify, bus, shedding: NO_SHEDDING });
   await app.ready();
   notify.start();
   secret = await sharedSecret(pool, 'personal-codes');
