@@ -17,6 +17,9 @@ const SHANYIN = '130110108201'; // 山尹村村民委员会, loaded by the test 
 /** Opens the app and signs in through its form. */
 async function signInOn(p: Page, a: { username: string; password: string }) {
   await p.goto(server.url);
+  // a fresh profile's first page compiles the whole app: on two cores shared with the test run and
+  // PostgreSQL it has taken more than the default 30 s
+  await p.getByLabel('用户名').waitFor({ timeout: 90_000 });
   await p.getByLabel('用户名').fill(a.username);
   await p.getByLabel('密码').fill(a.password);
   await p.getByRole('button', { name: /登\s*录/ }).click();
@@ -49,7 +52,7 @@ afterAll(async () => {
 });
 
 describe('a commander on a phone', () => {
-  it('signs in, opens 山尹村 in the area tree, finds a resident by pinyin initials, and imports a CSV with per-row errors', async () => {
+  it('signs in, opens 山尹村 in the area tree, finds a resident by pinyin initials, and imports a CSV with per-row errors', { timeout: 180_000 }, async () => {
     const account = await makeAccount('commander', '130110108'); // 山尹村镇
     // a resident of 山尹村 whose initials we search by
     const { rows } = await testDb().pool.query(`select name, name_initials from residents where area_code like $1 order by id limit 1`, [SHANYIN + '%']);
@@ -93,7 +96,7 @@ describe('a commander on a phone', () => {
 });
 
 describe('a call-up, end to end', () => {
-  it('a cadre opens the SMS link on a phone, acknowledges and checks in; the commander’s board updates without a reload', async () => {
+  it('a cadre opens the SMS link on a phone, acknowledges and checks in; the commander’s board updates without a reload', { timeout: 180_000 }, async () => {
     const area = await makeArea();
     const phone = '139' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
     await addStaff(area.villages[0], [{ name: '浏览器干部', n: 1, phone }, { name: '另一干部', n: 2, phone: '138' + phone.slice(3) }]);
@@ -137,7 +140,7 @@ describe('a call-up, end to end', () => {
 });
 
 describe('a sampling station offline', () => {
-  it('scans a tube and ten people offline, survives a reload, syncs when back online; the board and coverage update', async () => {
+  it('scans a tube and ten people offline, survives a reload, syncs when back online; the board and coverage update', { timeout: 180_000 }, async () => {
     const area = await makeArea();
     const people = await addResidents(area.villages[0], Array.from({ length: 10 }, (_, i) => ({ name: `离线${i}`, initials: 'lx', n: i + 1 })), area.district);
     const secret = await sharedSecret(testDb().pool, 'personal-codes');
