@@ -17,9 +17,18 @@ const SHANYIN = '130110108201'; // 山尹村村民委员会, loaded by the test 
 /** Opens the app and signs in through its form. */
 async function signInOn(p: Page, a: { username: string; password: string }) {
   await p.goto(server.url);
-  // a fresh profile's first page compiles the whole app: on two cores shared with the test run and
-  // PostgreSQL it has taken more than the default 30 s
-  await p.getByLabel('用户名').waitFor({ timeout: 90_000 });
+  // A fresh profile's first page, in the run on the external PostgreSQL only, sometimes never
+  // showed the form (not understood: the server answered at once; see the README's notes). Loaded
+  // again, it does.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await p.getByLabel('用户名').waitFor({ timeout: 20_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await p.reload();
+    }
+  }
   await p.getByLabel('用户名').fill(a.username);
   await p.getByLabel('密码').fill(a.password);
   await p.getByRole('button', { name: /登\s*录/ }).click();
