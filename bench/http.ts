@@ -18,12 +18,13 @@ export class Connection {
     private readonly port: number,
   ) {}
 
-  /** Sends one request; resolves with its status, or 0 when the connection was refused or lost. */
-  request(head: string, body = ''): Promise<number> {
+  /** Sends one request (`headers` as `headerLines` makes them); resolves with its status, or 0 when the connection was refused or lost. */
+  request(method: string, path: string, headers: string, body = ''): Promise<number> {
     return new Promise((resolve) => {
       this.pending = resolve;
       this.buf = null;
       const s = this.socket ?? this.connect();
+      const head = `${method} ${path} HTTP/1.1\r\n${headers}`;
       s.write(body ? `${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}` : `${head}\r\n`);
     });
   }
@@ -81,9 +82,6 @@ export class Connection {
   }
 }
 
-/** The start of a request, up to its headers' end (without the blank line): what `Connection.request` takes. */
-export function requestHead(method: string, path: string, host: string, headers: Record<string, string>) {
-  let h = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
-  for (const [k, v] of Object.entries(headers)) h += `${k}: ${v}\r\n`;
-  return h;
-}
+/** A request's header lines (without the blank line that ends them), made once for all of a drive's requests. */
+export const headerLines = (host: string, headers: Record<string, string>) =>
+  `host: ${host}\r\n` + Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');

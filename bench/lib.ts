@@ -5,7 +5,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Connection, requestHead } from './http.js';
+import { Connection, headerLines } from './http.js';
 
 export interface Figure {
   name: string;
@@ -85,7 +85,7 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
   // one connection per station or phone, kept while it waits for its next request, as a device keeps its own
   const url = new URL(base);
   const connections = Array.from({ length: concurrency }, () => new Connection(url.hostname, Number(url.port)));
-  const heads = { plain: headers, json: { ...headers, 'content-type': 'application/json' } };
+  const lines = { plain: headerLines(url.host, headers), json: headerLines(url.host, { ...headers, 'content-type': 'application/json' }) };
   const latencies: number[] = [];
   /** of the requests answered below 400 only, from when each was sent: what the server made an admitted request wait */
   const admitted: number[] = [];
@@ -103,7 +103,7 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
     const sent = process.hrtime.bigint();
     const t0 = rate ? due(i) : sent;
     // a connection refused or reset counts as status 0 (a surge, a crash), not as the end of the run
-    const status = await c.request(requestHead(q.method, q.path, url.host, q.body ? heads.json : heads.plain), q.body);
+    const status = await c.request(q.method, q.path, q.body ? lines.json : lines.plain, q.body);
     if (i < warmup) return;
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (status) {
@@ -115,8 +115,6 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
   };
   let measuredFrom = warmup ? 0n : start;
-  /** the wall clock when the measured requests began (`worst` counts from it): to line it up with a server's log */
-  let measuredAt = Date.now();
   const cpu0 = process.cpuUsage();
   // the generator's own lag: on these 2 shared cores it can stand in the latencies it measures
   const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -129,10 +127,7 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
           const wait = Number(due(i) - process.hrtime.bigint()) / 1e6;
           if (wait > 1) await new Promise((r) => setTimeout(r, wait));
         }
-        if (i === warmup && warmup) {
-          measuredFrom = rate ? due(i) : process.hrtime.bigint();
-          measuredAt = Date.now();
-        }
+        if (i === warmup && warmup) measuredFrom = rate ? due(i) : process.hrtime.bigint();
         await one(c, nth(i), i);
       }
     }),
@@ -147,7 +142,7 @@ export async function drive(base: string, paths: Req[] | ((i: number) => Req), t
   // the rate counts answers below 400 only: a shed or refused request is not a request served
   // percentiles here, not hundreds of thousands of latencies sent back: the bench's process would
   // parse them, and collect them later, on the cores of the phase it measures next
-  return { latency: distribution(latencies), admitted: distribution(admitted), worst: Array.from(worst, (w) => Math.round(w ?? 0)), measuredAt, generatorLag, generatorCpuMs, elapsedMs: elapsed, rate: (admitted.length / elapsed) * 1000, statuses: Object.fromEntries(statuses) };
+  return { latency: distribution(latencies), admitted: distribution(admitted), worst: Array.from(worst, (w) => Math.round(w ?? 0)), generatorLag, generatorCpuMs, elapsedMs: elapsed, rate: (admitted.length / elapsed) * 1000, statuses: Object.fromEntries(statuses) };
 }
 
 export function machine() {
