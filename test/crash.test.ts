@@ -5,7 +5,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, sessionAt } from './processes.js';
+import { admitted, freePort, sessionAt } from './processes.js';
 import { addResidents, addStaff, closeTestDb, databaseUrl, makeAccount, makeArea, testDb } from './helpers.js';
 import { sharedSecret } from '../src/db/secrets.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
@@ -41,15 +41,6 @@ function post(p: string, body: unknown, cookie?: string) {
     req.on('error', reject);
     req.end(text);
   });
-}
-
-/** As a station syncs: a 503 (a process just started may shed its first requests) is tried again after its Retry-After. */
-async function postAdmitted(p: string, body: unknown, cookie?: string) {
-  for (let attempt = 1; ; attempt++) {
-    const res = await post(p, body, cookie);
-    if (res.status !== 503 || attempt === 10) return res;
-    await new Promise((r) => setTimeout(r, 1000 * res.retryAfter));
-  }
 }
 
 afterAll(async () => {
@@ -124,7 +115,7 @@ describe('kill -9 in the middle of sampling, check-ins and an SMS send', () => {
 
     // after a restart the stations sync everything again (same scan ids): nothing doubles
     await start(port);
-    for (let i = 0; i < scans.length; i += 100) expect((await postAdmitted('/api/v1/testing/scans', { scans: scans.slice(i, i + 100) }, station)).status).toBe(200);
+    for (let i = 0; i < scans.length; i += 100) expect((await admitted(() => post('/api/v1/testing/scans', { scans: scans.slice(i, i + 100) }, station))).status).toBe(200);
     const after = await pool.query(`select count(*)::int as n, count(distinct scan_id)::int as d, count(distinct resident_id)::int as r from samples where campaign_id = $1`, [campaign.id]);
     expect(after.rows[0]).toEqual({ n: 400, d: 400, r: 400 });
     const tubes = await pool.query(`select count(*)::int as n from tubes t where campaign_id = $1 and members <> (select count(*) from samples s where s.tube_code = t.code)`, [campaign.id]);
