@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { asRole, closeTestDb, makeArea, testDb } from '../../test/helpers.js';
 import { buildApp } from './app.js';
+import { isPressure } from './shedding.js';
 
 let app: FastifyInstance;
 let base: string;
@@ -22,12 +23,12 @@ afterAll(async () => {
   await closeTestDb();
 });
 
-/** One GET over its own connection: status, headers, body and how long it took. */
-function get(path: string, agent: http.Agent, headers: Record<string, string> = {}) {
+/** One GET (of this file's app, unless told): status, headers, body and how long it took. */
+function get(path: string, agent: http.Agent, headers: Record<string, string> = {}, root = base) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; ms: number }>((resolve, reject) => {
     const t0 = performance.now();
     http
-      .get(base + path, { agent, headers }, (res) => {
+      .get(root + path, { agent, headers }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c) => (body += c));
@@ -61,6 +62,33 @@ describe('a surge', () => {
     // and when it has passed, the process serves again by itself
     expect((await get(path, agent, { cookie })).status).toBe(200);
     agent.destroy();
+  });
+});
+
+describe('what is shed', () => {
+  it("is the API only: the app's own files are served whatever the load, health too", async () => {
+    const { db, pool } = testDb();
+    // a process that admits no request at all
+    const full = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, shedding: { maxInFlight: 0, maxEventLoopDelayMs: 1000 } });
+    const url = await full.listen({ host: '127.0.0.1', port: 0 });
+    const agent = new http.Agent();
+    try {
+      const at = (p: string) => get(p, agent, {}, url).then((a) => a.status);
+      expect(await at('/api/v1/access/me')).toBe(503);
+      expect(await at('/api/health')).toBe(200);
+      // (no web app is built into this process: a file it does not have is a 404, not a 503)
+      expect(await at('/assets/index-0000.js')).toBe(404);
+      expect(await at('/campaigns/1')).toBe(404);
+    } finally {
+      agent.destroy();
+      await full.close();
+    }
+  });
+
+  it('is not everything after a stall the event-loop histogram took no sample in; a measured delay over the bar is', () => {
+    expect(isPressure('eventLoopDelay', Infinity)).toBe(false);
+    expect(isPressure('eventLoopDelay', 1500)).toBe(true);
+    expect(isPressure('heapUsedBytes', 4e9)).toBe(true);
   });
 });
 

@@ -5,7 +5,9 @@ import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import { useTranslation } from 'react-i18next';
 import { SessionProvider, useSession } from '../modules/access/session';
+import { useBusy } from '../shared/retry';
 import { Shell } from './Shell';
+import { BusyBanner } from './BusyBanner';
 
 const LoginPage = lazy(() => import('../pages/access/LoginPage'));
 const AreasPage = lazy(() => import('../pages/registry/AreasPage'));
@@ -48,9 +50,17 @@ const PUBLIC = /^\/(m|checkin|phone|r|lookup)(\/|$)/;
 
 function Routed() {
   const { me, loading } = useSession();
+  const busy = useBusy();
+  const { t } = useTranslation();
   const { pathname } = useLocation();
-  if (PUBLIC.test(pathname)) return <PublicRoutes />;
-  if (loading) return <Spin fullscreen />;
+  if (PUBLIC.test(pathname))
+    return (
+      <>
+        <BusyBanner />
+        <PublicRoutes />
+      </>
+    );
+  if (loading) return <Spin fullscreen description={busy === null ? undefined : t('common.busy', { s: busy })} />;
   if (!me)
     return (
       <Routes>

@@ -5,6 +5,7 @@ import { CarOutlined, ApartmentOutlined, CloudUploadOutlined, ExperimentOutlined
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../modules/access/session';
 import { setLanguage } from './i18n';
+import { BusyBanner } from './BusyBanner';
 
 /** Header with the sections; on a phone the sections move to a bottom bar. */
 export function Shell({ children }: { children: ReactNode }) {
@@ -65,6 +66,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Dropdown>
         </Space>
       </Layout.Header>
+      <BusyBanner />
       <Layout.Content style={{ padding: phone ? 8 : 24, paddingBottom: phone ? 72 : 24 }}>{children}</Layout.Content>
       {phone && (
         <nav className="no-print" style={{ position: 'fixed', bottom: 0, left: 0, right: 0, display: 'flex', background: '#fff', borderTop: '1px solid #eee', zIndex: 10, paddingBottom: 'env(safe-area-inset-bottom)' }}>

@@ -1,16 +1,8 @@
 import i18n from 'i18next';
+import { ApiError } from './errors';
+import { announceBusy, wasShed, withRetry } from './retry';
 
-/** A problem+json answer of the API, with the field it names. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError } from './errors';
 
 const headers = () => ({ 'accept-language': i18n.language?.startsWith('en') ? 'en' : 'zh-CN' });
 
@@ -26,7 +18,8 @@ async function handle<T>(res: Response): Promise<T> {
 }
 
 export const api = {
-  get: <T>(path: string) => fetch(`/api/v1${path}`, { headers: headers(), credentials: 'same-origin' }).then((r) => handle<T>(r)),
+  /** a read the server shed (503/429) is asked again with backoff, and the Shell says the system is busy */
+  get: <T>(path: string) => withRetry(() => fetch(`/api/v1${path}`, { headers: headers(), credentials: 'same-origin' }).then((r) => handle<T>(r)), 5, announceBusy, wasShed),
   post: <T>(path: string, body?: unknown) =>
     fetch(`/api/v1${path}`, {
       method: 'POST',

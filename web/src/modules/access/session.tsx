@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError } from '../../shared/api';
+import { wasShed } from '../../shared/retry';
 
 export interface Me {
   username: string;
@@ -26,9 +27,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     api
       .get<Me>('/access/me')
       .then(remember, (e) => {
-        // Offline (a sampling station in a basement): the last account signed in on this device
-        // carries on; the server still checks every request when the network returns.
-        if (e instanceof ApiError) remember(null);
+        // Offline (a sampling station in a basement), or a server still too busy to answer after
+        // the retries: the last account signed in on this device carries on; the server still
+        // checks every request when it answers. Only its "no" signs the device out.
+        if (e instanceof ApiError && !wasShed(e)) remember(null);
         else setMe(JSON.parse(localStorage.getItem(KEY) ?? 'null'));
       })
       .finally(() => setLoading(false));
