@@ -275,6 +275,9 @@ describe('lab results and recalls', () => {
     expect(pages.map((p) => p.samples.length)).toEqual(east.slice(0, 8).map((id) => counts.find((c) => c.id === id)!.n));
     expect(pages.slice(0, 4).every((p) => p.samples.some((x: { recall: string | null }) => x.recall))).toBe(true);
     expect(pages.slice(4).every((p) => p.samples.every((x: { recall: string | null }) => !x.recall))).toBe(true);
+    // a page kept by the process is still only for its own code: the same resident with a forged signature is refused
+    const forged = codeOf(east[0]).slice(0, -1) + (codeOf(east[0]).endsWith('A') ? 'B' : 'A');
+    expect((await app.inject({ url: `/api/v1/testing/me/${forged}` })).json()).toMatchObject({ code: 'TOKEN_INVALID', field: 'code' });
   });
 
   it('tells the village secretary by SMS who must be retested', async () => {
