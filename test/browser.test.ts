@@ -28,11 +28,12 @@ async function signInOn(p: Page, a: { username: string; password: string }) {
  * test's server shed their chunks and their "who am I" with 503; see server/shedding.ts.)
  */
 const journal: string[] = [];
-const watched = new Set<Page>();
+/** each open page watched, with its requests not yet answered */
+const watched = new Map<Page, Map<object, string>>();
 function watch(p: Page, name: string): Page {
   const pending = new Map<object, string>();
   const at = () => `${(performance.now() / 1000).toFixed(1)}s ${name}`;
-  p.on('request', (r) => pending.set(r, `${r.method()} ${r.url()}`));
+  p.on('request', (r) => pending.set(r, `${name}: ${r.method()} ${r.url()}`));
   p.on('requestfinished', async (r) => {
     pending.delete(r);
     const res = await r.response().catch(() => null);
@@ -43,16 +44,15 @@ function watch(p: Page, name: string): Page {
   p.on('pageerror', (e) => journal.push(`${at()} page error: ${e.message}`));
   p.on('framenavigated', (f) => f === p.mainFrame() && journal.push(`${at()} at ${f.url()}`));
   p.on('close', () => watched.delete(p));
-  Object.assign(p, { pendingRequests: () => [...pending.values()].map((r) => `${name}: ${r}`) });
-  watched.add(p);
+  watched.set(p, pending);
   return p;
 }
 
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {
-    const waiting = [...watched].flatMap((p) => (p as Page & { pendingRequests: () => string[] }).pendingRequests());
+    const waiting = [...watched.values()].flatMap((pending) => [...pending.values()]);
     console.error(`what the pages did:\n${journal.join('\n')}\nstill unanswered:\n${waiting.join('\n') || '(none)'}`);
-    for (const [i, p] of [...watched].entries()) await p.screenshot({ path: path.join(os.tmpdir(), `bastion-failed-${i}.png`) }).catch(() => {});
+    for (const [i, p] of [...watched.keys()].entries()) await p.screenshot({ path: path.join(os.tmpdir(), `bastion-failed-${i}.png`) }).catch(() => {});
   }
   journal.length = 0;
   await other?.close();
@@ -284,6 +284,18 @@ describe('a busy server', () => {
     await p.getByTestId('area-title').waitFor();
     expect(shed).toBeGreaterThanOrEqual(4);
     expect(await p.getByLabel('用户名').count()).toBe(0);
+    // a page's own read, shed: the banner says so over the page, and goes when the answer comes
+    let shedSearch = 0;
+    await p.route('**/api/v1/registry/residents?**', (route) =>
+      shedSearch++ < 2 ? route.fulfill({ status: 503, headers: { 'retry-after': '1' }, contentType: 'application/problem+json', body: JSON.stringify({ status: 503, code: 'OVERLOADED', title: '系统繁忙，请稍后自动重试' }) }) : route.continue(),
+    );
+    await p.getByRole('link', { name: /查找人员/ }).click();
+    await p.getByRole('searchbox').fill('zz');
+    await p.getByRole('searchbox').press('Enter');
+    await p.getByTestId('busy').waitFor({ timeout: 15_000 });
+    await p.screenshot({ path: path.join(os.tmpdir(), 'bastion-busy-banner.png') });
+    await p.getByTestId('busy').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(shedSearch).toBeGreaterThanOrEqual(3);
     await p.close();
   });
 });
