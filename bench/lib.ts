@@ -202,6 +202,19 @@ export async function signIn(base: string, username: string, password: string) {
   }
 }
 
+export type Drive = Awaited<ReturnType<typeof drive>>;
+
+/** The rate of several drives taken together: what they served over the time they took. */
+export const overallRate = (drives: Drive[]) =>
+  (drives.reduce((n, d) => n + (d.rate * d.elapsedMs) / 1000, 0) / drives.reduce((ms, d) => ms + d.elapsedMs, 0)) * 1000;
+
+/** The answers of several drives, counted by status together. */
+export const sumStatuses = (drives: Drive[]) => {
+  const sum: Record<string, number> = {};
+  for (const d of drives) for (const [status, n] of Object.entries(d.statuses)) sum[status] = (sum[status] ?? 0) + n;
+  return sum;
+};
+
 /** `drive`, run in a separate process (see drive-cli.ts). */
 export async function driveApart(base: string, requests: Req[] | { stations: Record<string, unknown> }, total: number, concurrency: number, options: DriveOptions = {}) {
   // the bench's own garbage collected now rather than in the middle of the phase (npm run bench
@@ -216,7 +229,7 @@ export async function driveApart(base: string, requests: Req[] | { stations: Rec
       c.stdout!.on('data', (d) => (buf += d));
       c.on('exit', (code) => (code === 0 ? resolve(buf) : reject(new Error(`load generator exited ${code}`))));
     });
-    return JSON.parse(out) as Awaited<ReturnType<typeof drive>>;
+    return JSON.parse(out) as Drive;
   } finally {
     fs.rmSync(file, { force: true });
   }

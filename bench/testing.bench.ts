@@ -6,7 +6,7 @@ import { sharedSecret } from '../src/db/secrets.js';
 import { addAccount, issueApiToken } from '../src/modules/access/index.js';
 import { SCALES, type Scale } from '../src/modules/registry/index.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
-import { driveApart, rawInsertRate, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
+import { driveApart, overallRate, sumStatuses, rawInsertRate, round, signIn, startServerProcess, timed, type Drive, type Figure } from './lib.js';
 
 const STATIONS = 200;
 const POOL = 10;
@@ -114,14 +114,24 @@ export async function testingBench(d: Database, scale: Scale, workDir: string, l
 
     log('testing: residents look up their results…');
     await driveApart(base, ['/api/health'], 5000, 50); // warm-up
-    const empty = await driveApart(base, ['/api/health'], 40_000, 200);
-    const look = await driveApart(base, lookups, 40_000, 200);
-    const lp99 = look.latency.p99;
+    // The empty route and the residents' pages in turns, four of each: this machine's speed moves
+    // by a third within minutes, and both sides of the ratio should see the same minutes. The
+    // pages go on where the last turn stopped, so each code comes up as often as in one drive.
+    const empty: Drive[] = [];
+    const look: Drive[] = [];
+    for (let turn = 0, from = 0; turn < 4; turn++, from = (from + 10_000) % lookups.length) {
+      empty.push(await driveApart(base, ['/api/health'], 10_000, 200));
+      look.push(await driveApart(base, [...lookups.slice(from), ...lookups.slice(0, from)], 10_000, 200));
+    }
+    const emptyRate = overallRate(empty);
+    const lookRate = overallRate(look);
+    const lp99 = Math.max(...look.map((l) => l.latency.p99));
     figures.push({
-      name: 'testing.lookup_rate', value: Math.round(look.rate), unit: 'lookups/s', reference: Math.round(empty.rate), referenceName: 'an empty Fastify route, same driver', ratio: round(look.rate / empty.rate, 2),
-      goal: '>= 15000 and ratio >= 0.4', pass: look.rate >= 15000 && look.rate / empty.rate >= 0.4, note: `a resident's page by personal code: samples and results; 200 concurrent; statuses ${JSON.stringify(look.statuses)}`,
+      name: 'testing.lookup_rate', value: Math.round(lookRate), unit: 'lookups/s', reference: Math.round(emptyRate), referenceName: 'an empty Fastify route, same driver, in turns with it', ratio: round(lookRate / emptyRate, 2),
+      goal: '>= 15000 and ratio >= 0.4', pass: lookRate >= 15000 && lookRate / emptyRate >= 0.4,
+      note: `a resident's page by personal code: samples and results; 200 concurrent; 40,000 in four turns of 10,000 (${look.map((l) => Math.round(l.rate)).join(', ')}/s) between turns of the empty route (${empty.map((e) => Math.round(e.rate)).join(', ')}/s); statuses ${JSON.stringify(sumStatuses(look))}`,
     });
-    figures.push({ name: 'testing.lookup_p99_ms', value: round(lp99, 1), unit: 'ms', note: `p50 ${round(look.latency.p50, 1)} ms; the empty route's p99 ${round(empty.latency.p99, 1)} ms` });
+    figures.push({ name: 'testing.lookup_p99_ms', value: round(lp99, 1), unit: 'ms', note: `the highest of the four turns' p99; their p50 ${look.map((l) => round(l.latency.p50, 1)).join(', ')} ms; the empty route's p99 ${empty.map((e) => round(e.latency.p99, 1)).join(', ')} ms` });
   } finally {
     child.kill('SIGTERM');
   }
