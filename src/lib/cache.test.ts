@@ -8,6 +8,16 @@ function source() {
   return { load, answer: (v: string) => pending.shift()!.resolve(v), fail: () => pending.shift()!.reject(new Error('database gone')) };
 }
 
+/** A cache (life 1 s) already holding `first` for the key `k`, read once from its source. */
+async function holding(first: string) {
+  const s = source();
+  const cache = new TtlCache<string, string>(1000);
+  const loaded = cache.get('k', s.load);
+  s.answer(first);
+  await loaded;
+  return { s, cache };
+}
+
 /** Whether a promise has settled, without waiting for it. */
 const settled = async (p: Promise<unknown>) => {
   let done = false;
@@ -34,11 +44,7 @@ describe('the per-process cache', () => {
   });
 
   it('past half its life answers at once from the entry while one caller refreshes it', async () => {
-    const s = source();
-    const cache = new TtlCache<string, string>(1000);
-    const first = cache.get('k', s.load);
-    s.answer('v1');
-    await first;
+    const { s, cache } = await holding('v1');
     vi.advanceTimersByTime(600);
     const during = [cache.get('k', s.load), cache.get('k', s.load)];
     expect(await settled(during[0])).toBe(true); // nobody waits for the refresh
@@ -50,11 +56,7 @@ describe('the per-process cache', () => {
   });
 
   it('never answers from an entry past its whole life: the caller waits for a load', async () => {
-    const s = source();
-    const cache = new TtlCache<string, string>(1000);
-    const first = cache.get('k', s.load);
-    s.answer('v1');
-    await first;
+    const { s, cache } = await holding('v1');
     vi.advanceTimersByTime(1000);
     const late = cache.get('k', s.load);
     expect(await settled(late)).toBe(false);
@@ -80,11 +82,7 @@ describe('the per-process cache', () => {
   });
 
   it('does not bring back a deleted key when a refresh started before the delete comes in', async () => {
-    const s = source();
-    const cache = new TtlCache<string, string>(1000);
-    const first = cache.get('k', s.load);
-    s.answer('signed in');
-    await first;
+    const { s, cache } = await holding('signed in');
     vi.advanceTimersByTime(600);
     await cache.get('k', s.load); // starts a refresh
     cache.delete('k'); // signed out
