@@ -264,6 +264,7 @@ describe('lab results and recalls', () => {
     expect(after.filter((x) => x.status === 'pending_retest')).toHaveLength(3);
     // the resident's own page: the pooled positive is not their result; their retest is
     const me = (await app.inject({ url: `/api/v1/testing/me/${codeOf(east[0])}` })).json();
+    expect(me.code).toBe(codeOf(east[0])); // the code the page shows (as a QR code) is the one issued
     expect(me.samples.slice(0, 2).map((s: { pooled: boolean; result: string | null; recall: string | null }) => [s.pooled, s.result, s.recall])).toEqual([
       [false, 'negative', null],
       [true, 'invalid', 'negative'],
