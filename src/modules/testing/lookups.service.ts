@@ -1,45 +1,26 @@
 import { AppError, notFound } from '../../lib/errors.js';
 import { inScope, type Actor } from '../access/index.js';
-import { residentByIdentity, residentsByIds, type ResidentBrief } from '../registry/index.js';
+import { residentByIdentity, residentsByIds } from '../registry/index.js';
 import { Loader } from '../../lib/loader.js';
 import type { TestingDeps } from './campaigns.service.js';
 import { signPersonalCode, verifyPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
 import { testingRepo } from './testing.repo.js';
 
-type SampleRow = Awaited<ReturnType<typeof testingRepo.residentsSamples>>[number];
-
-const shapeSample = (s: SampleRow) => ({
-  campaign: s.title,
-  scannedAt: s.scannedAt.toISOString(),
-  pooled: s.poolSize > 1,
-  // a pooled positive is not the person's result: they wait for their own retest
-  result: s.result === 'positive' && s.poolSize > 1 ? null : s.result,
-  resultedAt: s.resultedAt?.toISOString() ?? null,
-  recall: s.recall,
-});
-
-type Sample = ReturnType<typeof shapeSample>;
-
 /**
  * Residents' pages not in the cache are read together (see lib/loader.ts): when results come
- * out, the phones of a district ask by the thousand a second, and one query for the residents
- * and one for their samples serve all those asking in the same moment.
+ * out, the phones of a district ask by the thousand a second, and one statement serves all
+ * those asking in the same moment. PostgreSQL builds each page's JSON (migration 0020): parsing
+ * the rows, shaping them and serialising the answer had taken the server's core, and a page
+ * kept as the bytes it is sent as costs nothing to send again.
  */
-function pageLoaders(d: TestingDeps) {
-  return {
-    people: new Loader<number, ResidentBrief>(async (ids) => new Map((await residentsByIds(d.pool, ids)).map((r) => [r.id, r]))),
-    samples: new Loader<number, Sample[]>(async (ids) => {
-      const byResident = new Map<number, Sample[]>(ids.map((id) => [id, []]));
-      for (const s of await testingRepo.residentsSamples(d.pool, ids)) byResident.get(s.residentId)!.push(shapeSample(s));
-      return byResident;
-    }),
-  };
-}
-const loaders = new WeakMap<TestingDeps, ReturnType<typeof pageLoaders>>();
-const loadersOf = (d: TestingDeps) => loaders.get(d) ?? loaders.set(d, pageLoaders(d)).get(d)!;
+const pageLoader = (d: TestingDeps) => new Loader<number, string>(async (ids) => new Map((await testingRepo.residentPages(d.pool, ids)).map((r) => [Number(r.id), r.page])));
+const loaders = new WeakMap<TestingDeps, Loader<number, string>>();
+const pagesOf = (d: TestingDeps) => loaders.get(d) ?? loaders.set(d, pageLoader(d)).get(d)!;
 
-type MyResults = { name: string; code: string; areaName: string | null; samples: Sample[] };
+/** A resident's page as sent (S.MyResults): their code, then what PostgreSQL built ({name, areaName, samples}). */
+const withCode = (code: string, page: string) => Buffer.from(`{"code":${JSON.stringify(code)},${page.slice(1)}`);
+type Page = Buffer;
 
 /**
  * Residents' pages, kept by each process: when results come out, a district
@@ -51,7 +32,7 @@ type MyResults = { name: string; code: string; areaName: string | null; samples:
 class ResultCache {
   /** by the code itself: a code found here was verified when its page was kept, so a phone that
    * refreshes costs no HMAC (in a profile of lookups, verifying took a tenth of the process) */
-  private entries = new Map<string, { value: MyResults; at: number }>();
+  private entries = new Map<string, { value: Page; at: number }>();
   private generation = 0;
   constructor(
     private readonly max = 100_000,
@@ -64,7 +45,7 @@ class ResultCache {
   }
   /** The generation a read starts in; `set` keeps its answer only if nothing changed meanwhile. */
   begin = () => this.generation;
-  set(code: string, value: MyResults, generation: number) {
+  set(code: string, value: Page, generation: number) {
     if (generation !== this.generation) return;
     this.entries.delete(code);
     this.entries.set(code, { value, at: Date.now() });
@@ -81,29 +62,28 @@ const cacheOf = (d: TestingDeps) => caches.get(d) ?? caches.set(d, new ResultCac
 /** Called for every testing event of any process. */
 export const forgetResults = (d: TestingDeps) => cacheOf(d).clear();
 
-/** What a resident's own page shows, from their personal code: their name, code and results. */
-export async function myResults(d: TestingDeps, code: string): Promise<MyResults> {
+/** What a resident's own page shows, from their personal code: their name, code and results (JSON). */
+export async function myResults(d: TestingDeps, code: string): Promise<Page> {
   const cache = cacheOf(d);
   const hit = cache.get(code);
   if (hit) return hit;
   const id = verifyPersonalCode(d.secret, code);
   if (id === null) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
   const generation = cache.begin();
-  const { people, samples } = loadersOf(d);
-  const [me, mine] = await Promise.all([people.load(id), samples.load(id)]);
-  if (!me) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
+  const page = await pagesOf(d).load(id);
+  if (!page) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
   // a code that verifies is the one we issued: no second HMAC to make it again
-  const value = { name: me.name, code: code.trim(), areaName: me.areaName, samples: mine ?? [] };
+  const value = withCode(code.trim(), page);
   cache.set(code, value, generation);
   return value;
 }
 
 /** The public lookup: ID number, name and phone must all match one resident. */
-export async function lookup(d: TestingDeps, q: { idNumber: string; name: string; phone: string }) {
+export async function lookup(d: TestingDeps, q: { idNumber: string; name: string; phone: string }): Promise<Page> {
   const me = await residentByIdentity(d.pool, q.idNumber.trim(), q.name.trim(), q.phone.trim());
-  if (!me) throw notFound('resident with this ID number, name and phone');
-  // the resident is read already: only the samples through the loader
-  return { name: me.name, code: signPersonalCode(d.secret, me.id), areaName: me.areaName, samples: (await loadersOf(d).samples.load(me.id)) ?? [] };
+  const page = me && (await pagesOf(d).load(me.id));
+  if (!page) throw notFound('resident with this ID number, name and phone');
+  return withCode(signPersonalCode(d.secret, me.id), page);
 }
 
 /** A resident's personal code, to print for someone without a phone (a lead, inside their area). */

@@ -220,19 +220,9 @@ export const testingRepo = {
     ).rows,
 
   /** Residents' samples across campaigns, newest first (twenty each at most), with the tube's result and any recall. */
-  residentsSamples: async (q: Q, residentIds: number[]) =>
-    (
-      await q.query<{ residentId: number; campaignId: number; title: string; scannedAt: Date; tubeCode: string; poolSize: number; result: string | null; resultedAt: Date | null; recall: string | null }>(
-        `select r.id::int as "residentId", s.campaign_id::int as "campaignId", c.title, s.scanned_at as "scannedAt", s.tube_code as "tubeCode",
-                t.members as "poolSize", t.result, t.resulted_at as "resultedAt",
-                (select rc.status from recalls rc where rc.resident_id = s.resident_id and rc.tube_code = s.tube_code) as recall
-         from unnest($1::bigint[]) as r(id)
-         cross join lateral (select * from samples s where s.resident_id = r.id order by s.scanned_at desc limit 20) s
-         join tubes t on t.code = s.tube_code join campaigns c on c.id = s.campaign_id
-         order by r.id, s.scanned_at desc`,
-        [residentIds],
-      )
-    ).rows,
+  /** Residents' own pages as JSON text, {name, areaName, samples}, built by PostgreSQL (migration 0020). */
+  residentPages: async (q: Q, residentIds: number[]) =>
+    (await q.query<{ id: string; page: string }>({ name: 'testing.residentPages', text: 'select id, page from testing_resident_pages($1::bigint[])', values: [residentIds] })).rows,
 };
 
 export interface SiteRow {

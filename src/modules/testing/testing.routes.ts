@@ -173,13 +173,15 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
   app.get('/residents/:id/code', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'A resident’s personal code, to print', params: S.IdParam, response: { 200: S.PersonalCode, ...errors } } }, async (req) =>
     personalCode(d, actorOf(req), req.params.id),
   );
+  // residents' pages are sent as PostgreSQL built them (lookups.service.ts), not serialised again
+  const JSON_UTF8 = 'application/json; charset=utf-8';
   // per code, not per address: a carrier puts thousands of phones behind a few addresses
   const perCode = { config: { rateLimit: { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `code:${(req.params as { code?: string }).code ?? req.ip}` } } };
-  app.get('/me/:code', { ...perCode, schema: { tags, summary: 'A resident’s own page, from their personal code: samples and results', params: S.CodeParam, response: { 200: S.MyResults, ...errors } } }, async (req) =>
-    myResults(d, req.params.code),
+  app.get('/me/:code', { ...perCode, schema: { tags, summary: 'A resident’s own page, from their personal code: samples and results', params: S.CodeParam, response: { 200: S.MyResults, ...errors } } }, async (req, reply) =>
+    reply.type(JSON_UTF8).send(await myResults(d, req.params.code)),
   );
   // enumeration of ID numbers is what this limit is against: counted across every app process
-  app.post('/lookup', { preHandler: sharedLimit(() => d.pool, 10, 60_000, (req) => `lookup:${req.ip}`), schema: { tags, summary: 'Public lookup: ID number, name and phone must match', body: S.LookupBody, response: { 200: S.MyResults, ...errors } } }, async (req) =>
-    lookup(d, req.body),
+  app.post('/lookup', { preHandler: sharedLimit(() => d.pool, 10, 60_000, (req) => `lookup:${req.ip}`), schema: { tags, summary: 'Public lookup: ID number, name and phone must match', body: S.LookupBody, response: { 200: S.MyResults, ...errors } } }, async (req, reply) =>
+    reply.type(JSON_UTF8).send(await lookup(d, req.body)),
   );
 };

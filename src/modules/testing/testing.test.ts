@@ -248,6 +248,10 @@ describe('lab results and recalls', () => {
     await tubeAtLab(c, east.slice(4, 8)); // a negative neighbour
     const r = await results(lab, [{ tube: pooled, result: 'positive' }]);
     expect(r.json()).toMatchObject({ recorded: 1, recalled: 4 });
+    // a pooled positive is not the member's own result: their page shows none, and the recall
+    const recalled = await app.inject({ url: `/api/v1/testing/me/${codeOf(east[1])}` });
+    expect(recalled.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(recalled.json().samples[0]).toMatchObject({ pooled: true, result: null, recall: 'pending_retest' });
     const list = async (cookie = commander, q = '') => (await app.inject({ url: `/api/v1/testing/campaigns/${c}/recalls${q}`, ...as(cookie) })).json();
     const recalls = (await list()).recalls as { residentId: number; status: string; phone: string; tube: string }[];
     expect(recalls.map((x) => x.residentId).sort()).toEqual(east.slice(0, 4).sort());
@@ -265,6 +269,27 @@ describe('lab results and recalls', () => {
     // the resident's own page: the pooled positive is not their result; their retest is
     const me = (await app.inject({ url: `/api/v1/testing/me/${codeOf(east[0])}` })).json();
     expect(me.code).toBe(codeOf(east[0])); // the code the page shows (as a QR code) is the one issued
+    // the page as PostgreSQL builds it is what the schema says, with the times as JavaScript writes them
+    const { rows: mine } = await testDb().pool.query(
+      `select p.name, a.name as area, c.title, s.scanned_at, t.members, t.result, t.resulted_at, rc.status as recall
+       from samples s join residents p on p.id = s.resident_id join areas a on a.code = p.area_code join tubes t on t.code = s.tube_code
+       join campaigns c on c.id = s.campaign_id left join recalls rc on rc.resident_id = s.resident_id and rc.tube_code = s.tube_code
+       where s.resident_id = $1 order by s.scanned_at desc limit 20`,
+      [east[0]],
+    );
+    expect(me).toEqual({
+      code: codeOf(east[0]),
+      name: mine[0].name,
+      areaName: mine[0].area,
+      samples: mine.map((x) => ({
+        campaign: x.title,
+        scannedAt: x.scanned_at.toISOString(),
+        pooled: x.members > 1,
+        result: x.result === 'positive' && x.members > 1 ? null : x.result,
+        resultedAt: x.resulted_at?.toISOString() ?? null,
+        recall: x.recall,
+      })),
+    });
     expect(me.samples.slice(0, 2).map((s: { pooled: boolean; result: string | null; recall: string | null }) => [s.pooled, s.result, s.recall])).toEqual([
       [false, 'negative', null],
       [true, 'invalid', 'negative'],

@@ -22,9 +22,9 @@ const BRIEF = `p.id, p.name, p.phone, p.address, p.household_no as "householdNo"
 /** Residents by id (those that exist), in no particular order. */
 export async function residentsByIds(pool: pg.Pool | pg.PoolClient, ids: number[]): Promise<ResidentBrief[]> {
   if (!ids.length) return [];
-  // Named: planned once per connection, a hot path of scans and lookups. One resident (a
-  // resident's page) has its own statement: with an array, PostgreSQL plans every execution
-  // anew (its plan for an array of unknown length never looks as cheap as one for the array given).
+  // Named: planned once per connection (recall lists, coverage). One resident (a printed code)
+  // has its own statement: with an array, PostgreSQL plans every execution anew (its plan for an
+  // array of unknown length never looks as cheap as one for the array given).
   const one = ids.length === 1;
   const res = await pool.query<ResidentBrief>({
     name: one ? 'registry.residentById' : 'registry.residentsByIds',
