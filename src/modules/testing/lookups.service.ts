@@ -2,6 +2,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { inScope, type Actor } from '../access/index.js';
 import { residentByIdentity, residentsByIds } from '../registry/index.js';
 import { Loader } from '../../lib/loader.js';
+import type { DomainEvent } from '../../db/events.js';
 import type { TestingDeps } from './campaigns.service.js';
 import { signPersonalCode, verifyPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
@@ -14,8 +15,9 @@ import { testingRepo } from './testing.repo.js';
  * the rows, shaping them and serialising the answer had taken the server's core, and a page
  * kept as the bytes it is sent as costs nothing to send again.
  */
-const pageLoader = (d: TestingDeps) => new Loader<number, string>(async (ids) => new Map((await testingRepo.residentPages(d.pool, ids)).map((r) => [Number(r.id), r.page])));
-const loaders = new WeakMap<TestingDeps, Loader<number, string>>();
+type Built = { areaCode: string; page: string };
+const pageLoader = (d: TestingDeps) => new Loader<number, Built>(async (ids) => new Map((await testingRepo.residentPages(d.pool, ids)).map((r) => [Number(r.id), r])));
+const loaders = new WeakMap<TestingDeps, Loader<number, Built>>();
 const pagesOf = (d: TestingDeps) => loaders.get(d) ?? loaders.set(d, pageLoader(d)).get(d)!;
 
 /** A resident's page as sent (S.MyResults): their code, then what PostgreSQL built ({name, areaName, samples}). */
@@ -24,43 +26,55 @@ type Page = Buffer;
 
 /**
  * Residents' pages, kept by each process: when results come out, a district
- * refreshes its phones by the hundred thousand. Any swab, result or recall
- * anywhere empties it (the events reach every process, see db/events.ts); an
- * answer read while something changed is not kept, so nothing stale is ever
- * served; and nothing stays longer than a minute, should an event be missed.
+ * refreshes its phones by the hundred thousand. Swabs taken in a village make
+ * that village's pages stale (a page is its resident's; swabs are announced by
+ * the resident's village), and any other testing event anywhere all of them (the
+ * events reach every process, see db/events.ts). A page read while its village
+ * changed is not kept, so nothing stale is ever served; and nothing stays longer
+ * than a minute, should an event be missed. (Emptied by every swab, the cache
+ * had served nothing while a campaign was sampling, for days at a city's scale.)
  */
-class ResultCache {
+export class ResultCache {
   /** by the code itself: a code found here was verified when its page was kept, so a phone that
    * refreshes costs no HMAC (in a profile of lookups, verifying took a tenth of the process) */
-  private entries = new Map<string, { value: Page; at: number }>();
+  private entries = new Map<string, { value: Page; area: string; generation: number; at: number }>();
+  /** counts the events; a page is stale when its village changed in a later one */
   private generation = 0;
+  private clearedAt = 0;
+  private changedAt = new Map<string, number>();
   constructor(
     private readonly max = 100_000,
     private readonly ttlMs = 60_000,
   ) {}
+  private fresh = (area: string, generation: number) => generation >= this.clearedAt && (this.changedAt.get(area) ?? 0) <= generation;
   get(code: string) {
     const e = this.entries.get(code);
-    if (!e || Date.now() - e.at > this.ttlMs) return undefined;
+    if (!e || Date.now() - e.at > this.ttlMs || !this.fresh(e.area, e.generation)) return undefined;
     return e.value;
   }
-  /** The generation a read starts in; `set` keeps its answer only if nothing changed meanwhile. */
+  /** The generation a read starts in; `set` keeps its answer only if its village did not change meanwhile. */
   begin = () => this.generation;
-  set(code: string, value: Page, generation: number) {
-    if (generation !== this.generation) return;
+  set(code: string, value: Page, area: string, generation: number) {
+    if (!this.fresh(area, generation)) return;
     this.entries.delete(code);
-    this.entries.set(code, { value, at: Date.now() });
+    this.entries.set(code, { value, area, generation, at: Date.now() });
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }
+  /** Swabs taken in this area: its pages are stale, the others' not. */
+  changed(area: string) {
+    this.changedAt.set(area, ++this.generation);
+  }
   clear() {
-    this.generation++;
+    this.clearedAt = ++this.generation;
+    this.changedAt.clear();
     this.entries.clear();
   }
 }
 const caches = new WeakMap<TestingDeps, ResultCache>();
 const cacheOf = (d: TestingDeps) => caches.get(d) ?? caches.set(d, new ResultCache()).get(d)!;
 
-/** Called for every testing event of any process. */
-export const forgetResults = (d: TestingDeps) => cacheOf(d).clear();
+/** Called for every testing event of any process: a swab changes its resident's page only. */
+export const forgetResults = (d: TestingDeps, e: DomainEvent) => (e.name === 'testing.sampled' ? cacheOf(d).changed(e.areaCode) : cacheOf(d).clear());
 
 /** What a resident's own page shows, from their personal code: their name, code and results (JSON). */
 export async function myResults(d: TestingDeps, code: string): Promise<Page> {
@@ -70,20 +84,20 @@ export async function myResults(d: TestingDeps, code: string): Promise<Page> {
   const id = verifyPersonalCode(d.secret, code);
   if (id === null) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
   const generation = cache.begin();
-  const page = await pagesOf(d).load(id);
-  if (!page) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
+  const built = await pagesOf(d).load(id);
+  if (!built) throw new AppError('TOKEN_INVALID', 'this code is not valid', 'code');
   // a code that verifies is the one we issued: no second HMAC to make it again
-  const value = withCode(code.trim(), page);
-  cache.set(code, value, generation);
+  const value = withCode(code.trim(), built.page);
+  cache.set(code, value, built.areaCode, generation);
   return value;
 }
 
 /** The public lookup: ID number, name and phone must all match one resident. */
 export async function lookup(d: TestingDeps, q: { idNumber: string; name: string; phone: string }): Promise<Page> {
   const me = await residentByIdentity(d.pool, q.idNumber.trim(), q.name.trim(), q.phone.trim());
-  const page = me && (await pagesOf(d).load(me.id));
-  if (!page) throw notFound('resident with this ID number, name and phone');
-  return withCode(signPersonalCode(d.secret, me.id), page);
+  const built = me && (await pagesOf(d).load(me.id));
+  if (!built) throw notFound('resident with this ID number, name and phone');
+  return withCode(signPersonalCode(d.secret, me.id), built.page);
 }
 
 /** A resident's personal code, to print for someone without a phone (a lead, inside their area). */

@@ -220,9 +220,9 @@ export const testingRepo = {
     ).rows,
 
   /** Residents' samples across campaigns, newest first (twenty each at most), with the tube's result and any recall. */
-  /** Residents' own pages as JSON text, {name, areaName, samples}, built by PostgreSQL (migration 0020). */
+  /** Residents' own pages as JSON text, {name, areaName, samples}, built by PostgreSQL, with each resident's area (migration 0021). */
   residentPages: async (q: Q, residentIds: number[]) =>
-    (await q.query<{ id: string; page: string }>({ name: 'testing.residentPages', text: 'select id, page from testing_resident_pages($1::bigint[])', values: [residentIds] })).rows,
+    (await q.query<{ id: string; areaCode: string; page: string }>({ name: 'testing.residentPages', text: 'select id, area_code as "areaCode", page from testing_resident_pages($1::bigint[])', values: [residentIds] })).rows,
 };
 
 export interface SiteRow {

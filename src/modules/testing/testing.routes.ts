@@ -52,7 +52,7 @@ async function resultRows(file: string): Promise<ResultRow[]> {
 }
 
 export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: EventBus }> = async (app, { deps: d, bus }) => {
-  const onEvent = (e: DomainEvent) => e.name.startsWith('testing.') && forgetResults(d);
+  const onEvent = (e: DomainEvent) => e.name.startsWith('testing.') && forgetResults(d, e);
   bus.on('event', onEvent);
   app.addHook('onClose', async () => void bus.off('event', onEvent));
 
