@@ -26,10 +26,10 @@ type Page = Buffer;
 
 /**
  * Residents' pages, kept by each process: when results come out, a district
- * refreshes its phones by the hundred thousand. Swabs taken in a village make
- * that village's pages stale (a page is its resident's; swabs are announced by
- * the resident's village), and any other testing event anywhere all of them (the
- * events reach every process, see db/events.ts). A page read while its village
+ * refreshes its phones by the hundred thousand. A swab makes the pages of its
+ * resident's own area (grid or village) stale, since it is announced by that
+ * area, and any other testing event anywhere all of them (the events reach
+ * every process, see db/events.ts). A page read while its area
  * changed is not kept, so nothing stale is ever served; and nothing stays longer
  * than a minute, should an event be missed. (Emptied by every swab, the cache
  * had served nothing while a campaign was sampling, for days at a city's scale.)
@@ -38,7 +38,7 @@ export class ResultCache {
   /** by the code itself: a code found here was verified when its page was kept, so a phone that
    * refreshes costs no HMAC (in a profile of lookups, verifying took a tenth of the process) */
   private entries = new Map<string, { value: Page; area: string; generation: number; at: number }>();
-  /** counts the events; a page is stale when its village changed in a later one */
+  /** counts the events; a page is stale when its area changed in a later one */
   private generation = 0;
   private clearedAt = 0;
   private changedAt = new Map<string, number>();
@@ -52,7 +52,7 @@ export class ResultCache {
     if (!e || Date.now() - e.at > this.ttlMs || !this.fresh(e.area, e.generation)) return undefined;
     return e.value;
   }
-  /** The generation a read starts in; `set` keeps its answer only if its village did not change meanwhile. */
+  /** The generation a read starts in; `set` keeps its answer only if its area did not change meanwhile. */
   begin = () => this.generation;
   set(code: string, value: Page, area: string, generation: number) {
     if (!this.fresh(area, generation)) return;
