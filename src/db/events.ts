@@ -17,32 +17,110 @@ export interface DomainEvent {
   data: Record<string, unknown>;
 }
 
-/** One LISTEN connection per process, fanned out to in-process subscribers (SSE streams). */
+/** Waits between attempts to listen again, the last repeated. */
+const RETRY_MS = [100, 250, 500, 1000, 2000, 5000];
+
+/**
+ * One LISTEN connection per process, fanned out to in-process subscribers:
+ * `event` for each domain event; `resumed` when it listens again after its
+ * connection was lost (the database restarted, a failover, an administrator
+ * ended it). What was committed meanwhile was announced to nobody here, so a
+ * subscriber that keeps something derived from events refreshes it on
+ * `resumed`, and a live board reloads. A lost connection is never fatal: the
+ * bus keeps trying until it listens again or is stopped.
+ */
 export class EventBus extends EventEmitter {
   private client: pg.PoolClient | null = null;
+  private stopped = false;
+  private retry: NodeJS.Timeout | null = null;
+  /** takes this bus's listeners off the connection before it goes back to the pool */
+  private detach: (() => void) | null = null;
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly log: (m: string) => void = () => {},
+  ) {
     super();
     this.setMaxListeners(0);
   }
 
   async start() {
-    this.client = await this.pool.connect();
-    this.client.on('notification', (n) => {
+    this.stopped = false;
+    await this.listen();
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    const client = this.client;
+    if (!client) return;
+    this.client = null;
+    await client.query(`unlisten ${EVENTS_CHANNEL}`).catch(() => {});
+    this.detach?.();
+    client.release();
+  }
+
+  /** The LISTEN connection's backend, or null while it is being restored. */
+  get backendPid(): number | null {
+    return (this.client as unknown as { processID?: number } | null)?.processID ?? null;
+  }
+
+  private async listen() {
+    const client = await this.pool.connect();
+    let gone = false;
+    const lose = (e: Error) => {
+      if (gone) return;
+      gone = true;
+      if (this.client === client) this.client = null;
+      client.release(e); // with an error: the pool closes the connection rather than keep it
+      if (this.stopped) return;
+      this.log(`events: the LISTEN connection was lost (${e.message}); listening again`);
+      this.again(0);
+    };
+    // a connection checked out of the pool has no error listener of the pool's: without this one,
+    // a terminated backend would end the process
+    const ended = () => lose(new Error('connection ended'));
+    const notified = (n: pg.Notification) => {
       if (n.channel !== EVENTS_CHANNEL || !n.payload) return;
       try {
         this.emit('event', JSON.parse(n.payload) as DomainEvent);
       } catch {
         /* not ours */
       }
-    });
-    await this.client.query(`listen ${EVENTS_CHANNEL}`);
+    };
+    client.on('error', lose);
+    client.on('end', ended);
+    client.on('notification', notified);
+    this.detach = () => {
+      client.off('error', lose).off('end', ended).off('notification', notified);
+      this.detach = null;
+    };
+    try {
+      await client.query(`listen ${EVENTS_CHANNEL}`);
+    } catch (e) {
+      if (!gone) {
+        gone = true;
+        client.release(e as Error);
+      }
+      throw e;
+    }
+    if (gone) throw new Error('the LISTEN connection was lost as it began');
+    this.client = client;
   }
 
-  async stop() {
-    if (!this.client) return;
-    await this.client.query(`unlisten ${EVENTS_CHANNEL}`).catch(() => {});
-    this.client.release();
-    this.client = null;
+  private again(attempt: number) {
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (this.stopped) return;
+      this.listen().then(
+        () => {
+          if (this.stopped) return void this.stop();
+          this.log('events: listening again');
+          this.emit('resumed');
+        },
+        () => !this.stopped && this.again(attempt + 1),
+      );
+    }, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]);
   }
 }

@@ -4,6 +4,8 @@ import type { DomainEvent, EventBus } from '../db/events.js';
 /**
  * A live board's stream (server-sent events): "changed" for each domain event `accept` lets
  * through, a ping every 15 s to keep proxies from closing it; the page then reloads what it shows.
+ * After the bus lost its connection to the database and listens again, one "changed" for all:
+ * what happened meanwhile was not announced.
  */
 export function streamEvents(req: FastifyRequest, reply: FastifyReply, bus: EventBus, accept: (e: DomainEvent) => boolean) {
   reply.hijack();
@@ -12,10 +14,11 @@ export function streamEvents(req: FastifyRequest, reply: FastifyReply, bus: Even
   const onEvent = (e: DomainEvent) => {
     if (accept(e)) reply.raw.write(`event: changed\ndata: ${JSON.stringify({ name: e.name, areaCode: e.areaCode })}\n\n`);
   };
+  const onResumed = () => reply.raw.write(`event: changed\ndata: ${JSON.stringify({ name: 'events.resumed' })}\n\n`);
   const beat = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
-  bus.on('event', onEvent);
+  bus.on('event', onEvent).on('resumed', onResumed);
   req.raw.on('close', () => {
     clearInterval(beat);
-    bus.off('event', onEvent);
+    bus.off('event', onEvent).off('resumed', onResumed);
   });
 }

@@ -29,7 +29,7 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
   }, 60_000);
   sweep.unref();
   const notify = new NotifyRuntime(database.pool, config.sms, (m) => console.error(m));
-  const bus = new EventBus(database.pool);
+  const bus = new EventBus(database.pool, (m) => console.error(m));
   await bus.start();
   let base = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
   const app = await buildApp({

@@ -73,8 +73,8 @@ export class ResultCache {
 const caches = new WeakMap<TestingDeps, ResultCache>();
 const cacheOf = (d: TestingDeps) => caches.get(d) ?? caches.set(d, new ResultCache()).get(d)!;
 
-/** Called for every testing event of any process: a swab changes its resident's page only. */
-export const forgetResults = (d: TestingDeps, e: DomainEvent) => (e.name === 'testing.sampled' ? cacheOf(d).changed(e.areaCode) : cacheOf(d).clear());
+/** Called for every testing event of any process (a swab changes its resident's area's pages only), and with null when events may have been missed. */
+export const forgetResults = (d: TestingDeps, e: DomainEvent | null) => (e?.name === 'testing.sampled' ? cacheOf(d).changed(e.areaCode) : cacheOf(d).clear());
 
 /** What a resident's own page shows, from their personal code: their name, code and results (JSON). */
 export async function myResults(d: TestingDeps, code: string): Promise<Page> {

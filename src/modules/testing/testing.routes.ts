@@ -53,8 +53,10 @@ async function resultRows(file: string): Promise<ResultRow[]> {
 
 export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: EventBus }> = async (app, { deps: d, bus }) => {
   const onEvent = (e: DomainEvent) => e.name.startsWith('testing.') && forgetResults(d, e);
-  bus.on('event', onEvent);
-  app.addHook('onClose', async () => void bus.off('event', onEvent));
+  // events may have been missed while the bus was reconnecting: no kept page is trusted
+  const onResumed = () => forgetResults(d, null);
+  bus.on('event', onEvent).on('resumed', onResumed);
+  app.addHook('onClose', async () => void bus.off('event', onEvent).off('resumed', onResumed));
 
   app.post('/campaigns', { preHandler: guard('commander'), schema: { tags, summary: 'Start a campaign over an area with a pooling ratio and a target end', body: S.CampaignBody, response: { 201: S.Campaign, ...errors } } }, async (req, reply) =>
     reply.code(201).send(await createCampaign(d, actorOf(req), req.body)),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { addResidents, addStaff, asRole, closeTestDb, idFor, makeAccount, makeArea, makeToken, signIn, testDb, type TestArea, NO_SHEDDING } from '../../../test/helpers.js';
 import { buildApp } from '../../server/app.js';
-import { EventBus } from '../../db/events.js';
+import { EventBus, type DomainEvent } from '../../db/events.js';
 import { sharedSecret } from '../../db/secrets.js';
 import { NotifyRuntime } from '../notify/index.js';
 import { signPersonalCode } from './testing.codes.js';
@@ -495,5 +495,49 @@ describe('planning', () => {
     expect((await walk({ ...person, idNumber: idFor(area.district, 481), phone: '12345' })).json()).toMatchObject({ field: 'phone' });
     const scanned = await app.inject({ method: 'POST', url: '/api/v1/testing/scans', ...as(sampler), payload: { scans: [{ id: uuid(), campaignId: c, tube: newTube(), person: first.json().code }] } });
     expect(scanned.json().results[0]).toMatchObject({ outcome: 'recorded' });
+  });
+});
+
+describe('when the connection that hears events is lost', () => {
+  it('forgets the kept residents’ pages and tells live boards to reload, once it listens again', async () => {
+    const { pool } = testDb();
+    const c = await campaign(10);
+    const tube = newTube();
+    // the swab's event comes after its answer, and makes the west village's kept pages stale
+    const sampled = new Promise<void>((resolve) => {
+      const hear = (e: DomainEvent) => e.name === 'testing.sampled' && e.data.campaignId === c && (bus.off('event', hear), resolve());
+      bus.on('event', hear);
+    });
+    await scan(c, tube, [west[2]]);
+    await sampled;
+    const page = async () => (await app.inject({ url: `/api/v1/testing/me/${codeOf(west[2])}` })).json().samples[0].result;
+    expect(await page()).toBeNull(); // now kept
+    // a result whose event this process never heard (as when it came while the connection was down)
+    await pool.query(`update tubes set result = 'negative', resulted_at = now() where code = $1`, [tube]);
+    expect(await page()).toBeNull();
+
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const board = await fetch(`${base}/api/v1/testing/campaigns/${c}/events`, { headers: { cookie: commander } });
+    const reader = board.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const until = async (text: string) => {
+      for (let seen = ''; !seen.includes(text); ) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error(`the stream ended before ${text}`);
+        seen += value;
+      }
+    };
+    try {
+      await until(': connected');
+
+      const resumed = new Promise((resolve) => bus.once('resumed', resolve));
+      const before = bus.backendPid;
+      await pool.query(`select pg_terminate_backend($1)`, [before]);
+      await resumed;
+      expect(bus.backendPid).not.toBe(before);
+      await until('"name":"events.resumed"');
+      expect(await page()).toBe('negative');
+    } finally {
+      await reader.cancel();
+    }
   });
 });
