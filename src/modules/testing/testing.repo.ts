@@ -80,7 +80,7 @@ export const testingRepo = {
 
   /**
    * A batch of swabs in arrival order, judged and written by one statement (the function of
-   * migration 0019: residents looked up, tubes opened and locked, swabs recorded, counts raised,
+   * migrations 0019 and 0022: residents looked up, tubes opened and locked, swabs recorded, counts raised,
    * events sent). One answer per swab, in order.
    */
   recordScans: async (q: Q, scans: { scanId: string; campaignId: number; poolSize: number; tube: string; residentId: number; station: string; stationArea: string; scannedAt: Date }[]) =>
