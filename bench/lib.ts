@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../src/lib/ports.js';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Connection, headerLines } from './http.js';
 
@@ -190,6 +190,18 @@ export async function startServerProcess(databaseUrl: string, dataDir: string, e
     child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
   });
   return { child, base: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * Stops a server of startServerProcess and waits for it to be gone: the bench may stop the
+ * database next (a server still running then logs its connections' ends), or start the next
+ * phase's server on the same two cores.
+ */
+export async function stopServerProcess(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await gone;
 }
 
 export async function signIn(base: string, username: string, password: string) {

@@ -4,7 +4,7 @@ import { sharedSecret } from '../src/db/secrets.js';
 import { addAccount } from '../src/modules/access/index.js';
 import { signMemberToken, signVillageToken } from '../src/modules/mobilization/index.js';
 import { SCALES, type Scale } from '../src/modules/registry/index.js';
-import { driveApart, percentile, rawInsertRate as rawInsert, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
+import { driveApart, percentile, rawInsertRate as rawInsert, round, signIn, startServerProcess, stopServerProcess, timed, type Figure } from './lib.js';
 
 /** Single-row INSERTs of a check-in-like row: the reference for check-ins. */
 const rawInsertRate = (d: Database, n: number) =>
@@ -106,7 +106,7 @@ export async function mobilizationBench(d: Database, scale: Scale, workDir: stri
       note: `${rest.length - half} check-ins offered at 2,000/s from 200 phones, the first ${warmup.toLocaleString('en-US')} not counted; latency from when each was due: p50 ${round(steady.latency.p50, 1)} ms, achieved ${Math.round(steady.rate)}/s; statuses ${JSON.stringify(steady.statuses)}`,
     });
   } finally {
-    child.kill('SIGTERM');
+    await stopServerProcess(child);
   }
   return figures;
 }

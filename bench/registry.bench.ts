@@ -5,7 +5,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../src/db/connection.js';
 import { addAccount } from '../src/modules/access/index.js';
 import { SCALES, loadDemo, prepareExport, runImport, type Scale } from '../src/modules/registry/index.js';
-import { drive, driveApart, peakRss, procMemory, round, signIn, startServerProcess, timed, type Figure } from './lib.js';
+import { drive, driveApart, peakRss, procMemory, round, signIn, startServerProcess, stopServerProcess, timed, type Figure } from './lib.js';
 
 
 export async function registryBench(d: Database, scale: Scale, workDir: string, log: (m: string) => void): Promise<Figure[]> {
@@ -105,7 +105,7 @@ export async function registryBench(d: Database, scale: Scale, workDir: string, 
     const mem = procMemory(child.pid!);
     figures.push({ name: 'registry.server_rss_mib', value: Math.round(mem.rssMiB), unit: 'MiB', note: `server process after the searches; its peak ${Math.round(mem.peakMiB)} MiB` });
   } finally {
-    child.kill('SIGTERM');
+    await stopServerProcess(child);
   }
   return figures;
 }

@@ -6,7 +6,7 @@ import { addAccount } from '../src/modules/access/index.js';
 import { SCALES, type Scale } from '../src/modules/registry/index.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
 import { Connection, headerLines } from './http.js';
-import { distribution, driveApart, round, signIn, startServerProcess, type Figure } from './lib.js';
+import { distribution, driveApart, round, signIn, startServerProcess, stopServerProcess, type Figure } from './lib.js';
 
 /**
  * While `during` runs, fifty phones connect anew at once every half second (as after an SMS goes
@@ -75,7 +75,7 @@ export async function resilienceBench(d: Database, scale: Scale, workDir: string
       const recovered = (after.statuses as Record<string, number>)['200'] ?? 0;
       figures.push({ name: 'surge.recovered', value: recovered, unit: 'of 500 served', goal: '= 500', pass: recovered === 500, note: 'right after the surge, 16 at a time, with no restart' });
     } finally {
-      child.kill('SIGTERM');
+      await stopServerProcess(child);
     }
   }
 
@@ -130,7 +130,7 @@ export async function resilienceBench(d: Database, scale: Scale, workDir: string
         note: `kill -9 after 1.5 s of 64 stations sampling: ${answered.size} swabs had been answered, ${recorded.size} are in the database, ${twice} twice; fsync and synchronous_commit on`,
       });
     } finally {
-      child.kill('SIGTERM');
+      await stopServerProcess(child);
     }
   }
   return figures;

@@ -6,7 +6,7 @@ import { sharedSecret } from '../src/db/secrets.js';
 import { addAccount, issueApiToken } from '../src/modules/access/index.js';
 import { SCALES, type Scale } from '../src/modules/registry/index.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
-import { driveApart, overallRate, sumStatuses, rawInsertRate, round, signIn, startServerProcess, timed, type Drive, type Figure } from './lib.js';
+import { driveApart, overallRate, sumStatuses, rawInsertRate, round, signIn, startServerProcess, stopServerProcess, timed, type Drive, type Figure } from './lib.js';
 
 const STATIONS = 200;
 const POOL = 10;
@@ -133,7 +133,7 @@ export async function testingBench(d: Database, scale: Scale, workDir: string, l
     });
     figures.push({ name: 'testing.lookup_p99_ms', value: round(lp99, 1), unit: 'ms', note: `the highest of the four turns' p99; their p50 ${look.map((l) => round(l.latency.p50, 1)).join(', ')} ms; the empty route's p99 ${empty.map((e) => round(e.latency.p99, 1)).join(', ')} ms` });
   } finally {
-    child.kill('SIGTERM');
+    await stopServerProcess(child);
   }
   return figures;
 }
