@@ -69,17 +69,22 @@ export class EventBus extends EventEmitter {
   private async listen() {
     const client = await this.pool.connect();
     let gone = false;
-    const lose = (e: Error) => {
-      if (gone) return;
+    /** Closes this connection once; true if it was the one listening. */
+    const drop = (e: Error) => {
+      if (gone) return false;
       gone = true;
-      if (this.client === client) this.client = null;
+      const live = this.client === client;
+      if (live) this.client = null;
       client.release(e); // with an error: the pool closes the connection rather than keep it
-      if (this.stopped) return;
+      return live;
+    };
+    // only the live connection's loss starts a reconnection: one lost while it began to listen is
+    // the caller's to retry (start() fails, a reconnection tries again), so there is never a second
+    const lose = (e: Error) => {
+      if (!drop(e) || this.stopped) return;
       this.log(`events: the LISTEN connection was lost (${e.message}); listening again`);
       this.again(0);
     };
-    // a connection checked out of the pool has no error listener of the pool's: without this one,
-    // a terminated backend would end the process
     const ended = () => lose(new Error('connection ended'));
     const notified = (n: pg.Notification) => {
       if (n.channel !== EVENTS_CHANNEL || !n.payload) return;
@@ -89,6 +94,8 @@ export class EventBus extends EventEmitter {
         /* not ours */
       }
     };
+    // a connection checked out of the pool has no error listener of the pool's: without this one,
+    // a terminated backend would end the process
     client.on('error', lose);
     client.on('end', ended);
     client.on('notification', notified);
@@ -99,10 +106,7 @@ export class EventBus extends EventEmitter {
     try {
       await client.query(`listen ${EVENTS_CHANNEL}`);
     } catch (e) {
-      if (!gone) {
-        gone = true;
-        client.release(e as Error);
-      }
+      drop(e as Error);
       throw e;
     }
     if (gone) throw new Error('the LISTEN connection was lost as it began');

@@ -11,10 +11,9 @@ export function streamEvents(req: FastifyRequest, reply: FastifyReply, bus: Even
   reply.hijack();
   reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   reply.raw.write(': connected\n\n');
-  const onEvent = (e: DomainEvent) => {
-    if (accept(e)) reply.raw.write(`event: changed\ndata: ${JSON.stringify({ name: e.name, areaCode: e.areaCode })}\n\n`);
-  };
-  const onResumed = () => reply.raw.write(`event: changed\ndata: ${JSON.stringify({ name: 'events.resumed' })}\n\n`);
+  const changed = (what: { name: string; areaCode?: string }) => reply.raw.write(`event: changed\ndata: ${JSON.stringify(what)}\n\n`);
+  const onEvent = (e: DomainEvent) => accept(e) && changed({ name: e.name, areaCode: e.areaCode });
+  const onResumed = () => changed({ name: 'events.resumed' });
   const beat = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
   bus.on('event', onEvent).on('resumed', onResumed);
   req.raw.on('close', () => {
