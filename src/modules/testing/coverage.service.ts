@@ -77,12 +77,12 @@ export async function exportUntested(d: TestingDeps, actor: Actor, campaignId: n
   async function* pages(): AsyncGenerator<TableValue[][]> {
     let page = first;
     for (;;) {
-      yield page.residents.map((r) => [r.name, r.phone, r.householdNo, r.address, r.areaCode, r.areaName, r.homeVisit]);
+      yield page.residents.map((r) => [r.name, r.phone, r.householdPhone, r.householdNo, r.address, r.areaCode, r.areaName, r.homeVisit]);
       if (page.next === null) return;
       page = await untested(d, actor, campaignId, first.area, page.next, 1000);
     }
   }
-  return writeTable(out, format, ['姓名', '手机号', '户号', '住址', '区划代码', '所属村(社区)', '需上门'], pages(), '未检测');
+  return writeTable(out, format, ['姓名', '手机号', '家庭联系电话', '户号', '住址', '区划代码', '所属村(社区)', '需上门'], pages(), '未检测');
 }
 
 /** The recall list: who to retest alone at home, with phone, household and address. */
@@ -98,7 +98,7 @@ export async function recallList(d: TestingDeps, actor: Actor, campaignId: numbe
       const p = people.get(r.residentId);
       return {
         id: r.id, tube: r.tubeCode, reason: r.reason, status: r.status, createdAt: r.createdAt.toISOString(), closedAt: r.closedAt?.toISOString() ?? null,
-        residentId: r.residentId, name: p?.name ?? '', phone: p?.phone ?? null, householdNo: p?.householdNo ?? null, address: p?.address ?? null,
+        residentId: r.residentId, name: p?.name ?? '', phone: p?.phone ?? null, householdPhone: p?.householdPhone ?? null, householdNo: p?.householdNo ?? null, address: p?.address ?? null,
         areaCode: r.areaCode, areaName: p?.areaName ?? null,
       };
     }),

@@ -134,6 +134,7 @@ export const Codes = Type.Object({
 const Resident = {
   name: Type.String(),
   phone: nullable(Type.String()),
+  householdPhone: nullable(Type.String({ description: 'when they have no phone of their own: a phone of their household' })),
   householdNo: nullable(Type.String()),
   address: nullable(Type.String()),
   areaCode: Type.String(),

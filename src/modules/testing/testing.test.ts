@@ -541,3 +541,29 @@ describe('when the connection that hears events is lost', () => {
     }
   });
 });
+
+describe('someone without a phone of their own', () => {
+  it('is reached through their household’s phone, on the untested list, its spreadsheet and the recall list', async () => {
+    const { pool } = testDb();
+    // west[0] (a child, no phone) lives with west[1], the eldest with a phone; west[2] has no household
+    const household = `H${area.district}`;
+    await pool.query(`update residents set household_no = $1 where id = any($2)`, [household, [west[0], west[1]]]);
+    await pool.query(`update residents set phone = '13800000001', birth_date = '1950-01-01' where id = $1`, [west[1]]);
+    const c = await campaign(10);
+    type Reached = { id?: number; residentId?: number; phone: string | null; householdPhone: string | null };
+    const un = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/untested?area=${area.villages[1]}`, ...as(commander) })).json().residents as Reached[];
+    const untested = (id: number) => un.find((r) => r.id === id);
+    expect(untested(west[0])).toMatchObject({ phone: null, householdPhone: '13800000001' });
+    expect(untested(west[1])).toMatchObject({ phone: '13800000001', householdPhone: null });
+    expect(untested(west[2])).toMatchObject({ phone: null, householdPhone: null });
+    const csv = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/untested?area=${area.villages[1]}&format=csv`, ...as(commander) })).body;
+    expect(csv).toContain('家庭联系电话');
+    expect(csv.split('\n').find((line) => line.startsWith(`西0,`))).toMatch(/^西0,,13800000001,/);
+
+    const tube = await tubeAtLab(c, [west[0], west[2]]);
+    await results(lab, [{ tube, result: 'positive' }]);
+    const recalls = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/recalls`, ...as(commander) })).json().recalls as Reached[];
+    expect(recalls.find((r) => r.residentId === west[0])).toMatchObject({ phone: null, householdPhone: '13800000001' });
+    expect(recalls.find((r) => r.residentId === west[2])).toMatchObject({ phone: null, householdPhone: null });
+  });
+});

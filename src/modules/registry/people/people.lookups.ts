@@ -1,13 +1,15 @@
 import type pg from 'pg';
 import type { Db } from '../../../db/connection.js';
 import { areasRepo, type AreaCounts } from '../areas/areas.repo.js';
-import { peopleRepo } from './people.repo.js';
+import { scopePattern } from '../../access/index.js';
 
 /** What other modules may know of a resident: enough to find, call and visit them. */
 export interface ResidentBrief {
   id: number;
   name: string;
   phone: string | null;
+  /** when they have no phone of their own (a child, an elder): their household's, the eldest member's with one */
+  householdPhone: string | null;
   address: string | null;
   householdNo: string | null;
   areaCode: string;
@@ -16,8 +18,12 @@ export interface ResidentBrief {
   homeVisit: boolean;
 }
 
+// a household lives at one address: its members share the area, and (area, household) is indexed
 const BRIEF = `p.id, p.name, p.phone, p.address, p.household_no as "householdNo", p.area_code as "areaCode", a.name as "areaName",
-  (p.bedridden or p.elderly_alone or p.disabled) as "homeVisit"`;
+  (p.bedridden or p.elderly_alone or p.disabled) as "homeVisit",
+  case when p.phone is null and p.household_no is not null then
+    (select h.phone from residents h where h.area_code = p.area_code and h.household_no = p.household_no and h.phone is not null
+     order by h.birth_date, h.id limit 1) end as "householdPhone"`;
 
 /** Residents by id (those that exist), in no particular order. */
 export async function residentsByIds(pool: pg.Pool | pg.PoolClient, ids: number[]): Promise<ResidentBrief[]> {
@@ -36,17 +42,12 @@ export async function residentsByIds(pool: pg.Pool | pg.PoolClient, ids: number[
 
 /** A page of the residents inside an area, by id after the cursor (only those who need a home visit, if asked). */
 export async function residentsPage(pool: pg.Pool, area: string, after: number, limit: number, homeVisitOnly = false): Promise<ResidentBrief[]> {
-  const rows = await peopleRepo.list(pool, 'residents', area, after, limit, homeVisitOnly);
-  return rows.map((r) => ({
-    id: Number(r.id),
-    name: r.name,
-    phone: r.phone,
-    address: r.address,
-    householdNo: (r.householdNo as string | null) ?? null,
-    areaCode: r.areaCode,
-    areaName: r.areaName,
-    homeVisit: Boolean(r.bedridden || r.elderlyAlone || r.disabled),
-  }));
+  const res = await pool.query<ResidentBrief>(
+    `select ${BRIEF} from residents p left join areas a on a.code = p.area_code
+     where p.area_code like $1 and p.id > $2 ${homeVisitOnly ? 'and (p.bedridden or p.elderly_alone or p.disabled)' : ''} order by p.id limit $3`,
+    [scopePattern(area), after, limit],
+  );
+  return res.rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
 /** The resident with this ID number whose name and phone also match: the public lookup's check. */

@@ -44,7 +44,7 @@ const en: typeof zh = {
     stages: { open: 'Sampling', sealed: 'Sealed, to be boxed', packed: 'Boxed, awaiting transport', in_transit: 'In transit', received: 'At the lab', resulted: 'Resulted' },
     minutes: '{{n}} min', hours: '{{n}} h', labs: 'Laboratories', lab: 'Lab', backlog: 'Backlog (tubes)', capacity: 'Capacity a day (tubes)', noLabs: 'No laboratory yet',
     conflicts: 'Sampled twice', noConflicts: 'Nobody sampled twice', swabsTaken: 'Swabs (tube · station · time)',
-    rate: 'Swabs per hour', coverage: 'Coverage', recalls: 'Recalls', untested: 'Export the untested', recallStatus: 'Status',
+    rate: 'Swabs per hour', householdPhone: 'household', noSwabsYet: 'No swabs in the last 24 hours', coverage: 'Coverage', recalls: 'Recalls', untested: 'Export the untested', recallStatus: 'Status',
     recall: { pending_retest: 'Awaiting retest', negative: 'Retest negative', positive: 'Retest positive', cancelled: 'Cancelled' },
   },
   plan: {

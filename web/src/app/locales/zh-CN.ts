@@ -42,7 +42,7 @@ const zh = {
     stages: { open: '采样中', sealed: '已封管待装箱', packed: '已装箱待转运', in_transit: '转运中', received: '实验室待检', resulted: '已出结果' },
     minutes: '{{n}} 分钟', hours: '{{n}} 小时', labs: '检测机构', lab: '机构', backlog: '待检管数', capacity: '日检测能力（管）', noLabs: '尚未登记检测机构',
     conflicts: '重复采样', noConflicts: '没有重复采样', swabsTaken: '各次采样（管号 · 采样台 · 时间）',
-    rate: '每小时采样人数', coverage: '应检尽检', recalls: '复检名单', untested: '导出未检人员', recallStatus: '状态',
+    rate: '每小时采样人数', householdPhone: '家属', noSwabsYet: '过去 24 小时尚无采样', coverage: '应检尽检', recalls: '复检名单', untested: '导出未检人员', recallStatus: '状态',
     recall: { pending_retest: '待复检', negative: '复检阴性', positive: '复检阳性', cancelled: '已撤销' },
   },
   plan: {

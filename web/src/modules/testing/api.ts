@@ -62,6 +62,7 @@ export interface Recall {
   createdAt: string;
   name: string;
   phone: string | null;
+  householdPhone: string | null;
   householdNo: string | null;
   address: string | null;
   areaName: string | null;

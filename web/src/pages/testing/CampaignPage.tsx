@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { Alert, Badge, Breadcrumb, Button, Card, Col, Progress, Row, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Badge, Breadcrumb, Button, Card, Col, Empty, Grid, Progress, Row, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { shanghai } from '../../modules/mobilization/api';
@@ -10,6 +10,8 @@ import { Link } from 'react-router-dom';
 import { testingApi, type Board, type Campaign, type Conflict, type CoverageRow, type Recall } from '../../modules/testing/api';
 
 const pct = (n: number, d: number) => (d ? Math.round((100 * n) / d) : 0);
+/** counts as the statistics above them show them: 590,000 */
+const num = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The campaign board: coverage (应检尽检) per area with drill-down, the pipeline
@@ -28,6 +30,7 @@ export default function CampaignPage() {
   const [live, setLive] = useState(false);
   const pending = useRef<number | undefined>(undefined);
   const area = path[path.length - 1]?.code;
+  const wide = Grid.useBreakpoint().md;
 
   const load = useCallback(() => {
     testingApi.board(id, area).then(setBoard, (e) => setError(e.message));
@@ -58,22 +61,29 @@ export default function CampaignPage() {
   const stat = (key: 'sampled' | 'resulted' | 'positive', color?: string) => (
     <Col xs={12} md={6}>
       <Card size="small">
-        <Statistic title={t(`testing.${key}`)} value={totals[key]} suffix={key === 'positive' ? undefined : `/ ${totals.expected}`} valueStyle={color ? { color } : undefined} data-testid={`stat-${key}`} />
+        <Statistic title={t(`testing.${key}`)} value={totals[key]} suffix={key === 'positive' ? undefined : `/ ${num(totals.expected)}`} valueStyle={color ? { color } : undefined} data-testid={`stat-${key}`} />
         {key !== 'positive' && <Progress percent={pct(totals[key], totals.expected)} size="small" />}
       </Card>
     </Col>
   );
   const coverageColumns = [
     { title: t('testing.area'), dataIndex: 'name', render: (n: string, r: CoverageRow) => (r.level === 'grid' ? n : <a onClick={() => setPath([...path, { code: r.code, name: n }])}>{n}</a>) },
-    { title: t('testing.expected'), dataIndex: 'expected', align: 'right' as const, responsive: ['sm' as const] },
-    { title: t('testing.sampled'), dataIndex: 'sampled', align: 'right' as const, render: (n: number, r: CoverageRow) => <Space size={4}>{n}<Typography.Text type="secondary">{pct(n, r.expected)}%</Typography.Text></Space> },
-    { title: t('testing.resulted'), dataIndex: 'resulted', align: 'right' as const },
+    { title: t('testing.expected'), dataIndex: 'expected', align: 'right' as const, responsive: ['sm' as const], render: num },
+    { title: t('testing.sampled'), dataIndex: 'sampled', align: 'right' as const, render: (n: number, r: CoverageRow) => <Space size={4}>{num(n)}<Typography.Text type="secondary">{pct(n, r.expected)}%</Typography.Text></Space> },
+    { title: t('testing.resulted'), dataIndex: 'resulted', align: 'right' as const, render: num },
     { title: t('testing.positive'), dataIndex: 'positive', align: 'right' as const, render: (n: number) => (n ? <Typography.Text type="danger" strong>{n}</Typography.Text> : 0) },
     { title: '', dataIndex: 'code', responsive: ['md' as const], render: (code: string, r: CoverageRow) => (r.level === 'village' || r.level === 'grid' ? <Link to={`/codes/${code}`}>{t('codes.print')}</Link> : null) },
   ];
   const recallColumns = [
-    { title: t('person.name'), dataIndex: 'name' },
-    { title: t('person.phone'), dataIndex: 'phone', render: (p: string | null) => (p ? <a href={`tel:${p}`}>{p}</a> : '—') },
+    // on a phone the address column is hidden: it goes under the name, since the retest is at home
+    { title: t('person.name'), dataIndex: 'name', render: (n: string, r: Recall) => <>{n}{!wide && r.address && <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.address}</Typography.Text></div>}</> },
+    {
+      title: t('person.phone'), dataIndex: 'phone',
+      render: (p: string | null, r: Recall) => {
+        const phone = p ?? r.householdPhone;
+        return phone ? <Space size={4} wrap><a href={`tel:${phone}`}>{phone}</a>{!p && <Tag>{t('testing.householdPhone')}</Tag>}</Space> : '—';
+      },
+    },
     { title: t('person.address'), dataIndex: 'address', responsive: ['md' as const] },
     { title: t('testing.tube'), dataIndex: 'tube', responsive: ['md' as const] },
     { title: t('testing.recallStatus'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'pending_retest' ? 'red' : s === 'negative' ? 'green' : s === 'positive' ? 'magenta' : undefined}>{t(`testing.recall.${s}`)}</Tag> },
@@ -107,8 +117,8 @@ export default function CampaignPage() {
               size="small" pagination={false} rowKey="status" dataSource={board.stages}
               columns={[
                 { title: t('testing.stage'), dataIndex: 'status', render: (s: string) => t(`testing.stages.${s}`) },
-                { title: t('testing.tubes'), dataIndex: 'tubes', align: 'right' as const },
-                { title: t('testing.swabs'), dataIndex: 'swabs', align: 'right' as const },
+                { title: t('testing.tubes'), dataIndex: 'tubes', align: 'right' as const, render: num },
+                { title: t('testing.swabs'), dataIndex: 'swabs', align: 'right' as const, render: num },
                 { title: t('testing.oldest'), dataIndex: 'oldestMinutes', align: 'right' as const, render: (m: number | null) => (m === null ? '—' : m >= 120 ? <Typography.Text type="danger">{t('testing.hours', { n: Math.round(m / 60) })}</Typography.Text> : t('testing.minutes', { n: m })) },
               ]}
             />
@@ -120,23 +130,23 @@ export default function CampaignPage() {
               size="small" pagination={false} rowKey="labId" dataSource={board.labs} locale={{ emptyText: t('testing.noLabs') }}
               columns={[
                 { title: t('testing.lab'), dataIndex: 'name' },
-                { title: t('testing.backlog'), dataIndex: 'backlog', align: 'right' as const },
-                { title: t('testing.capacity'), dataIndex: 'capacityPerDay', align: 'right' as const, render: (c: number, l: Board['labs'][number]) => <Progress percent={pct(l.backlog, c)} size="small" status={l.backlog > c ? 'exception' : undefined} format={() => c} /> },
+                { title: t('testing.backlog'), dataIndex: 'backlog', align: 'right' as const, render: num },
+                { title: t('testing.capacity'), dataIndex: 'capacityPerDay', align: 'right' as const, render: (c: number, l: Board['labs'][number]) => <Progress percent={pct(l.backlog, c)} size="small" status={l.backlog > c ? 'exception' : undefined} format={() => num(c)} /> },
               ]}
             />
           </Card>
         </Col>
       </Row>
       <Card size="small" title={t('testing.rate')}>
-        <HourlyChart hourly={board.hourly} />
+        {board.hourly.some((h) => h.swabs > 0) ? <HourlyChart hourly={board.hourly} /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('testing.noSwabsYet')} />}
       </Card>
       <Card size="small">
         <Tabs
           items={[
             { key: 'coverage', label: t('testing.coverage'), children: <Table size="small" rowKey="code" dataSource={board.children} columns={coverageColumns} pagination={{ pageSize: 50, hideOnSinglePage: true }} /> },
-            { key: 'recalls', label: <Badge count={board.recalls.pending} size="small" offset={[8, 0]}>{t('testing.recalls')}</Badge>, children: <Table size="small" rowKey="id" dataSource={recalls} columns={recallColumns} /> },
+            { key: 'recalls', label: <Space size={4}>{t('testing.recalls')}<Badge count={board.recalls.pending} size="small" /></Space>, children: <Table size="small" rowKey="id" dataSource={recalls} columns={recallColumns} /> },
             {
-              key: 'conflicts', label: <Badge count={board.conflicts} size="small" offset={[8, 0]} color="gold">{t('testing.conflicts')}</Badge>,
+              key: 'conflicts', label: <Space size={4}>{t('testing.conflicts')}<Badge count={board.conflicts} size="small" color="gold" /></Space>,
               children: (
                 <Table size="small" rowKey="residentId" dataSource={conflicts} locale={{ emptyText: t('testing.noConflicts') }}
                   columns={[
