@@ -51,8 +51,17 @@ export async function coverage(d: TestingDeps, actor: Actor, campaignId: number,
   return { area: a, totals: { expected, sampled: sum('sampled'), resulted: sum('resulted'), positive: sum('positive') }, children: rows };
 }
 
-/** Residents of the area not yet sampled in the campaign, a page at a time (for door-knocking). */
+/**
+ * Residents of the area not yet sampled in the campaign, a page at a time (for door-knocking).
+ * Their phones and addresses are shown in full, to call and visit: each page read is audited.
+ */
 export async function untested(d: TestingDeps, actor: Actor, campaignId: number, area: string | undefined, after: number, limit: number) {
+  const page = await untestedPage(d, actor, campaignId, area, after, limit);
+  await audit(d.db, actor, 'pii.list', 'untested', campaignId, { area: page.area, after, count: page.residents.length });
+  return page;
+}
+
+async function untestedPage(d: TestingDeps, actor: Actor, campaignId: number, area: string | undefined, after: number, limit: number) {
   assertCan(actor, 'readRecalls');
   const { area: a } = await areaOf(d, actor, campaignId, area);
   const out: ResidentBrief[] = [];
@@ -73,13 +82,15 @@ export async function untested(d: TestingDeps, actor: Actor, campaignId: number,
 
 /** The untested list as a spreadsheet, streamed page by page. */
 export async function exportUntested(d: TestingDeps, actor: Actor, campaignId: number, area: string | undefined, out: Writable, format: TableFormat) {
-  const first = await untested(d, actor, campaignId, area, 0, 1000);
+  const first = await untestedPage(d, actor, campaignId, area, 0, 1000);
+  // audited once, as the registry's exports are, before the first row leaves
+  await audit(d.db, actor, 'pii.export', 'untested', campaignId, { area: first.area, format });
   async function* pages(): AsyncGenerator<TableValue[][]> {
     let page = first;
     for (;;) {
       yield page.residents.map((r) => [r.name, r.phone, r.householdPhone, r.householdNo, r.address, r.areaCode, r.areaName, r.homeVisit]);
       if (page.next === null) return;
-      page = await untested(d, actor, campaignId, first.area, page.next, 1000);
+      page = await untestedPage(d, actor, campaignId, first.area, page.next, 1000);
     }
   }
   return writeTable(out, format, ['姓名', '手机号', '家庭联系电话', '户号', '住址', '区划代码', '所属村(社区)', '需上门'], pages(), '未检测');

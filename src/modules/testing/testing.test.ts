@@ -559,6 +559,12 @@ describe('someone without a phone of their own', () => {
     const csv = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/untested?area=${area.villages[1]}&format=csv`, ...as(commander) })).body;
     expect(csv).toContain('家庭联系电话');
     expect(csv.split('\n').find((line) => line.startsWith(`西0,`))).toMatch(/^西0,,13800000001,/);
+    // phones and addresses in full: the page read and the download are in the audit log
+    const audited = await pool.query(`select action, detail from audit_log where subject_type = 'untested' and subject_id = $1 order by id`, [String(c)]);
+    expect(audited.rows).toEqual([
+      { action: 'pii.list', detail: { area: area.villages[1], after: 0, count: un.length } },
+      { action: 'pii.export', detail: { area: area.villages[1], format: 'csv' } },
+    ]);
 
     const tube = await tubeAtLab(c, [west[0], west[2]]);
     await results(lab, [{ tube, result: 'positive' }]);
