@@ -76,3 +76,24 @@ export async function listLabs(d: TestingDeps, actor: Actor) {
   assertCan(actor, 'manageLabs');
   return testingRepo.labs(d.pool);
 }
+
+/** The laboratory whose account this is; any other account is refused. */
+export async function labOf(d: TestingDeps, actor: Actor) {
+  const lab = await testingRepo.labOfAccount(d.pool, actor.accountId);
+  if (!lab) throw new AppError('FORBIDDEN', 'this account is not a laboratory');
+  return lab;
+}
+
+/** A lab's own queue: the tubes it received and has not resulted, oldest first, beside its capacity. */
+export async function labQueue(d: TestingDeps, actor: Actor, limit = 200) {
+  assertCan(actor, 'receive');
+  const lab = await labOf(d, actor);
+  const [counts, tubes] = await Promise.all([testingRepo.labQueueCounts(d.pool, lab.id), testingRepo.labQueue(d.pool, lab.id, limit)]);
+  return {
+    name: lab.name,
+    capacityPerDay: lab.capacityPerDay,
+    backlog: counts.backlog,
+    oldestReceivedAt: counts.oldest?.toISOString() ?? null,
+    tubes: tubes.map((t) => ({ ...t, receivedAt: t.receivedAt.toISOString() })),
+  };
+}

@@ -3,7 +3,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../lib/errors.js';
 import { audit, type Actor } from '../access/index.js';
 import { villageLeads } from '../registry/index.js';
-import type { TestingDeps } from './campaigns.service.js';
+import { labOf, type TestingDeps } from './campaigns.service.js';
 import { assertCan } from './testing.policy.js';
 import { notifyEvents, testingRepo } from './testing.repo.js';
 
@@ -45,8 +45,7 @@ const RESULT_ZH: Record<TubeResult, string> = { negative: '阴性', positive: '�
  */
 export async function recordResults(d: TestingDeps, actor: Actor, rows: ResultRow[]) {
   assertCan(actor, 'upload');
-  const lab = await testingRepo.labOfAccount(d.pool, actor.accountId);
-  if (!lab) throw new AppError('FORBIDDEN', 'this account is not a laboratory');
+  const lab = await labOf(d, actor);
   const out = await inTransaction(d.pool, async (c) => {
     const tubes = new Map((await testingRepo.lockTubes(c, [...new Set(rows.map((r) => r.tube.trim()))])).map((t) => [t.code, t]));
     const rejected: ResultRejection[] = [];

@@ -4,7 +4,7 @@ import { Batcher } from '../../db/batch.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import type { Actor } from '../access/index.js';
-import type { TestingDeps } from './campaigns.service.js';
+import { labOf, type TestingDeps } from './campaigns.service.js';
 import { verifyPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
 import { testingRepo, type CampaignRow } from './testing.repo.js';
@@ -133,8 +133,7 @@ export async function pickUpBox(d: TestingDeps, actor: Actor, boxCode: string) {
 /** The lab scans a box on arrival: its tubes are received by that lab. Again: no change. */
 export async function receiveBox(d: TestingDeps, actor: Actor, boxCode: string) {
   assertCan(actor, 'receive');
-  const lab = await testingRepo.labOfAccount(d.pool, actor.accountId);
-  if (!lab) throw new AppError('FORBIDDEN', 'this account is not a laboratory');
+  const lab = await labOf(d, actor);
   return inTransaction(d.pool, async (c) => {
     const tubes = await testingRepo.boxTubes(c, boxCode);
     if (!tubes.length) throw notFound('box');

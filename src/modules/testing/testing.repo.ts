@@ -74,6 +74,19 @@ export const testingRepo = {
   labOfAccount: async (q: Q, accountId: number) =>
     (await q.query<LabRow>(`select id::int, name, account_id::int as "accountId", capacity_per_day as "capacityPerDay" from labs where account_id = $1`, [accountId])).rows[0],
 
+  /** What a lab received and has not resulted (tubes_lab_queue_idx holds only those). */
+  labQueue: async (q: Q, labId: number, limit: number) =>
+    (
+      await q.query<{ code: string; boxCode: string | null; members: number; receivedAt: Date }>(
+        `select code, box_code as "boxCode", members, received_at as "receivedAt" from tubes
+         where lab_id = $1 and status = 'received' order by received_at, code limit $2`,
+        [labId, limit],
+      )
+    ).rows,
+
+  labQueueCounts: async (q: Q, labId: number) =>
+    (await q.query<{ backlog: number; oldest: Date | null }>(`select count(*)::int as backlog, min(received_at) as oldest from tubes where lab_id = $1 and status = 'received'`, [labId])).rows[0],
+
   labs: async (q: Q) => (await q.query<LabRow>(`select id::int, name, account_id::int as "accountId", capacity_per_day as "capacityPerDay" from labs order by id`)).rows,
 
   // --- scans: one batch inside one transaction (see scans.service.ts) ---

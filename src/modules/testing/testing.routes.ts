@@ -16,7 +16,7 @@ import { checkFile, openRows } from '../../lib/rows.js';
 import { CONTENT_TYPES } from '../../lib/tabular.js';
 import { normaliseHeader } from '../../lib/text.js';
 import { actorOf, guard } from '../access/index.js';
-import { addLab, campaignFor, closeCampaign, createCampaign, getCampaign, listCampaigns, listLabs, type TestingDeps } from './campaigns.service.js';
+import { addLab, campaignFor, closeCampaign, createCampaign, getCampaign, labQueue, listCampaigns, listLabs, type TestingDeps } from './campaigns.service.js';
 import { campaignBoard, conflictList, coverage, exportUntested, printableCodes, recallList, untested } from './coverage.service.js';
 import { forgetResults, lookup, myResults, personalCode } from './lookups.service.js';
 import { assignHomeVisits, homeVisits, listSites, notifySlots, plan, saveSite, walkIn } from './planning.service.js';
@@ -75,6 +75,7 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
     reply.code(201).send(await addLab(d, actorOf(req), req.body)),
   );
   app.get('/labs', { preHandler: guard('commander'), schema: { tags, response: { 200: Type.Array(S.Lab), ...errors } } }, async (req) => listLabs(d, actorOf(req)));
+  app.get('/labs/mine', { preHandler: guard('lab'), schema: { tags, summary: 'The lab’s own queue: tubes received and awaiting a result, oldest first', response: { 200: S.LabQueue, ...errors } } }, async (req) => labQueue(d, actorOf(req)));
 
   // The station: swabs, sealing, boxes for transport.
   app.post('/scans', { preHandler: guard('commander', 'sampler'), schema: { tags, summary: 'Swabs from a station: one, or a backlog synced after being offline (idempotent by scan id)', body: S.ScansBody, response: { 200: S.ScansAnswer, ...errors } } }, async (req) => ({

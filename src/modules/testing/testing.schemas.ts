@@ -40,6 +40,13 @@ export const LabBody = Type.Object(
   { additionalProperties: false },
 );
 export const Lab = Type.Object({ id: Type.Integer(), name: Type.String(), accountId: nullable(Type.Integer()), capacityPerDay: Type.Integer() });
+export const LabQueue = Type.Object({
+  name: Type.String(),
+  capacityPerDay: Type.Integer(),
+  backlog: Type.Integer({ description: 'tubes received and awaiting a result' }),
+  oldestReceivedAt: nullable(Type.String()),
+  tubes: Type.Array(Type.Object({ code: Type.String(), boxCode: nullable(Type.String()), members: Type.Integer(), receivedAt: Type.String() }), { description: 'the oldest 200' }),
+});
 
 export const ScansBody = Type.Object(
   {

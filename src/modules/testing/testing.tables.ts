@@ -47,7 +47,12 @@ export const tubes = pgTable(
     result: text('result'), // negative | positive | invalid
     resultedAt: timestamp('resulted_at', { withTimezone: true }),
   },
-  (t) => [index('tubes_campaign_status_idx').on(t.campaignId, t.status, t.areaCode), index('tubes_box_idx').on(t.boxCode)],
+  (t) => [
+    index('tubes_campaign_status_idx').on(t.campaignId, t.status, t.areaCode),
+    index('tubes_box_idx').on(t.boxCode),
+    // a lab's queue: only the tubes waiting at a lab, so it stays as small as the backlog
+    index('tubes_lab_queue_idx').on(t.labId, t.receivedAt).where(sql`status = 'received'`),
+  ],
 );
 
 /**

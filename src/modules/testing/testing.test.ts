@@ -187,6 +187,31 @@ describe('from the site to the lab', () => {
   });
 });
 
+describe('a lab’s own queue', () => {
+  it('lists the tubes it received and has no result for, oldest first, and no other lab’s', async () => {
+    const mine = async (cookie: string) => (await app.inject({ url: '/api/v1/testing/labs/mine', ...as(cookie) })).json();
+    expect(await mine(otherLab)).toMatchObject({ backlog: 0, oldestReceivedAt: null, tubes: [], capacityPerDay: 1000 });
+    const c = await campaign(10);
+    const tubes = [newTube(), newTube()];
+    for (const [i, tube] of tubes.entries()) {
+      await scan(c, tube, east.slice(i * 2, i * 2 + 2));
+      await post(`/api/v1/testing/tubes/${tube}/seal`, sampler);
+      await post(`/api/v1/testing/boxes/Q${tube}/ship`, sampler, { tubes: [tube] });
+      await post(`/api/v1/testing/boxes/Q${tube}/pickup`, courier);
+      expect((await post(`/api/v1/testing/boxes/Q${tube}/receive`, otherLab)).statusCode).toBe(200);
+    }
+    const queue = await mine(otherLab);
+    expect(queue).toMatchObject({ backlog: 2, tubes: tubes.map((code) => ({ code, boxCode: `Q${code}`, members: 2 })) });
+    expect(queue.oldestReceivedAt).toBe(queue.tubes[0].receivedAt);
+    expect((await mine(lab)).tubes.map((t: { code: string }) => t.code)).not.toContain(tubes[0]);
+    // a result takes the tube off the queue
+    expect((await results(otherLab, [{ tube: tubes[0], result: 'negative' }])).json()).toMatchObject({ recorded: 1 });
+    expect(await mine(otherLab)).toMatchObject({ backlog: 1, tubes: [{ code: tubes[1] }] });
+    // nobody else has a lab's queue
+    expect((await app.inject({ url: '/api/v1/testing/labs/mine', ...as(commander) })).statusCode).toBe(403);
+  });
+});
+
 describe('lab results and recalls', () => {
   it('refuses unknown, unreceived, repeated and unreadable rows, records the rest, and audits a correction', async () => {
     const c = await campaign(10);

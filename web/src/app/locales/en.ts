@@ -73,6 +73,7 @@ const en: typeof zh = {
     receive: 'Receive a box', boxCode: 'Scan the box code', receiveButton: 'Receive', received: 'Box {{box}} received: {{n}} tubes',
     upload: 'Upload results', columns: 'Columns: tube (管号) and result (阴性/阳性/无效 or negative/positive/invalid)', drop: 'Click or drop a CSV / XLSX file',
     recorded: 'Recorded', corrected: 'Corrected', recalled: 'Put on recall', rejected: 'Refused',
+    queue: 'Awaiting results', backlog: 'Tubes waiting', capacity: 'Capacity {{n}} tubes a day', oldest: 'Oldest waiting', receivedAt: 'Received', box: 'Box', members: 'Swabs', empty: 'No tube awaits a result',
   },
   resident: {
     title: 'My tests', idHelp: '18-character ID number', phoneHelp: '11-digit mobile number', find: 'Look up', show: 'Show this code at the sampling table',

@@ -71,6 +71,7 @@ const zh = {
     receive: '接收样本箱', boxCode: '扫描样本箱编号', receiveButton: '接收', received: '已接收样本箱 {{box}}，共 {{n}} 管',
     upload: '上传检测结果', columns: '文件需含“管号”和“结果”两列（阴性/阳性/无效）', drop: '点击或拖入 CSV / XLSX 文件',
     recorded: '已记录', corrected: '已更正', recalled: '进入复检名单', rejected: '被拒绝',
+    queue: '待检样本', backlog: '待检管数', capacity: '日检测能力 {{n}} 管', oldest: '最久已等', receivedAt: '接收时间', box: '样本箱', members: '人份', empty: '没有待检的样本管',
   },
   resident: {
     title: '我的核酸检测', idHelp: '18位身份证号', phoneHelp: '11位手机号', find: '查询', show: '采样时请出示此码',

@@ -67,6 +67,14 @@ export interface Recall {
   address: string | null;
   areaName: string | null;
 }
+/** A lab's own queue: what it received and has not resulted, oldest first (200 at most). */
+export interface LabQueue {
+  name: string;
+  capacityPerDay: number;
+  backlog: number;
+  oldestReceivedAt: string | null;
+  tubes: { code: string; boxCode: string | null; members: number; receivedAt: string }[];
+}
 export interface MyResults {
   name: string;
   code: string;
@@ -121,6 +129,7 @@ export const testingApi = {
   pickUp: (box: string) => api.post<{ box: string; tubes: number }>(`/testing/boxes/${encodeURIComponent(box)}/pickup`),
   seal: (tube: string) => api.post(`/testing/tubes/${encodeURIComponent(tube)}/seal`),
   uploadResults: (file: File) => api.upload<ResultsReport>('/testing/results/file', file),
+  labQueue: () => api.get<LabQueue>('/testing/labs/mine'),
   receive: (box: string) => api.post<{ box: string; tubes: number; lab: string }>(`/testing/boxes/${encodeURIComponent(box)}/receive`),
   plan: (id: string | number, a: Partial<Plan['assumptions']> = {}) => api.get<Plan>(`/testing/campaigns/${id}/plan${qs(a)}`),
   sites: (id: string | number, area?: string) => api.get<Site[]>(`/testing/campaigns/${id}/sites${qs({ area })}`),

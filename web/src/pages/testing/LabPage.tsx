@@ -1,10 +1,18 @@
-import { useState } from 'react';
-import { Alert, Button, Card, Descriptions, Input, Space, Table, Upload } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Card, Col, Descriptions, Input, Row, Space, Statistic, Table, Typography, Upload } from 'antd';
 import { InboxOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { testingApi, type ResultsReport } from '../../modules/testing/api';
+import type { TFunction } from 'i18next';
+import { shanghai } from '../../modules/mobilization/api';
+import { testingApi, type LabQueue, type ResultsReport } from '../../modules/testing/api';
 
-/** The laboratory: receive boxes by their code, upload results as CSV or XLSX, see every refused row. */
+/** How long ago, in hours or minutes: the age of the oldest tube waiting. */
+const waited = (iso: string, t: TFunction) => {
+  const m = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60_000));
+  return m >= 120 ? t('testing.hours', { n: Math.round(m / 60) }) : t('testing.minutes', { n: m });
+};
+
+/** The laboratory: its queue, receive boxes by their code, upload results as CSV or XLSX, see every refused row. */
 export default function LabPage() {
   const { t } = useTranslation();
   const [box, setBox] = useState('');
@@ -12,6 +20,9 @@ export default function LabPage() {
   const [report, setReport] = useState<ResultsReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [queue, setQueue] = useState<LabQueue | null>(null);
+  const reload = useCallback(() => testingApi.labQueue().then(setQueue, (e) => setError((e as Error).message)), []);
+  useEffect(() => void reload(), [reload]);
 
   const receive = async () => {
     setError(null);
@@ -19,6 +30,7 @@ export default function LabPage() {
       const r = await testingApi.receive(box.trim());
       setReceived(t('lab.received', { box: r.box, n: r.tubes }));
       setBox('');
+      void reload();
     } catch (e) {
       setError((e as Error).message);
     }
@@ -28,6 +40,7 @@ export default function LabPage() {
     setError(null);
     try {
       setReport(await testingApi.uploadResults(file));
+      void reload();
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -45,6 +58,21 @@ export default function LabPage() {
         </Space.Compact>
         {received && <Alert type="success" showIcon title={received} style={{ marginTop: 8 }} />}
       </Card>
+      {queue && (
+        <Card size="small" title={t('lab.queue')} extra={<Typography.Text type="secondary">{t('lab.capacity', { n: queue.capacityPerDay.toLocaleString('en-US') })}</Typography.Text>}>
+          <Row gutter={12}>
+            <Col span={12}><Statistic title={t('lab.backlog')} value={queue.backlog} data-testid="lab-backlog" /></Col>
+            <Col span={12}><Statistic title={t('lab.oldest')} value={queue.oldestReceivedAt ? waited(queue.oldestReceivedAt, t) : '—'} /></Col>
+          </Row>
+          <Table size="small" rowKey="code" dataSource={queue.tubes} pagination={{ pageSize: 10, hideOnSinglePage: true }} style={{ marginTop: 8 }} locale={{ emptyText: t('lab.empty') }}
+            columns={[
+              { title: t('testing.tube'), dataIndex: 'code' },
+              { title: t('lab.box'), dataIndex: 'boxCode', responsive: ['sm' as const] },
+              { title: t('lab.members'), dataIndex: 'members', align: 'right' as const },
+              { title: t('lab.receivedAt'), dataIndex: 'receivedAt', render: shanghai },
+            ]} />
+        </Card>
+      )}
       <Card size="small" title={t('lab.upload')} extra={t('lab.columns')}>
         <Upload.Dragger accept=".csv,.xlsx,.txt" showUploadList={false} beforeUpload={(f) => void upload(f)} disabled={busy}>
           <p><UploadOutlined style={{ fontSize: 28 }} /></p>
