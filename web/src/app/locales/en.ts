@@ -54,7 +54,7 @@ const en: typeof zh = {
     guidance: '* Villages without registered sites follow the national guidance: a site per 2,000–3,000 residents, a table per 600–800.',
   },
   sites: {
-    tab: 'Sites', none: 'No sampling site yet', cadres: 'Cadres (roster)', name: 'Site', tables: 'Tables', samplers: 'Samplers', hours: 'Open', village: 'Village (code)', save: 'Save the site',
+    tab: 'Sites', none: 'No sampling site yet', cadres: 'Cadres (roster)', name: 'Site', tables: 'Tables', samplers: 'Samplers', hours: 'Open', village: 'Village (code)', villageHelp: 'A village’s 12-digit code or a grid’s 15-digit one: drill down to the village in the coverage table above and it is filled in', save: 'Save the site',
     notify: 'Send households their time slots', notifiedAt: 'Sent (again: no duplicates)', notified: '{{households}} households given slots, {{queued}} SMS queued, {{without}} without a phone',
   },
   codes: { print: 'Print personal codes', next: 'Next page', help: '{{n}} on this page: cut out for residents without a phone, to show when sampled' },

@@ -52,7 +52,7 @@ const zh = {
     guidance: '* 未登记采样点的村按国家指引估算：每2000–3000人设一个采样点，每600–800人设一个采样台。',
   },
   sites: {
-    tab: '采样点', none: '尚未登记采样点', cadres: '支援干部（排班）', name: '采样点名称', tables: '采样台', samplers: '采样人员', hours: '开放时间', village: '所在村（社区）代码', save: '保存采样点',
+    tab: '采样点', none: '尚未登记采样点', cadres: '支援干部（排班）', name: '采样点名称', tables: '采样台', samplers: '采样人员', hours: '开放时间', village: '所在村（社区）代码', villageHelp: '村（社区）12 位代码或网格 15 位代码；在上方区划表中点到村（社区）即自动填入', save: '保存采样点',
     notify: '分时段短信通知各户', notifiedAt: '已通知（再次发送不重复）', notified: '{{households}} 户已分配时段，发出 {{queued}} 条短信，{{without}} 户无手机号',
   },
   codes: { print: '打印个人码', next: '下一页', help: '本页 {{n}} 人：剪下交给没有手机的居民，采样时出示' },

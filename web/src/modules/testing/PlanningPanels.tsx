@@ -51,7 +51,7 @@ export function PlanPanel({ campaignId }: { campaignId: string }) {
 }
 
 /** Sampling sites of the area, a form to add one, and the SMS that gives households their time slots. */
-export function SitesPanel({ campaignId, area }: { campaignId: string; area?: string }) {
+export function SitesPanel({ campaignId, area, village }: { campaignId: string; area?: string; village?: string }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [sites, setSites] = useState<Site[]>([]);
@@ -87,8 +87,8 @@ export function SitesPanel({ campaignId, area }: { campaignId: string; area?: st
         />
       </Col>
       <Col xs={24} lg={9}>
-        <Form layout="vertical" onFinish={save} initialValues={{ areaCode: area, tables: 4, samplers: 4, hours: [dayjs().startOf('hour').add(1, 'hour'), dayjs().startOf('hour').add(13, 'hour')] }}>
-          <Form.Item name="areaCode" label={t('sites.village')} rules={[{ required: true, pattern: /^\d{12,15}$/ }]}><Input inputMode="numeric" /></Form.Item>
+        <Form key={village} layout="vertical" onFinish={save} initialValues={{ areaCode: village, tables: 4, samplers: 4, hours: [dayjs().startOf('hour').add(1, 'hour'), dayjs().startOf('hour').add(13, 'hour')] }}>
+          <Form.Item name="areaCode" label={t('sites.village')} extra={village ? undefined : t('sites.villageHelp')} rules={[{ required: true, pattern: /^\d{12,15}$/, message: t('sites.villageHelp') }]}><Input inputMode="numeric" /></Form.Item>
           <Form.Item name="name" label={t('sites.name')} rules={[{ required: true, max: 60 }]}><Input /></Form.Item>
           <Form.Item name="address" label={t('person.address')} rules={[{ required: true, max: 200 }]}><Input /></Form.Item>
           <Space>

@@ -58,6 +58,9 @@ export default function CampaignPage() {
 
   if (!board || !campaign) return error ? <Alert type="error" title={error} /> : <Spin />;
   const { totals } = board;
+  // a site belongs to a village (or a grid): the one shown, a lead's own or where a commander drilled down to
+  const shown = area ?? board.area;
+  const village = shown.length >= 12 ? shown : undefined;
   const stat = (key: 'sampled' | 'resulted' | 'positive', color?: string) => (
     <Col xs={12} md={6}>
       <Card size="small">
@@ -157,10 +160,11 @@ export default function CampaignPage() {
               ),
             },
             { key: 'plan', label: t('plan.tab'), children: <PlanPanel campaignId={id} /> },
-            { key: 'sites', label: t('sites.tab'), children: <SitesPanel campaignId={id} area={area} /> },
+            { key: 'sites', label: t('sites.tab'), children: <SitesPanel campaignId={id} area={area} village={village} /> },
             { key: 'home', label: t('homeVisits.tab'), children: <HomeVisitsPanel campaignId={id} area={area} /> },
           ]}
-          tabBarExtraContent={<Button icon={<DownloadOutlined />} href={testingApi.untestedUrl(id, area)}>{t('testing.untested')}</Button>}
+          // on a phone the button is its icon only: its words had left the tabs a third of the width
+          tabBarExtraContent={<Button icon={<DownloadOutlined />} href={testingApi.untestedUrl(id, area)} aria-label={t('testing.untested')} title={t('testing.untested')}>{wide && t('testing.untested')}</Button>}
         />
       </Card>
     </Space>
