@@ -81,7 +81,10 @@ export async function plan(d: TestingDeps, actor: Actor, campaignId: number, ove
       missingSamplers: rows.reduce((n, r) => n + r.missingTables, 0),
       missingLabTubesPerDay: Math.max(0, labNeeded - labCapacity),
     },
-    villages: rows.map((r) => ({ ...r, samplingEnd: iso(r.samplingEnd), resultsEnd: Number.isFinite(resultsEnd.get(r.code)!) ? iso(resultsEnd.get(r.code)!) : null })),
+    // worked out over the whole campaign (the labs take every village's tubes), shown for the actor's area only
+    villages: rows
+      .filter((r) => inScope(actor, r.code))
+      .map((r) => ({ ...r, samplingEnd: iso(r.samplingEnd), resultsEnd: Number.isFinite(resultsEnd.get(r.code)!) ? iso(resultsEnd.get(r.code)!) : null })),
   };
 }
 
@@ -193,7 +196,7 @@ export async function homeVisits(d: TestingDeps, actor: Actor, campaignId: numbe
   const [sampled, assigned] = await Promise.all([testingRepo.sampledAmong(d.pool, campaignId, ids), homeVisitsRepo.of(d.pool, campaignId, ids)]);
   const byResident = new Map(assigned.map((x) => [x.residentId, x]));
   const visits = people.map((p) => ({
-    residentId: p.id, name: p.name, phone: p.phone, address: p.address, areaCode: p.areaCode, areaName: p.areaName,
+    residentId: p.id, name: p.name, phone: p.phone, householdPhone: p.householdPhone, address: p.address, areaCode: p.areaCode, areaName: p.areaName,
     sampler: byResident.get(p.id)?.sampler ?? null, cadreStaffId: byResident.get(p.id)?.cadreStaffId ?? null,
     done: sampled.has(p.id),
   }));

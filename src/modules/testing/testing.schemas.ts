@@ -238,7 +238,7 @@ export const SlotsAnswer = Type.Object({ households: Type.Integer(), people: Typ
 export const HomeVisits = Type.Object({
   area: Type.String(), total: Type.Integer(), done: Type.Integer(),
   visits: Type.Array(Type.Object({
-    residentId: Type.Integer(), name: Type.String(), phone: nullable(Type.String()), address: nullable(Type.String()), areaCode: Type.String(), areaName: nullable(Type.String()),
+    residentId: Type.Integer(), name: Type.String(), phone: nullable(Type.String()), householdPhone: Resident.householdPhone, address: nullable(Type.String()), areaCode: Type.String(), areaName: nullable(Type.String()),
     sampler: nullable(Type.String()), cadreStaffId: nullable(Type.Integer()), done: Type.Boolean(),
   })),
 });

@@ -454,6 +454,11 @@ describe('planning', () => {
     expect(east).toMatchObject({ residents: 20, tables: 2, tubes: 4, samplingHours: 2, samplingEnd: at(start, 2), resultsEnd: at(start, 6), missingTables: 0 });
     expect(west).toMatchObject({ residents: 0, tubes: 0, samplingEnd: at(start, 0) });
     expect(p.campaign).toMatchObject({ residents: 20, tubes: 4, samplingEnd: at(start, 2), resultsEnd: at(start, 6), onTime: true, missingTables: 0, missingLabTubesPerDay: 0 });
+    // a village's lead: the campaign's ends, and of the villages their own only
+    const westLead = await asRole(app, 'lead', a.villages[1]);
+    const theirs = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}`, ...as(westLead) })).json();
+    expect(theirs.villages.map((v: { code: string }) => v.code)).toEqual([a.villages[1]]);
+    expect(theirs.campaign).toEqual(p.campaign);
 
     // a site with one table: the village's own plan replaces the guidance
     const site = await app.inject({ method: 'POST', url: `/api/v1/testing/campaigns/${roomy}/sites`, ...as(boss), payload: { areaCode: a.villages[0], name: '村委会广场', address: '村委会', tables: 1, samplers: 1, opensAt: at(start, 0), closesAt: at(start, 8) } });
@@ -568,7 +573,7 @@ describe('when the connection that hears events is lost', () => {
 });
 
 describe('someone without a phone of their own', () => {
-  it('is reached through their household’s phone, on the untested list, its spreadsheet and the recall list', async () => {
+  it('is reached through their household’s phone, on the untested list, its spreadsheet, the door-to-door list and the recall list', async () => {
     const { pool } = testDb();
     // west[0] (a child, no phone) lives with west[1], the eldest with a phone; west[2] has no household
     const household = `H${area.district}`;
@@ -590,6 +595,11 @@ describe('someone without a phone of their own', () => {
       { action: 'pii.list', detail: { area: area.villages[1], after: 0, count: un.length } },
       { action: 'pii.export', detail: { area: area.villages[1], format: 'csv' } },
     ]);
+
+    // bed-ridden: on the door-to-door list, with the household's phone too
+    await pool.query(`update residents set bedridden = true where id = $1`, [west[0]]);
+    const visits = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/home-visits?area=${area.villages[1]}`, ...as(commander) })).json().visits as Reached[];
+    expect(visits.find((v) => v.residentId === west[0])).toMatchObject({ phone: null, householdPhone: '13800000001' });
 
     const tube = await tubeAtLab(c, [west[0], west[2]]);
     await results(lab, [{ tube, result: 'positive' }]);

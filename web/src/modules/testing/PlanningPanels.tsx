@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Col, DatePicker, Descriptions, Form, Input, InputNumber, Row, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Col, DatePicker, Descriptions, Form, Grid, Input, InputNumber, Row, Space, Table, Tag, Typography } from 'antd';
 import { NotificationOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { shanghai } from '../mobilization/api';
 import { testingApi, type HomeVisit, type Plan, type Site } from './api';
+import { NameCell, PhoneCell } from './contact';
 
 /** 能力测算: the capacity plan with its assumptions editable; what is missing shows in red. */
 export function PlanPanel({ campaignId }: { campaignId: string }) {
@@ -110,6 +111,7 @@ export function HomeVisitsPanel({ campaignId, area }: { campaignId: string; area
   const [data, setData] = useState<{ total: number; done: number; visits: HomeVisit[] } | null>(null);
   const [selected, setSelected] = useState<number[]>([]);
   const [sampler, setSampler] = useState('');
+  const wide = Grid.useBreakpoint().md;
   const load = useCallback(() => testingApi.homeVisits(campaignId, area).then(setData, () => {}), [campaignId, area]);
   useEffect(() => void load(), [load]);
   if (!data) return null;
@@ -129,8 +131,8 @@ export function HomeVisitsPanel({ campaignId, area }: { campaignId: string; area
         size="small" rowKey="residentId" dataSource={data.visits}
         rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as number[]), getCheckboxProps: (v) => ({ disabled: v.done }) }}
         columns={[
-          { title: t('person.name'), dataIndex: 'name' },
-          { title: t('person.phone'), dataIndex: 'phone', render: (p: string | null) => (p ? <a href={`tel:${p}`}>{p}</a> : '—') },
+          { title: t('person.name'), dataIndex: 'name', render: (n: string, v: HomeVisit) => <NameCell name={n} address={v.address} showAddress={!wide} /> },
+          { title: t('person.phone'), dataIndex: 'phone', render: (p: string | null, v: HomeVisit) => <PhoneCell phone={p} householdPhone={v.householdPhone} /> },
           { title: t('person.address'), dataIndex: 'address', responsive: ['md' as const] },
           { title: t('homeVisits.sampler'), dataIndex: 'sampler', render: (s: string | null) => s ?? '—' },
           { title: '', dataIndex: 'done', render: (d: boolean) => (d ? <Tag color="green">{t('homeVisits.done')}</Tag> : <Tag color="orange">{t('homeVisits.open')}</Tag>) },

@@ -110,6 +110,7 @@ export interface HomeVisit {
   residentId: number;
   name: string;
   phone: string | null;
+  householdPhone: string | null;
   address: string | null;
   areaName: string | null;
   sampler: string | null;

@@ -5,6 +5,7 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { shanghai } from '../../modules/mobilization/api';
 import { HourlyChart } from '../../modules/testing/HourlyChart';
+import { NameCell, PhoneCell } from '../../modules/testing/contact';
 import { HomeVisitsPanel, PlanPanel, SitesPanel } from '../../modules/testing/PlanningPanels';
 import { Link } from 'react-router-dom';
 import { testingApi, type Board, type Campaign, type Conflict, type CoverageRow, type Recall } from '../../modules/testing/api';
@@ -79,14 +80,8 @@ export default function CampaignPage() {
   ];
   const recallColumns = [
     // on a phone the address column is hidden: it goes under the name, since the retest is at home
-    { title: t('person.name'), dataIndex: 'name', render: (n: string, r: Recall) => <>{n}{!wide && r.address && <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.address}</Typography.Text></div>}</> },
-    {
-      title: t('person.phone'), dataIndex: 'phone',
-      render: (p: string | null, r: Recall) => {
-        const phone = p ?? r.householdPhone;
-        return phone ? <Space size={4} wrap><a href={`tel:${phone}`}>{phone}</a>{!p && <Tag>{t('testing.householdPhone')}</Tag>}</Space> : '—';
-      },
-    },
+    { title: t('person.name'), dataIndex: 'name', render: (n: string, r: Recall) => <NameCell name={n} address={r.address} showAddress={!wide} /> },
+    { title: t('person.phone'), dataIndex: 'phone', render: (p: string | null, r: Recall) => <PhoneCell phone={p} householdPhone={r.householdPhone} /> },
     { title: t('person.address'), dataIndex: 'address', responsive: ['md' as const] },
     { title: t('testing.tube'), dataIndex: 'tube', responsive: ['md' as const] },
     { title: t('testing.recallStatus'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'pending_retest' ? 'red' : s === 'negative' ? 'green' : s === 'positive' ? 'magenta' : undefined}>{t(`testing.recall.${s}`)}</Tag> },
