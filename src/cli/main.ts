@@ -23,6 +23,7 @@ import {
 import { AppError } from '../lib/errors.js';
 import { seedDemoCheckinPoints } from '../modules/mobilization/index.js';
 import { seedDemoTesting } from '../modules/testing/index.js';
+import { NotifyRuntime } from '../modules/notify/index.js';
 import { message } from '../lib/messages.js';
 
 const USAGE = `bastion — 疫情防控指挥平台
@@ -58,10 +59,12 @@ function scaleOf(v: string | undefined, def: Scale): Scale {
 }
 
 /** What the other modules add to a demo district: check-in points, a testing campaign, a lab and a station. */
-async function seedModules(db: Database['db'], pool: Database['pool'], r: DemoResult) {
+async function seedModules(db: Database['db'], pool: Database['pool'], r: DemoResult, config: Config) {
   await seedDemoCheckinPoints({ pool }, r.villages);
   const root = r.accounts[0];
-  await seedDemoTesting(db, pool, { code: root.areaCode, name: root.areaName }, DEMO_PASSWORD);
+  // not started: the SMS the demo's results queue (to 山尹村's secretary) are sent by the server
+  const notify = new NotifyRuntime(pool, config.sms);
+  await seedDemoTesting(db, pool, { code: root.areaCode, name: root.areaName }, DEMO_PASSWORD, notify);
 }
 
 /**
@@ -161,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
           console.log(`Loading the ${scale} demo (real geography, synthetic people)…`);
           const t0 = Date.now();
           const r = await loadDemo(db, pool, scale, 1, (m) => console.log(m));
-          await seedModules(db, pool, r);
+          await seedModules(db, pool, r, config);
           console.log(`Loaded ${r.residents} residents and ${r.staff} cadres in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         }
         for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong', 'sampler', 'courier', 'lab']))
@@ -187,7 +190,7 @@ async function main(argv: string[]): Promise<number> {
       return withDb(config, async ({ db, pool }) => {
         const t0 = Date.now();
         const r = await loadDemo(db, pool, scale, seed, (m) => console.log(m));
-        await seedModules(db, pool, r);
+        await seedModules(db, pool, r, config);
         console.log(`${scale}: ${r.areas} official areas; loaded ${r.townsLoaded} towns (${r.residents} residents, ${r.staff} cadres), ${r.townsSkipped} already there; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         printDemoAccounts(null, r.accounts);
         return 0;
