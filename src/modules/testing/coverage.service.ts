@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { AppError } from '../../lib/errors.js';
 import { writeTable, type TableFormat, type TableValue } from '../../lib/tabular.js';
 import { audit, inScope, type Actor } from '../access/index.js';
-import { areaChildrenWithCounts, residentCount, residentsByIds, residentsPage, type ResidentBrief } from '../registry/index.js';
+import { areaChildrenWithCounts, areaName, residentCount, residentsByIds, residentsPage, type ResidentBrief } from '../registry/index.js';
 import { campaignFor, type TestingDeps } from './campaigns.service.js';
 import { signPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
@@ -123,7 +123,8 @@ export async function recallList(d: TestingDeps, actor: Actor, campaignId: numbe
  */
 export async function campaignBoard(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
   const cov = await coverage(d, actor, campaignId, area);
-  const [pipeline, labs, hourly, recalls, conflicts] = await Promise.all([
+  const [name, pipeline, labs, hourly, recalls, conflicts] = await Promise.all([
+    areaName(d.db, cov.area),
     testingRepo.pipeline(d.pool, campaignId, cov.area),
     testingRepo.labBacklog(d.pool, campaignId),
     testingRepo.hourly(d.pool, campaignId, cov.area),
@@ -137,6 +138,7 @@ export async function campaignBoard(d: TestingDeps, actor: Actor, campaignId: nu
   });
   return {
     ...cov,
+    areaName: name,
     stages,
     labs,
     hourly: hourly.map((h) => ({ hour: h.hour.toISOString(), swabs: h.n })),

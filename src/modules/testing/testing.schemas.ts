@@ -117,6 +117,7 @@ export const Coverage = Type.Object({
 export const Board = Type.Composite([
   Coverage,
   Type.Object({
+    areaName: nullable(Type.String({ description: 'the name of the area shown' })),
     stages: Type.Array(Type.Object({ status: Type.String(), tubes: Type.Integer(), swabs: Type.Integer(), oldestMinutes: nullable(Type.Integer()) })),
     labs: Type.Array(Type.Object({ labId: Type.Integer(), name: Type.String(), capacityPerDay: Type.Integer(), backlog: Type.Integer(), resulted24h: Type.Integer() })),
     hourly: Type.Array(Type.Object({ hour: Type.String(), swabs: Type.Integer() })),

@@ -367,6 +367,7 @@ describe('coverage and scope', () => {
     expect(wb.worksheets[0].rowCount).toBe(6);
     // the board shows the pipeline
     const board = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/board`, ...as(commander) })).json();
+    expect(board.areaName).toBe((await testDb().pool.query(`select name from areas where code = $1`, [area.district])).rows[0].name);
     expect(Object.fromEntries(board.stages.map((s: { status: string; tubes: number }) => [s.status, s.tubes]))).toMatchObject({ open: 1, received: 1, resulted: 1 });
     expect(board.recalls.pending).toBe(5);
   });

@@ -32,6 +32,7 @@ export interface CoverageRow extends Counts {
 }
 export interface Board {
   area: string;
+  areaName: string | null;
   totals: Counts;
   children: CoverageRow[];
   stages: { status: string; tubes: number; swabs: number; oldestMinutes: number | null }[];

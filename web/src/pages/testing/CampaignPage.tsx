@@ -29,12 +29,17 @@ export default function CampaignPage() {
   const [path, setPath] = useState<{ code: string; name: string }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState(false);
+  /** the area the board opens on, the root of the drill-down: a lead's village, a commander's district */
+  const [rootName, setRootName] = useState<string | null>(null);
   const pending = useRef<number | undefined>(undefined);
   const area = path[path.length - 1]?.code;
   const wide = Grid.useBreakpoint().md;
 
   const load = useCallback(() => {
-    testingApi.board(id, area).then(setBoard, (e) => setError(e.message));
+    testingApi.board(id, area).then((b) => {
+      setBoard(b);
+      if (!area) setRootName(b.areaName);
+    }, (e) => setError(e.message));
     testingApi.recalls(id, area).then((r) => setRecalls(r.recalls), () => {});
     testingApi.conflicts(id, area).then((r) => setConflicts(r.conflicts), () => {});
   }, [id, area]);
@@ -98,7 +103,7 @@ export default function CampaignPage() {
           <Typography.Text type="secondary">{t('testing.target')} {shanghai(campaign.targetEnd)}</Typography.Text>
         </Space>
       </Space>
-      <Breadcrumb items={[{ title: <a onClick={() => setPath([])}>{t('testing.all')}</a> }, ...path.map((p, i) => ({ title: <a onClick={() => setPath(path.slice(0, i + 1))}>{p.name}</a> }))]} />
+      <Breadcrumb items={[{ title: <a onClick={() => setPath([])}>{rootName ?? t('testing.all')}</a> }, ...path.map((p, i) => ({ title: <a onClick={() => setPath(path.slice(0, i + 1))}>{p.name}</a> }))]} />
       <Row gutter={[12, 12]}>
         <Col xs={12} md={6}>
           <Card size="small"><Statistic title={t('testing.expected')} value={totals.expected} /></Card>
