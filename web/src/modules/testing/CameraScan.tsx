@@ -13,22 +13,21 @@ declare global {
 
 const FORMATS = ['qr_code', 'code_128', 'code_39', 'ean_13'] as const;
 
-/**
- * The browser's BarcodeDetector (Chrome on Android), or else ZXing compiled to WebAssembly
- * (iPhones, desktops): loaded only when a camera is first opened, from this server, never a CDN,
- * so that once fetched the service worker keeps it for a station offline.
- */
+/** ZXing compiled to WebAssembly, and the address of its .wasm: served by Bastion, never a CDN. */
+const zxingReader = () => Promise.all([import('barcode-detector/ponyfill'), import('zxing-wasm/reader/zxing_reader.wasm?url').then((m) => m.default)]);
+
+/** The browser's BarcodeDetector (Chrome on Android), or else ZXing (iPhones, desktops). */
 async function barcodeDetector(): Promise<Detector> {
   if (window.BarcodeDetector) return new window.BarcodeDetector({ formats: [...FORMATS] });
-  const [{ BarcodeDetector, prepareZXingModule }, { default: wasm }] = await Promise.all([import('barcode-detector/ponyfill'), import('zxing-wasm/reader/zxing_reader.wasm?url')]);
+  const [{ BarcodeDetector, prepareZXingModule }, wasm] = await zxingReader();
   prepareZXingModule({ overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasm : prefix + path) } });
   return new BarcodeDetector({ formats: [...FORMATS] });
 }
 
-/** Fetched ahead by the station page (the service worker keeps what is fetched): a station that goes offline before its first camera scan still has its reader. */
+/** Fetched with the station page, so that the service worker keeps it: a station that goes offline before its first camera scan still reads codes. */
 export function prefetchBarcodeReader() {
   if (window.BarcodeDetector || !navigator.mediaDevices) return;
-  void Promise.all([import('barcode-detector/ponyfill'), import('zxing-wasm/reader/zxing_reader.wasm?url').then(({ default: wasm }) => fetch(wasm))]).catch(() => {});
+  void zxingReader().then(([, wasm]) => fetch(wasm)).catch(() => {});
 }
 
 /** Reads a QR code or a tube's barcode with the device camera. */
