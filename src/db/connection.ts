@@ -118,7 +118,10 @@ export async function openDatabase(opts: {
     stop = e.stop;
   }
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
-  pool.on('error', (e) => log(`postgres pool: ${e.message}`));
+  // pool.end() resolves once its idle connections are told to end, not once they have: stopping
+  // the embedded server right after may end one first, which is no news while closing
+  let closing = false;
+  pool.on('error', (e) => closing || log(`postgres pool: ${e.message}`));
   await pool.query('select 1');
   const db = drizzle(pool) as Db;
   return {
@@ -127,6 +130,7 @@ export async function openDatabase(opts: {
     url,
     embedded: !opts.databaseUrl,
     async close() {
+      closing = true;
       await pool.end();
       await stop();
     },
