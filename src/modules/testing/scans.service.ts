@@ -4,6 +4,7 @@ import { Batcher } from '../../db/batch.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import type { Actor } from '../access/index.js';
+import { areaNames } from '../registry/index.js';
 import { labOf, type TestingDeps } from './campaigns.service.js';
 import { verifyPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
@@ -128,6 +129,14 @@ export async function pickUpBox(d: TestingDeps, actor: Actor, boxCode: string) {
     await testingRepo.pickUp(c, boxCode);
     return { box: boxCode, tubes: tubes.length };
   });
+}
+
+/** Boxes on the road inside the actor's area: taken by transport, not yet received by a lab. */
+export async function boxesInTransit(d: TestingDeps, actor: Actor) {
+  assertCan(actor, 'transport');
+  const boxes = await testingRepo.boxesInTransit(d.pool, actor.areaCode, 200);
+  const names = await areaNames(d.pool, [...new Set(boxes.map((b) => b.areaCode.slice(0, 12)))]);
+  return boxes.map((b) => ({ ...b, areaName: names.get(b.areaCode.slice(0, 12)) ?? null, shippedAt: b.shippedAt.toISOString() }));
 }
 
 /** The lab scans a box on arrival: its tubes are received by that lab. Again: no change. */

@@ -119,6 +119,16 @@ export const testingRepo = {
   pickUp: (q: Q, boxCode: string) =>
     q.query(`update tubes set status = 'in_transit', shipped_at = now() where box_code = $1 and status = 'packed'`, [boxCode]),
 
+  /** Boxes transport has taken and no lab has received, inside the area, longest on the road first (tubes_in_transit_idx). */
+  boxesInTransit: async (q: Q, area: string, limit: number) =>
+    (
+      await q.query<{ box: string; areaCode: string; tubes: number; swabs: number; shippedAt: Date }>(
+        `select box_code as box, min(area_code) as "areaCode", count(*)::int as tubes, sum(members)::int as swabs, min(shipped_at) as "shippedAt"
+         from tubes where status = 'in_transit' and area_code like $1 group by box_code order by 5, 1 limit $2`,
+        [scopePattern(area), limit],
+      )
+    ).rows,
+
   boxTubes: async (q: Q, boxCode: string) => (await q.query<TubeRow>(`select ${TUBE} from tubes where box_code = $1 order by code for update`, [boxCode])).rows,
 
   receive: (q: Q, boxCode: string, labId: number) =>

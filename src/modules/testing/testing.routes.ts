@@ -21,7 +21,7 @@ import { campaignBoard, conflictList, coverage, exportUntested, printableCodes, 
 import { forgetResults, lookup, myResults, personalCode } from './lookups.service.js';
 import { assignHomeVisits, homeVisits, listSites, notifySlots, plan, saveSite, walkIn } from './planning.service.js';
 import { recordResults, type ResultRow } from './results.service.js';
-import { pickUpBox, receiveBox, recordScans, sealTube, shipBox } from './scans.service.js';
+import { boxesInTransit, pickUpBox, receiveBox, recordScans, sealTube, shipBox } from './scans.service.js';
 import * as S from './testing.schemas.js';
 
 const errors = { 400: problemRef, 401: problemRef, 403: problemRef, 404: problemRef, 409: problemRef, 413: problemRef, 415: problemRef, 429: problemRef };
@@ -86,6 +86,9 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
   );
   app.post('/boxes/:code/ship', { preHandler: guard('commander', 'sampler'), schema: { tags, summary: 'Pack sealed tubes into a box at the site, ready for transport', params: S.CodeParam, body: S.ShipBody, response: { 200: S.BoxAnswer, ...errors } } }, async (req) =>
     shipBox(d, actorOf(req), req.params.code, req.body.tubes),
+  );
+  app.get('/boxes/in-transit', { preHandler: guard('commander', 'sampler', 'courier'), schema: { tags, summary: 'Boxes taken by transport and not yet received by a lab, inside your area', response: { 200: S.BoxesInTransit, ...errors } } }, async (req) =>
+    boxesInTransit(d, actorOf(req)),
   );
   app.post('/boxes/:code/pickup', { preHandler: guard('commander', 'sampler', 'courier'), schema: { tags, summary: 'Transport takes the box at the site (the hand-over scan)', params: S.CodeParam, response: { 200: S.BoxAnswer, ...errors } } }, async (req) =>
     pickUpBox(d, actorOf(req), req.params.code),

@@ -40,6 +40,10 @@ export const LabBody = Type.Object(
   { additionalProperties: false },
 );
 export const Lab = Type.Object({ id: Type.Integer(), name: Type.String(), accountId: nullable(Type.Integer()), capacityPerDay: Type.Integer() });
+export const BoxesInTransit = Type.Array(
+  Type.Object({ box: Type.String(), areaCode: Type.String(), areaName: nullable(Type.String()), tubes: Type.Integer(), swabs: Type.Integer(), shippedAt: Type.String() }),
+  { description: 'longest on the road first; 200 at most' },
+);
 export const LabQueue = Type.Object({
   name: Type.String(),
   capacityPerDay: Type.Integer(),

@@ -52,6 +52,8 @@ export const tubes = pgTable(
     index('tubes_box_idx').on(t.boxCode),
     // a lab's queue: only the tubes waiting at a lab, so it stays as small as the backlog
     index('tubes_lab_queue_idx').on(t.labId, t.receivedAt).where(sql`status = 'received'`),
+    // boxes on the road: only the tubes in transit
+    index('tubes_in_transit_idx').on(t.areaCode).where(sql`status = 'in_transit'`),
   ],
 );
 

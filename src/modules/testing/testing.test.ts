@@ -179,11 +179,17 @@ describe('from the site to the lab', () => {
     expect(await status()).toBe('packed');
     expect((await post(`/api/v1/testing/boxes/${box}/pickup`, courier)).json()).toMatchObject({ box, tubes: 1 });
     expect(await status()).toBe('in_transit');
+    // on the road: transport's list holds it until a lab receives it
+    const onTheRoad = async (cookie: string) => (await app.inject({ url: '/api/v1/testing/boxes/in-transit', ...as(cookie) })).json() as { box: string; tubes: number; swabs: number; areaName: string | null }[];
+    expect((await onTheRoad(courier)).find((b) => b.box === box)).toMatchObject({ tubes: 1, swabs: 1, areaName: expect.any(String) });
+    const elsewhere = await makeArea();
+    const otherCourier = await asRole(app, 'courier', elsewhere.town);
+    expect((await onTheRoad(otherCourier)).map((b) => b.box)).not.toContain(box);
     await post(`/api/v1/testing/boxes/${box}/receive`, lab);
     expect(await status()).toBe('received');
+    expect((await onTheRoad(courier)).map((b) => b.box)).not.toContain(box);
     // a courier of another town sees no such box
-    const elsewhere = await makeArea();
-    expect((await post(`/api/v1/testing/boxes/${box}/pickup`, await asRole(app, 'courier', elsewhere.town))).statusCode).toBe(404);
+    expect((await post(`/api/v1/testing/boxes/${box}/pickup`, otherCourier)).statusCode).toBe(404);
   });
 });
 

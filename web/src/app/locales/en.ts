@@ -59,7 +59,7 @@ const en: typeof zh = {
   },
   codes: { print: 'Print personal codes', next: 'Next page', help: '{{n}} on this page: cut out for residents without a phone, to show when sampled' },
   box: { title: 'Box for transport', code: 'Scan the box code', tube: 'Scan each sealed tube', pack: 'Pack ({{n}} tubes) for transport', packed: 'Box {{box}} holds {{n}} tubes, waiting for transport to scan it' },
-  transport: { title: 'Transport: scan each box you take', take: 'Take', taken: '{{n}} boxes taken', tubes: '{{n}} tubes' },
+  transport: { title: 'Transport: scan each box you take', take: 'Take', tubes: '{{n}} tubes', onTheRoad: 'Boxes on the road ({{n}})', none: 'No box on the road', since: 'taken {{at}}', swabs: '{{n}} swabs' },
   homeVisits: { tab: 'Home visits', progress: '{{done}} of {{total}} done', sampler: 'Sampler account', assign: 'Send to the {{n}} selected', done: 'Sampled', open: 'To visit' },
   station: {
     campaign: 'Campaign', pool: '{{n}} to a tube', toSync: '{{n}} waiting to sync', synced: 'All synced', offline: 'Offline: keep scanning; records stay on this device and upload when the network returns',

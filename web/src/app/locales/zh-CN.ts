@@ -57,7 +57,7 @@ const zh = {
   },
   codes: { print: '打印个人码', next: '下一页', help: '本页 {{n}} 人：剪下交给没有手机的居民，采样时出示' },
   box: { title: '装箱交接', code: '扫描样本箱编号', tube: '逐一扫描已封管的试管', pack: '装箱（{{n}} 管），等待转运', packed: '样本箱 {{box}} 已装 {{n}} 管，等待转运人员扫码取走' },
-  transport: { title: '转运交接：扫描取走的样本箱', take: '取走', taken: '本次已取走 {{n}} 箱', tubes: '{{n}} 管' },
+  transport: { title: '转运交接：扫描取走的样本箱', take: '取走', tubes: '{{n}} 管', onTheRoad: '在途样本箱（{{n}}）', none: '没有在途的样本箱', since: '取走于 {{at}}', swabs: '{{n}} 人份' },
   homeVisits: { tab: '上门采样', progress: '已完成 {{done}} / {{total}} 人', sampler: '采样人员账号', assign: '派给选中的 {{n}} 人', done: '已采样', open: '待上门' },
   station: {
     campaign: '检测轮次', pool: '{{n}}混1', toSync: '{{n}} 条待同步', synced: '已全部同步', offline: '网络已断开：可继续扫码，记录保存在本机，联网后自动上传',

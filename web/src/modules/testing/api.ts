@@ -68,6 +68,15 @@ export interface Recall {
   address: string | null;
   areaName: string | null;
 }
+/** A box transport has taken and no lab has received yet. */
+export interface BoxOnTheRoad {
+  box: string;
+  areaCode: string;
+  areaName: string | null;
+  tubes: number;
+  swabs: number;
+  shippedAt: string;
+}
 /** A lab's own queue: what it received and has not resulted, oldest first (200 at most). */
 export interface LabQueue {
   name: string;
@@ -128,6 +137,7 @@ export const testingApi = {
   eventsUrl: (id: string | number) => `/api/v1/testing/campaigns/${id}/events`,
   scans: (scans: { id: string; campaignId: number; tube: string; person: string; at: string }[]) => api.post<{ results: ScanAnswer[] }>('/testing/scans', { scans }),
   pack: (box: string, tubes: string[]) => api.post<{ box: string; tubes: number }>(`/testing/boxes/${encodeURIComponent(box)}/ship`, { tubes }),
+  inTransit: () => api.get<BoxOnTheRoad[]>('/testing/boxes/in-transit'),
   pickUp: (box: string) => api.post<{ box: string; tubes: number }>(`/testing/boxes/${encodeURIComponent(box)}/pickup`),
   seal: (tube: string) => api.post(`/testing/tubes/${encodeURIComponent(tube)}/seal`),
   uploadResults: (file: File) => api.upload<ResultsReport>('/testing/results/file', file),

@@ -1,21 +1,24 @@
-import { useState } from 'react';
-import { Alert, Button, Card, Input, List, Space } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Card, Input, List, Space, Typography } from 'antd';
 import { CarOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { testingApi } from '../../modules/testing/api';
+import { shanghai } from '../../modules/mobilization/api';
+import { testingApi, type BoxOnTheRoad } from '../../modules/testing/api';
 
-/** 转运交接: transport scans each box it takes at a site; the lab scans it on arrival. */
+/** 转运交接: transport scans each box it takes at a site, and sees every box on the road until a lab scans it on arrival. */
 export default function TransportPage() {
   const { t } = useTranslation();
   const [box, setBox] = useState('');
-  const [taken, setTaken] = useState<{ box: string; tubes: number }[]>([]);
+  const [onTheRoad, setOnTheRoad] = useState<BoxOnTheRoad[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(() => testingApi.inTransit().then(setOnTheRoad, (e) => setError((e as Error).message)), []);
+  useEffect(() => void reload(), [reload]);
   const pickUp = async () => {
     setError(null);
     try {
-      const r = await testingApi.pickUp(box.trim());
-      setTaken([r, ...taken]);
+      await testingApi.pickUp(box.trim());
       setBox('');
+      await reload();
     } catch (e) {
       setError((e as Error).message);
     }
@@ -29,9 +32,18 @@ export default function TransportPage() {
         </Space.Compact>
         {error && <Alert type="error" showIcon title={error} style={{ marginTop: 8 }} />}
       </Card>
-      <Card size="small" title={t('transport.taken', { n: taken.length })}>
-        <List dataSource={taken} renderItem={(b) => <List.Item>{b.box} · {t('transport.tubes', { n: b.tubes })}</List.Item>} />
-      </Card>
+      {onTheRoad && (
+        <Card size="small" title={t('transport.onTheRoad', { n: onTheRoad.length })}>
+          <List
+            dataSource={onTheRoad} locale={{ emptyText: t('transport.none') }} data-testid="on-the-road"
+            renderItem={(b) => (
+              <List.Item extra={<Typography.Text type="secondary">{t('transport.since', { at: shanghai(b.shippedAt) })}</Typography.Text>}>
+                <List.Item.Meta title={b.box} description={`${b.areaName ?? b.areaCode} · ${t('transport.tubes', { n: b.tubes })} · ${t('transport.swabs', { n: b.swabs })}`} />
+              </List.Item>
+            )}
+          />
+        </Card>
+      )}
     </Space>
   );
 }
