@@ -64,7 +64,7 @@ async function seedModules(db: Database['db'], pool: Database['pool'], r: DemoRe
   const root = r.accounts[0];
   // not started: the SMS the demo's results queue (to 山尹村's secretary) are sent by the server
   const notify = new NotifyRuntime(pool, config.sms);
-  await seedDemoTesting(db, pool, { code: root.areaCode, name: root.areaName }, DEMO_PASSWORD, notify);
+  await seedDemoTesting(db, pool, { code: root.areaCode, name: root.areaName }, r.villages, DEMO_PASSWORD, notify);
 }
 
 /**

@@ -135,8 +135,9 @@ export async function pickUpBox(d: TestingDeps, actor: Actor, boxCode: string) {
 export async function boxesInTransit(d: TestingDeps, actor: Actor) {
   assertCan(actor, 'transport');
   const boxes = await testingRepo.boxesInTransit(d.pool, actor.areaCode, 200);
-  const names = await areaNames(d.pool, [...new Set(boxes.map((b) => b.areaCode.slice(0, 12)))]);
-  return boxes.map((b) => ({ ...b, areaName: names.get(b.areaCode.slice(0, 12)) ?? null, shippedAt: b.shippedAt.toISOString() }));
+  const villageOf = (b: { areaCode: string }) => b.areaCode.slice(0, 12); // a station's area: its village, or a grid of it
+  const names = await areaNames(d.pool, [...new Set(boxes.map(villageOf))]);
+  return boxes.map((b) => ({ ...b, areaName: names.get(villageOf(b)) ?? null, shippedAt: b.shippedAt.toISOString() }));
 }
 
 /** The lab scans a box on arrival: its tubes are received by that lab. Again: no change. */

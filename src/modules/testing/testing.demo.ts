@@ -20,15 +20,16 @@ const HOUR = 3600_000;
  * `courier`). The station's town is part-way through, every village at another stage, so the
  * board has something at each: 山尹村 resulted with one positive pool (its recall list, and the
  * SMS to its secretary, queued for the server to send), others at the lab, in transit, packed,
- * sealed, still sampling. Run again: nothing new.
+ * sealed, still sampling. `villages`: the demo's villages and communities (the registry's demo
+ * says which). Run again: nothing new.
  */
-export async function seedDemoTesting(db: Db, pool: pg.Pool, root: { code: string; name: string }, password: string, notify: NotifyRuntime) {
+export async function seedDemoTesting(db: Db, pool: pg.Pool, root: { code: string; name: string }, villages: string[], password: string, notify: NotifyRuntime) {
   const existing = await testingRepo.campaignsFor(pool, root.code);
   const labAccount = await addAccount(db, { username: 'lab', password, role: 'lab', areaCode: root.code, displayName: '演示检测机构' });
   await testingRepo.upsertLab(pool, { name: '演示检测机构', accountId: labAccount, capacityPerDay: 60_000 });
   // the station of 山尹村 when the demo holds it, else of the demo's first village
-  const station = (await pool.query<{ code: string }>(`select code from areas where level = 'village' and code like $1 order by code <> $2, code limit 1`, [root.code + '%', STATION_VILLAGE])).rows[0];
-  const samplerAccount = station ? await addAccount(db, { username: 'sampler', password, role: 'sampler', areaCode: station.code, displayName: '演示采样台' }) : null;
+  const station = villages.includes(STATION_VILLAGE) ? STATION_VILLAGE : [...villages].sort()[0];
+  const samplerAccount = station ? await addAccount(db, { username: 'sampler', password, role: 'sampler', areaCode: station, displayName: '演示采样台' }) : null;
   const courierAccount = await addAccount(db, { username: 'courier', password, role: 'courier', areaCode: root.code, displayName: '演示转运组' });
   if (!existing.some((c) => c.title.startsWith('演示'))) {
     const startsAt = new Date(Math.floor(Date.now() / HOUR) * HOUR - 6 * HOUR);
@@ -36,7 +37,9 @@ export async function seedDemoTesting(db: Db, pool: pg.Pool, root: { code: strin
     if (station && samplerAccount) {
       const d: TestingDeps = { db, pool, notify, secret: await sharedSecret(pool, 'personal-codes') };
       const actor = (id: number, username: string, role: Actor['role'], areaCode: string): Actor => ({ accountId: id, username, displayName: username, role, areaCode, staffId: null });
-      await sampleTown(d, campaign.id, startsAt, station.code.slice(0, 9), {
+      // the station's town, its own village first
+      const town = villages.filter((v) => v.startsWith(station.slice(0, 9))).sort((x, y) => Number(y === station) - Number(x === station) || x.localeCompare(y));
+      await sampleTown(d, campaign.id, startsAt, town, {
         station: (village) => actor(samplerAccount, 'sampler', 'sampler', village),
         courier: actor(courierAccount, 'courier', 'courier', root.code),
         lab: actor(labAccount, 'lab', 'lab', root.code),
@@ -57,9 +60,8 @@ const STAGES = [
 ] as const;
 
 /** Swabs a town's villages through the module's own services, then dates them over the hours since the start. */
-async function sampleTown(d: TestingDeps, campaignId: number, startsAt: Date, town: string, as: { station: (village: string) => Actor; courier: Actor; lab: Actor }) {
-  const villages = (await d.pool.query<{ code: string }>(`select code from areas where level = 'village' and code like $1 order by code <> $2, code`, [town + '%', STATION_VILLAGE])).rows;
-  for (const [i, { code: village }] of villages.entries()) {
+async function sampleTown(d: TestingDeps, campaignId: number, startsAt: Date, villages: string[], as: { station: (village: string) => Actor; courier: Actor; lab: Actor }) {
+  for (const [i, village] of villages.entries()) {
     const { stage, share } = STAGES[i % STAGES.length];
     const people = await residentsPage(d.pool, village, 0, 5000);
     const swabbed = people.slice(0, Math.floor(people.length * share));
@@ -77,7 +79,7 @@ async function sampleTown(d: TestingDeps, campaignId: number, startsAt: Date, to
     if (stage === 'in_transit') continue;
     await receiveBox(d, as.lab, box);
     if (stage === 'received') continue;
-    // all negative but one pool of the station's village
+    // all negative but one pool of the station's village (the first)
     await recordResults(d, as.lab, tubes.map((tube, n) => ({ row: n + 1, tube, result: i === 0 && n === 3 ? 'positive' : 'negative' })));
   }
   // as if swabbed since the start: each village's swabs in its own hours, each step of a tube after the last

@@ -6,13 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { shanghai } from '../../modules/mobilization/api';
 import { HourlyChart } from '../../modules/testing/HourlyChart';
 import { NameCell, PhoneCell } from '../../modules/testing/contact';
+import { ageText, num } from '../../modules/testing/format';
 import { HomeVisitsPanel, PlanPanel, SitesPanel } from '../../modules/testing/PlanningPanels';
 import { Link } from 'react-router-dom';
 import { testingApi, type Board, type Campaign, type Conflict, type CoverageRow, type Recall } from '../../modules/testing/api';
 
 const pct = (n: number, d: number) => (d ? Math.round((100 * n) / d) : 0);
-/** counts as the statistics above them show them: 590,000 */
-const num = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The campaign board: coverage (应检尽检) per area with drill-down, the pipeline
@@ -122,7 +121,11 @@ export default function CampaignPage() {
                 { title: t('testing.stage'), dataIndex: 'status', render: (s: string) => t(`testing.stages.${s}`) },
                 { title: t('testing.tubes'), dataIndex: 'tubes', align: 'right' as const, render: num },
                 { title: t('testing.swabs'), dataIndex: 'swabs', align: 'right' as const, render: num },
-                { title: t('testing.oldest'), dataIndex: 'oldestMinutes', align: 'right' as const, render: (m: number | null) => (m === null ? '—' : m >= 120 ? <Typography.Text type="danger">{t('testing.hours', { n: Math.round(m / 60) })}</Typography.Text> : t('testing.minutes', { n: m })) },
+                { title: t('testing.oldest'), dataIndex: 'oldestMinutes', align: 'right' as const, render: (m: number | null) => {
+                  if (m === null) return '—';
+                  const age = ageText(m, t);
+                  return age.long ? <Typography.Text type="danger">{age.text}</Typography.Text> : age.text;
+                } },
               ]}
             />
           </Card>

@@ -2,15 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Input, Row, Space, Statistic, Table, Typography, Upload } from 'antd';
 import { InboxOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import { shanghai } from '../../modules/mobilization/api';
 import { testingApi, type LabQueue, type ResultsReport } from '../../modules/testing/api';
-
-/** How long ago, in hours or minutes: the age of the oldest tube waiting. */
-const waited = (iso: string, t: TFunction) => {
-  const m = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60_000));
-  return m >= 120 ? t('testing.hours', { n: Math.round(m / 60) }) : t('testing.minutes', { n: m });
-};
+import { ageText, minutesSince, num } from '../../modules/testing/format';
 
 /** The laboratory: its queue, receive boxes by their code, upload results as CSV or XLSX, see every refused row. */
 export default function LabPage() {
@@ -59,10 +53,10 @@ export default function LabPage() {
         {received && <Alert type="success" showIcon title={received} style={{ marginTop: 8 }} />}
       </Card>
       {queue && (
-        <Card size="small" title={t('lab.queue')} extra={<Typography.Text type="secondary">{t('lab.capacity', { n: queue.capacityPerDay.toLocaleString('en-US') })}</Typography.Text>}>
+        <Card size="small" title={t('lab.queue')} extra={<Typography.Text type="secondary">{t('lab.capacity', { n: num(queue.capacityPerDay) })}</Typography.Text>}>
           <Row gutter={12}>
             <Col span={12}><Statistic title={t('lab.backlog')} value={queue.backlog} data-testid="lab-backlog" /></Col>
-            <Col span={12}><Statistic title={t('lab.oldest')} value={queue.oldestReceivedAt ? waited(queue.oldestReceivedAt, t) : '—'} /></Col>
+            <Col span={12}><Statistic title={t('lab.oldest')} value={queue.oldestReceivedAt ? ageText(minutesSince(queue.oldestReceivedAt), t).text : '—'} /></Col>
           </Row>
           <Table size="small" rowKey="code" dataSource={queue.tubes} pagination={{ pageSize: 10, hideOnSinglePage: true }} style={{ marginTop: 8 }} locale={{ emptyText: t('lab.empty') }}
             columns={[
