@@ -25,6 +25,8 @@ import { seedDemoCheckinPoints } from '../modules/mobilization/index.js';
 import { seedDemoTesting } from '../modules/testing/index.js';
 import { NotifyRuntime } from '../modules/notify/index.js';
 import { message } from '../lib/messages.js';
+import { backupCommand, restoreCommand } from './backup.js';
+import { purgeCommand } from './purge.js';
 
 const USAGE = `bastion — 疫情防控指挥平台
 
@@ -36,6 +38,10 @@ const USAGE = `bastion — 疫情防控指挥平台
   bastion user add --username U --password P --role ROLE --area CODE [--name NAME]
   bastion token add --username U --label LABEL   print a bearer API token for a device or lab
   bastion migrate
+  bastion backup --out FILE                      a consistent backup of the running database (pg_dump, custom format)
+  bastion restore FILE                           into an empty BASTION_DATA or an empty DATABASE_URL; refuses one with data
+  bastion purge --area CODE --before YYYY-MM-DD  the emergency over: erase the ID numbers, names, phones and addresses of
+                                                 the area's people registered or changed before that day (counts stay)
 
 Configuration (environment): PORT, HOST, DATABASE_URL, BASTION_DATA, BASTION_PG_PORT, LOG_LEVEL,
 BASTION_PUBLIC_URL, BASTION_SESSION_HOURS, BASTION_UPLOAD_LIMIT_MB, BASTION_DB_POOL`;
@@ -133,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
       scale: { type: 'string' }, seed: { type: 'string' }, demo: { type: 'string' }, report: { type: 'string' },
       area: { type: 'string' }, out: { type: 'string' }, full: { type: 'boolean' }, username: { type: 'string' },
       password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' },
-      workers: { type: 'string' },
+      workers: { type: 'string' }, before: { type: 'string' },
     },
   });
   if (!cmd || cmd === 'help' || cmd === '--help') {
@@ -244,6 +250,12 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'backup':
+      return backupCommand(config, values.out);
+    case 'restore':
+      return restoreCommand(config, positionals[0]);
+    case 'purge':
+      return purgeCommand(config, values.area, values.before);
     default:
       throw new UsageError(`unknown command ${cmd}\n\n${USAGE}`);
   }

@@ -47,3 +47,6 @@ export function normaliseName(name: string): string {
 
 /** A column header as offices vary it: full-width, spaces, a required-mark star or a colon, case. */
 export const normaliseHeader = (h: string) => toHalfWidth(String(h ?? '')).replace(/[\s*＊:：]/g, '').toLowerCase();
+
+/** What erased personal text reads (a name, an address, an SMS) once `bastion purge` has ended its purpose. */
+export const ERASED = '（已清除）';

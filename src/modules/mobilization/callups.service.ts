@@ -8,6 +8,7 @@ import { isMobile, smsParts } from '../notify/index.js';
 import { staffTargets, type StaffTarget } from '../registry/index.js';
 import type { RosterRules } from './roster.rules.js';
 import { shanghaiText } from '../../lib/time.js';
+import { ERASED } from '../../lib/text.js';
 import { renderTemplate, signMemberToken } from './mobilization.links.js';
 import { assertCan, callupActions } from './mobilization.policy.js';
 import { mobilizationRepo, type CallupRow } from './mobilization.repo.js';
@@ -126,3 +127,10 @@ export async function getCallup(d: MobilizationDeps, actor: Actor, id: number) {
   assertCan(actor, 'readBoard');
   return shape(actor, await mustGet(d.pool, actor, id));
 }
+
+/**
+ * `bastion purge` erased these cadres (inside its transaction): the names and phones that sent
+ * call-ups and shifts kept of them go too; who acknowledged, arrived and stood on which post stays.
+ */
+export const forgetPurgedStaff = async (client: pg.PoolClient, staffIds: number[]): Promise<number> =>
+  staffIds.length ? mobilizationRepo.erasePeople(client, staffIds, ERASED) : 0;

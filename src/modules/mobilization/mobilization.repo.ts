@@ -53,6 +53,12 @@ const notifyEvent = (name: string) =>
      'data', json_build_object('callupId', u.callup_id, 'staffId', u.staff_id))::text) as "_event"`;
 
 export const mobilizationRepo = {
+  /** `bastion purge`: the cadres' names and phones as call-ups and shifts kept them (what each did stays, to be counted) */
+  erasePeople: async (q: Q, staffIds: number[], erased: string) => {
+    const members = await q.query(`update callup_members set name = $2, phone = null where staff_id = any($1::bigint[]) and (phone is not null or name <> $2)`, [staffIds, erased]);
+    const shifts = await q.query(`update shifts set staff_name = $2, staff_phone = null where staff_id = any($1::bigint[]) and (staff_phone is not null or staff_name <> $2)`, [staffIds, erased]);
+    return (members.rowCount ?? 0) + (shifts.rowCount ?? 0);
+  },
   insertCallup: async (q: Q, c: { title: string; template: string; deadline: Date; areaCode: string; target: object; escalation: object; createdBy: number }) =>
     (
       await q.query<CallupRow>(

@@ -5,7 +5,7 @@ export { Dispatcher, type DispatcherOptions } from './notify.dispatcher.js';
 export { SimulatorGateway } from './gateways/simulator.js';
 export type { Gateway, OutgoingSms, SendResult, Receipt } from './gateways/gateway.js';
 export { statusByKey } from './notify.repo.js';
-export { enqueueSms, type SmsRequest, type EnqueueResult, type ReplyListener } from './notify.service.js';
+export { enqueueSms, erasePhones, type SmsRequest, type EnqueueResult, type ReplyListener } from './notify.service.js';
 export { smsParts, isMobile } from './notify.sms.js';
 export { notifyWebhookRoutes, twilioWebhookRoutes, signWebhook } from './notify.webhooks.js';
 export { TwilioGateway, twilioSignature, type TwilioSettings } from './gateways/twilio.js';

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
+import { ERASED } from '../../lib/text.js';
 import type { Receipt } from './gateways/gateway.js';
 import { notifyRepo } from './notify.repo.js';
 import { isMobile, smsParts } from './notify.sms.js';
@@ -49,3 +50,25 @@ export async function recordReply(pool: pg.Pool, listeners: ReplyListener[], r: 
   return { messageId, topic };
 }
 
+
+/**
+ * `bastion purge` (inside its transaction): these phones belong to no one kept in the registry.
+ * The messages to them, their replies and the simulator's copies lose the number and the text
+ * (a call-up's carries the cadre's personal link); a message not yet sent is not sent. Statuses,
+ * parts and topics stay, to be counted. Returns how many rows changed (none the second time).
+ */
+export async function erasePhones(client: pg.PoolClient, phones: string[]): Promise<number> {
+  if (!phones.length) return 0;
+  const q = async (text: string, values: unknown[] = [phones, ERASED]) => (await client.query(text, values)).rowCount ?? 0;
+  // a provider's reason may quote the number
+  const attempts = await q(`update notify_attempts set detail = null where detail is not null and message_id in (select id from notify_messages where to_phone = any($1::text[]))`, [phones]);
+  const messages = await q(
+    `update notify_messages set to_phone = $2, body = $2, lease_until = null,
+       status = case when status in ('queued', 'sending') then 'failed' else status end,
+       failure = case when status in ('queued', 'sending') then 'purged' else failure end
+     where to_phone = any($1::text[])`,
+  );
+  const replies = await q(`update notify_replies set from_phone = $2, body = $2 where from_phone = any($1::text[])`);
+  const inbox = await q(`update notify_simulator_inbox set to_phone = $2, body = $2 where to_phone = any($1::text[])`);
+  return attempts + messages + replies + inbox;
+}

@@ -61,6 +61,8 @@ const person = {
   address: text('address'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /** when `bastion purge` erased this person's ID number, name, phone and address (the row stays, to be counted) */
+  purgedAt: timestamp('purged_at', { withTimezone: true }),
 };
 
 /**

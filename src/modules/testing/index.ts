@@ -3,3 +3,4 @@ export { testingRoutes } from './testing.routes.js';
 export type { TestingDeps } from './campaigns.service.js';
 export { signPersonalCode } from './testing.codes.js';
 export { seedDemoTesting } from './testing.demo.js';
+export { forgetPurgedResidents } from './lookups.service.js';

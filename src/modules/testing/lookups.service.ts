@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { AppError, notFound } from '../../lib/errors.js';
 import { inScope, type Actor } from '../access/index.js';
 import { residentByIdentity, residentsByIds } from '../registry/index.js';
@@ -6,7 +7,7 @@ import type { DomainEvent } from '../../db/events.js';
 import type { TestingDeps } from './campaigns.service.js';
 import { signPersonalCode, verifyPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
-import { testingRepo } from './testing.repo.js';
+import { notifyEvents, testingRepo } from './testing.repo.js';
 
 /**
  * Residents' pages not in the cache are read together (see lib/loader.ts): when results come
@@ -108,3 +109,13 @@ export async function personalCode(d: TestingDeps, actor: Actor, residentId: num
   return { residentId: r.id, name: r.name, areaName: r.areaName, code: signPersonalCode(d.secret, r.id) };
 }
 
+
+/**
+ * `bastion purge` erased these residents (inside its transaction): their codes name no one now
+ * (the registry gives no page and takes no swab for them). Every process empties its residents'
+ * pages on commit, so none is served from a cache either. The swabs, tubes, results and recalls
+ * stay: they name a resident's id only, and coverage counts them.
+ */
+export async function forgetPurgedResidents(client: pg.PoolClient, areaCode: string, residentIds: number[]) {
+  if (residentIds.length) await notifyEvents(client, [{ name: 'testing.residents_purged', areaCode, data: { residents: residentIds.length } }]);
+}

@@ -25,7 +25,7 @@ const BRIEF = `p.id, p.name, p.phone, p.address, p.household_no as "householdNo"
     (select h.phone from residents h where h.area_code = p.area_code and h.household_no = p.household_no and h.phone is not null
      order by h.birth_date, h.id limit 1) end as "householdPhone"`;
 
-/** Residents by id (those that exist), in no particular order. */
+/** Residents by id (those that exist and were not purged), in no particular order. */
 export async function residentsByIds(pool: pg.Pool | pg.PoolClient, ids: number[]): Promise<ResidentBrief[]> {
   if (!ids.length) return [];
   // Named: planned once per connection (recall lists, coverage). One resident (a printed code)
@@ -34,17 +34,17 @@ export async function residentsByIds(pool: pg.Pool | pg.PoolClient, ids: number[
   const one = ids.length === 1;
   const res = await pool.query<ResidentBrief>({
     name: one ? 'registry.residentById' : 'registry.residentsByIds',
-    text: `select ${BRIEF} from residents p left join areas a on a.code = p.area_code where ${one ? 'p.id = $1::bigint' : 'p.id = any($1::bigint[])'}`,
+    text: `select ${BRIEF} from residents p left join areas a on a.code = p.area_code where ${one ? 'p.id = $1::bigint' : 'p.id = any($1::bigint[])'} and p.purged_at is null`,
     values: [one ? ids[0] : ids],
   });
   return res.rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
-/** A page of the residents inside an area, by id after the cursor (only those who need a home visit, if asked). */
+/** A page of the residents inside an area (not purged), by id after the cursor (only those who need a home visit, if asked). */
 export async function residentsPage(pool: pg.Pool, area: string, after: number, limit: number, homeVisitOnly = false): Promise<ResidentBrief[]> {
   const res = await pool.query<ResidentBrief>(
     `select ${BRIEF} from residents p left join areas a on a.code = p.area_code
-     where p.area_code like $1 and p.id > $2 ${homeVisitOnly ? 'and (p.bedridden or p.elderly_alone or p.disabled)' : ''} order by p.id limit $3`,
+     where p.area_code like $1 and p.id > $2 and p.purged_at is null ${homeVisitOnly ? 'and (p.bedridden or p.elderly_alone or p.disabled)' : ''} order by p.id limit $3`,
     [scopePattern(area), after, limit],
   );
   return res.rows.map((r) => ({ ...r, id: Number(r.id) }));
