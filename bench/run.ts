@@ -62,7 +62,7 @@ const meta = {
   date: new Date().toISOString(),
   command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
   scale,
-  database: process.env.DATABASE_URL ? 'external PostgreSQL (fresh database)' : 'embedded PostgreSQL 18 (fsync on)',
+  database: process.env.DATABASE_URL ? 'external PostgreSQL (fresh database)' : 'embedded PostgreSQL 15 (fsync on)',
   machine: machine(),
 };
 // a partial run, or one at another scale (--quick: village; --scale city), writes beside the full report, never over it
