@@ -34,7 +34,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         limit(10, 60_000, (req) => `signin:${req.ip}|${nameOf(req)}`),
         // guessing one account from many addresses (it locks that name out for a while: the price of bounding it)
         limit(20, 15 * 60_000, (req) => `signin-user:${nameOf(req)}`),
-        // everyone together: one scrypt takes about 0.45 s of a core and 128 MiB, so this keeps a crowd of
+        // everyone together: one scrypt takes about 0.42 s of a core and 128 MiB, so this keeps a crowd of
         // guesses to about one core; a district's shift change signs in a few dozen a minute
         limit(120, 60_000, () => 'signin-all'),
       ],
