@@ -91,9 +91,15 @@ export async function makeToken(role: Role, areaCode: string) {
  */
 export const NO_SHEDDING = { maxInFlight: 1024, maxEventLoopDelayMs: 60_000 };
 
+let apps = 0;
+/**
+ * An app for API tests. Its sign-in limits count apart from every other app's (`limitScope`): the
+ * limit on all sign-ins together would otherwise be shared by every test signing in on the same
+ * database at the same time.
+ */
 export async function testApp(opts: { settings?: Partial<AppSettings>; trustedProxies?: string[] } = {}): Promise<FastifyInstance> {
   const { db, pool } = testDb();
-  const settings = { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads', ...opts.settings };
+  const settings = { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads', limitScope: `t${process.pid}-${Date.now()}-${++apps}:`, ...opts.settings };
   const app = await buildApp({ db, pool, settings, trustedProxies: opts.trustedProxies, logLevel: 'silent', web: false, shedding: NO_SHEDDING });
   await app.ready();
   return app;
