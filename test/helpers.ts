@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../src/db/connection.js';
 import { buildApp } from '../src/server/app.js';
+import type { AppSettings } from '../src/lib/fastify.js';
 import { checkDigit } from '../src/lib/idcard.js';
 import { addAccount, issueApiToken, type Role } from '../src/modules/access/index.js';
 import '../src/db/connection.js'; // type parsers
@@ -90,9 +91,16 @@ export async function makeToken(role: Role, areaCode: string) {
  */
 export const NO_SHEDDING = { maxInFlight: 1024, maxEventLoopDelayMs: 60_000 };
 
-export async function testApp(): Promise<FastifyInstance> {
+let apps = 0;
+/**
+ * An app for API tests. Its sign-in limits count apart from every other app's (`limitScope`): the
+ * limit on all sign-ins together would otherwise be shared by every test signing in on the same
+ * database at the same time.
+ */
+export async function testApp(opts: { settings?: Partial<AppSettings>; trustedProxies?: string[] } = {}): Promise<FastifyInstance> {
   const { db, pool } = testDb();
-  const app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, shedding: NO_SHEDDING });
+  const settings = { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads', limitScope: `t${process.pid}-${Date.now()}-${++apps}:`, ...opts.settings };
+  const app = await buildApp({ db, pool, settings, trustedProxies: opts.trustedProxies, logLevel: 'silent', web: false, shedding: NO_SHEDDING });
   await app.ready();
   return app;
 }

@@ -6,6 +6,7 @@ import { openDatabase, type Database } from '../db/connection.js';
 import { runMigrations } from '../db/migrate.js';
 import { startServer } from '../server/start.js';
 import { ROLES, accountsNamed, addAccount, issueApiToken, type Role } from '../modules/access/index.js';
+import { disableAccount, listApiTokens, revokeApiTokens } from '../modules/access/index.js';
 import {
   DEMO_PASSWORD,
   SCALES,
@@ -36,7 +37,10 @@ const USAGE = `bastion — 疫情防控指挥平台
   bastion import residents|staff FILE [--report errors.xlsx]
   bastion export residents|staff|areas [--area CODE] [--full] --out FILE.xlsx|FILE.csv
   bastion user add --username U --password P --role ROLE --area CODE [--name NAME]
+  bastion user disable --username U              end its sessions and tokens; user add enables it again
   bastion token add --username U --label LABEL   print a bearer API token for a device or lab
+  bastion token list --username U                its tokens: label, created, last used, revoked (never the token)
+  bastion token revoke --username U --label LABEL | --all
   bastion migrate
   bastion backup --out FILE                      a consistent backup of the running database (pg_dump, custom format)
   bastion restore FILE                           into an empty BASTION_DATA or an empty DATABASE_URL; refuses one with data
@@ -44,7 +48,7 @@ const USAGE = `bastion — 疫情防控指挥平台
                                                  the area's people registered or changed before that day (counts stay)
 
 Configuration (environment): PORT, HOST, DATABASE_URL, BASTION_DATA, BASTION_PG_PORT, LOG_LEVEL,
-BASTION_PUBLIC_URL, BASTION_SESSION_HOURS, BASTION_UPLOAD_LIMIT_MB, BASTION_DB_POOL`;
+BASTION_PUBLIC_URL, BASTION_TRUSTED_PROXIES, BASTION_SESSION_HOURS, BASTION_SESSION_IDLE_MINUTES, BASTION_UPLOAD_LIMIT_MB, BASTION_DB_POOL`;
 
 class UsageError extends Error {}
 
@@ -139,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
       scale: { type: 'string' }, seed: { type: 'string' }, demo: { type: 'string' }, report: { type: 'string' },
       area: { type: 'string' }, out: { type: 'string' }, full: { type: 'boolean' }, username: { type: 'string' },
       password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' },
-      workers: { type: 'string' }, before: { type: 'string' },
+      workers: { type: 'string' }, before: { type: 'string' }, all: { type: 'boolean' },
     },
   });
   if (!cmd || cmd === 'help' || cmd === '--help') {
@@ -231,6 +235,8 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'user': {
+      if (positionals[0] === 'disable' && values.username)
+        return withDb(config, async ({ db }) => (await disableAccount(db, values.username!), console.log(`account ${values.username} disabled`), 0));
       if (positionals[0] !== 'add') throw new UsageError('bastion user add --username U --password P --role ROLE --area CODE');
       const role = values.role as Role;
       if (!values.username || !values.password || !ROLES.includes(role) || !values.area)
@@ -242,6 +248,20 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'token': {
+      if (positionals[0] === 'list' && values.username)
+        return withDb(config, async ({ db }) => {
+          const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + 'Z' : '-');
+          for (const t of await listApiTokens(db, values.username!))
+            console.log(`${t.label}\tcreated ${when(t.createdAt)}\tlast used ${when(t.lastUsedAt)}${t.revokedAt ? `\trevoked ${when(t.revokedAt)}` : ''}`);
+          return 0;
+        });
+      if (positionals[0] === 'revoke' && values.username && (values.label !== undefined) !== (values.all === true))
+        return withDb(config, async ({ db }) => {
+          const n = await revokeApiTokens(db, values.username!, values.all ? null : values.label!);
+          console.log(`revoked ${n} token(s) of ${values.username}`);
+          return n > 0 ? 0 : 1;
+        });
+      if (positionals[0] === 'revoke') throw new UsageError('bastion token revoke --username U --label LABEL | --all');
       if (positionals[0] !== 'add' || !values.username) throw new UsageError('bastion token add --username U --label LABEL');
       return withDb(config, async ({ db }) => {
         const [acc] = await accountsNamed(db, [values.username!]);

@@ -50,6 +50,8 @@ export interface AppDeps {
   shedding?: SheddingSettings;
   /** one of several app processes: its answers say which (header x-bastion-process) */
   processTag?: string;
+  /** BASTION_TRUSTED_PROXIES: only a request from one of these may name its client in X-Forwarded-For (default: none) */
+  trustedProxies?: string[];
 }
 
 /** Assembles the process: plugins, error mapping, every module's routes, the web app. */
@@ -67,7 +69,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     },
-    trustProxy: true,
+    // req.ip keys the sign-in and lookup limits: forwarded headers count only from our own proxies
+    // (proxy-addr walks X-Forwarded-For from the right and stops at the first address not trusted)
+    trustProxy: deps.trustedProxies?.length ? deps.trustedProxies : false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -34,6 +34,23 @@ describe('configuration', () => {
     expect(ok.sms).toMatchObject({ gateway: 'http', http: { url: 'https://sms.example.cn/send', concurrency: 16 } });
   });
 
+  it('trusts no proxy by default, and checks each one it is given', () => {
+    expect(loadConfig({})).toMatchObject({ trustedProxies: [], sessionIdleMinutes: 120 });
+    expect(loadConfig({ BASTION_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.168.1.5,::1,fd00::/8 ,loopback', BASTION_SESSION_IDLE_MINUTES: '30' })).toMatchObject({
+      trustedProxies: ['10.0.0.0/8', '192.168.1.5', '::1', 'fd00::/8', 'loopback'],
+      sessionIdleMinutes: 30,
+    });
+    let err: unknown;
+    try {
+      loadConfig({ BASTION_TRUSTED_PROXIES: '10.0.0.0/33,nginx,10.1.2.3', BASTION_SESSION_IDLE_MINUTES: '0' });
+    } catch (e) {
+      err = e;
+    }
+    const problems = (err as ConfigError).problems;
+    expect(problems.filter((p) => p.startsWith('BASTION_TRUSTED_PROXIES')).map((p) => p.split(' ')[1])).toEqual(['"10.0.0.0/33"', '"nginx"']);
+    expect(problems.join('\n')).toContain('BASTION_SESSION_IDLE_MINUTES');
+  });
+
   it('stops the start with that message', () => {
     const r = spawnSync(process.execPath, ['bin/bastion.js', 'serve'], { env: { ...process.env, PORT: "eighty", DATABASE_URL: 'nonsense' }, encoding: 'utf8' });
     expect(r.status).toBe(2);

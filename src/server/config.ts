@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { DEFAULT_HTTP_BODY } from '../modules/notify/index.js';
 
@@ -14,6 +15,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicUrl: string | null;
   sessionHours: number;
+  /** a session unused this long ends */
+  sessionIdleMinutes: number;
+  /** the proxies whose X-Forwarded-For (and -Proto, -Host) are believed: addresses, CIDRs, or loopback/linklocal/uniquelocal */
+  trustedProxies: string[];
   uploadLimitMb: number;
   dbPoolSize: number;
   roster: { maxContinuousHours: number; minRestHours: number };
@@ -53,6 +58,16 @@ function int(env: Env, name: string, def: number, min: number, max: number, prob
   return n;
 }
 
+/** An address, a CIDR or one of the names proxy-addr (Fastify's trustProxy) knows. */
+function isProxyAddress(p: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
+  const [addr, bits, extra] = p.split('/');
+  const family = net.isIP(addr);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -60,6 +75,10 @@ export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 8080, 0, 65535, problems); // 0: any free port
   const embeddedPgPort = int(env, 'BASTION_PG_PORT', 54320, 1, 65535, problems);
   const sessionHours = int(env, 'BASTION_SESSION_HOURS', 12, 1, 24 * 30, problems);
+  const sessionIdleMinutes = int(env, 'BASTION_SESSION_IDLE_MINUTES', 120, 5, 24 * 60 * 30, problems);
+  const trustedProxies = (env.BASTION_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of trustedProxies)
+    if (!isProxyAddress(p)) problems.push(`BASTION_TRUSTED_PROXIES: ${JSON.stringify(p)} is not an address, a CIDR (10.0.0.0/8) or loopback/linklocal/uniquelocal`);
   const uploadLimitMb = int(env, 'BASTION_UPLOAD_LIMIT_MB', 200, 1, 2048, problems);
   const dbPoolSize = int(env, 'BASTION_DB_POOL', 10, 1, 200, problems);
   const shedding = {
@@ -141,6 +160,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     publicUrl,
     sessionHours,
+    sessionIdleMinutes,
+    trustedProxies,
     uploadLimitMb,
     dbPoolSize,
     roster,

@@ -42,7 +42,8 @@ export async function startServer(config: Config, opts: { web?: boolean; databas
     processTag: config.workers > 1 || process.env.BASTION_WORKER_DB ? String(process.pid) : undefined,
     db: database.db,
     pool: database.pool,
-    settings: { sessionHours: config.sessionHours, uploadLimitMb: config.uploadLimitMb, dataDir: config.dataDir },
+    trustedProxies: config.trustedProxies,
+    settings: { sessionHours: config.sessionHours, sessionIdleMinutes: config.sessionIdleMinutes, publicUrl: config.publicUrl, uploadLimitMb: config.uploadLimitMb, dataDir: config.dataDir },
     logLevel: config.logLevel,
     web: opts.web,
   });

@@ -28,7 +28,7 @@ export const accessPlugin = fp(async (app) => {
     // A write carried by the session cookie must come from a page of ours (CSRF). The cookie is
     // SameSite=Strict already; browsers also say where a request comes from, and that is checked.
     if (!SAFE.has(req.method) && crossSite(req)) throw new AppError('FORBIDDEN', 'a write from another site is refused', 'origin');
-    req.actor = await actorFromSession(app.db, token);
+    req.actor = await actorFromSession(app.db, token, app.settings.sessionIdleMinutes);
   });
 });
 

@@ -1,7 +1,7 @@
 import { TtlCache } from '../../lib/cache.js';
 import type { Db } from '../../db/connection.js';
 import { AppError } from '../../lib/errors.js';
-import { hashPassword, hashToken, newToken, verifyPassword } from './access.passwords.js';
+import { hashPassword, hashToken, needsRehash, newToken, verifyPassword } from './access.passwords.js';
 import { ROLES, type Actor, type Role } from './access.policy.js';
 import { accessRepo } from './access.repo.js';
 
@@ -14,6 +14,8 @@ export async function signIn(db: Db, username: string, password: string, session
     ? await verifyPassword(password, account.passwordHash)
     : (await verifyPassword(password, await (dummyHash ??= hashPassword('x'))), false);
   if (!account || !ok) throw new AppError('BAD_CREDENTIALS', 'wrong user name or password', 'password');
+  // made with older parameters: made again now that the password is in hand (sessions stay)
+  if (needsRehash(account.passwordHash)) await accessRepo.replacePasswordHash(db, account.id, account.passwordHash, await hashPassword(password));
   const { token, hash } = newToken();
   const expiresAt = new Date(Date.now() + sessionHours * 3600_000);
   await accessRepo.insertSession(db, hash, account.id, expiresAt);
@@ -31,12 +33,41 @@ export async function signIn(db: Db, username: string, password: string, session
 /**
  * Sessions and tokens live in PostgreSQL (app processes stay stateless); each
  * process remembers a resolved one for a few seconds, which spares a query on
- * every request. A sign-out takes effect at once here, and within CACHE_MS on
- * other processes.
+ * every request. A sign-out, a password, role or area change, a disabled account
+ * or a revoked token takes effect at once in the process that made it, and within
+ * CACHE_MS in the others (a CLI command is another process: within CACHE_MS).
  */
 const CACHE_MS = 5_000;
+/** BASTION_SESSION_IDLE_MINUTES by default */
+export const DEFAULT_IDLE_MINUTES = 120;
 const cache = new TtlCache<string, Actor | null>(CACHE_MS);
-const cached = (key: string, load: () => Promise<Actor | undefined>) => cache.get(key, async () => (await load()) ?? null);
+
+/**
+ * Accounts changed by this process in the last CACHE_MS: their sessions and tokens are read
+ * from the database on every request until then, so that no answer kept from before the
+ * change (or read before its transaction committed) is served. Changes are rare; the map is
+ * nearly always empty.
+ */
+const changed = new Map<number, number>();
+function accountChanged(accountId: number) {
+  const now = Date.now();
+  for (const [id, at] of changed) if (now - at > CACHE_MS) changed.delete(id);
+  changed.set(accountId, now);
+}
+function recentlyChanged(accountId: number): boolean {
+  const at = changed.get(accountId);
+  if (at === undefined) return false;
+  if (Date.now() - at <= CACHE_MS) return true;
+  changed.delete(accountId);
+  return false;
+}
+
+async function cached(key: string, load: () => Promise<Actor | undefined>): Promise<Actor | null> {
+  const actor = await cache.get(key, async () => (await load()) ?? null);
+  if (!actor || changed.size === 0 || !recentlyChanged(actor.accountId)) return actor;
+  cache.delete(key);
+  return (await load()) ?? null;
+}
 
 export async function signOut(db: Db, token: string) {
   const hash = hashToken(token);
@@ -44,14 +75,14 @@ export async function signOut(db: Db, token: string) {
   await accessRepo.deleteSession(db, hash);
 }
 
-export function actorFromSession(db: Db, token: string): Promise<Actor | null> {
+export function actorFromSession(db: Db, token: string, idleMinutes = DEFAULT_IDLE_MINUTES): Promise<Actor | null> {
   const hash = hashToken(token);
-  return cached('s' + hash, () => accessRepo.actorBySession(db, hash) as Promise<Actor | undefined>);
+  return cached('s' + hash, () => accessRepo.actorBySession(db, hash, idleMinutes));
 }
 
 export function actorFromApiToken(db: Db, token: string): Promise<Actor | null> {
   const hash = hashToken(token);
-  return cached('t' + hash, () => accessRepo.actorByApiToken(db, hash) as Promise<Actor | undefined>);
+  return cached('t' + hash, () => accessRepo.actorByApiToken(db, hash));
 }
 
 export interface NewAccount {
@@ -63,13 +94,13 @@ export interface NewAccount {
   staffId?: number | null;
 }
 
-/** Creates the account, or resets it when the user name exists (idempotent). */
+/** Creates the account, or resets it when the user name exists (idempotent); a reset ends the account's sessions. */
 export async function addAccount(db: Db, a: NewAccount): Promise<number> {
   if (!/^[\w.@-]{2,64}$/.test(a.username)) throw new AppError('VALIDATION_FAILED', 'user name: 2–64 letters, digits, . _ @ -', 'username');
   if (a.password.length < 8) throw new AppError('VALIDATION_FAILED', 'password: at least 8 characters', 'password');
   if (!ROLES.includes(a.role)) throw new AppError('VALIDATION_FAILED', `role: one of ${ROLES.join(', ')}`, 'role');
   if (!/^\d{2,15}$/.test(a.areaCode)) throw new AppError('VALIDATION_FAILED', 'area: a division code', 'area');
-  return accessRepo.upsertAccount(db, {
+  const id = await accessRepo.upsertAccount(db, {
     username: a.username,
     displayName: a.displayName ?? a.username,
     passwordHash: await hashPassword(a.password),
@@ -77,6 +108,21 @@ export async function addAccount(db: Db, a: NewAccount): Promise<number> {
     areaCode: a.areaCode,
     staffId: a.staffId ?? null,
   });
+  accountChanged(id);
+  return id;
+}
+
+/** Disables the account and ends its sessions (its API tokens answer 401 too); `user add` enables it again with a new password. */
+export async function disableAccount(db: Db, username: string): Promise<void> {
+  const id = await accessRepo.disableAccount(db, username);
+  if (id === undefined) throw new AppError('NOT_FOUND', `no account ${username}`, 'username');
+  accountChanged(id);
+}
+
+async function accountIdOf(db: Db, username: string): Promise<number> {
+  const [acc] = await accessRepo.accountsNamed(db, [username]);
+  if (!acc) throw new AppError('NOT_FOUND', `no account ${username}`, 'username');
+  return acc.id;
 }
 
 export const accountsNamed = (db: Db, usernames: string[]) => accessRepo.accountsNamed(db, usernames);
@@ -86,6 +132,20 @@ export async function issueApiToken(db: Db, accountId: number, label: string): P
   const { token, hash } = newToken();
   await accessRepo.insertApiToken(db, accountId, hash, label);
   return token;
+}
+
+/** Revokes the account's API tokens with this label (or all, with null); how many were live. */
+export async function revokeApiTokens(db: Db, username: string, label: string | null): Promise<number> {
+  const id = await accountIdOf(db, username);
+  const hashes = await accessRepo.revokeApiTokens(db, id, label);
+  for (const h of hashes) cache.delete('t' + h);
+  accountChanged(id);
+  return hashes.length;
+}
+
+/** The account's API tokens: label, when made, last used (to the minute), revoked. Never the token. */
+export async function listApiTokens(db: Db, username: string) {
+  return accessRepo.apiTokensOf(db, await accountIdOf(db, username));
 }
 
 /** Records a read or change of personal data. Call inside the transaction of the read when there is one. */

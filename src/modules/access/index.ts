@@ -3,3 +3,4 @@ export { ROLES, inScope, scopePattern, type Actor, type Role } from './access.po
 export { accessPlugin, guard, actorOf, SESSION_COOKIE } from './access.plugin.js';
 export { accessRoutes } from './access.routes.js';
 export { addAccount, accountsNamed, issueApiToken, audit, type NewAccount } from './access.service.js';
+export { disableAccount, revokeApiTokens, listApiTokens } from './access.service.js';
