@@ -181,24 +181,28 @@ describe('the webhooks', () => {
     const acked = async (callup: number) => (await pool.query(`select ack_method from callup_members where callup_id = $1`, [callup])).rows[0].ack_method;
 
     const first = await callUp('集结号一');
-    // the cadre answers 1; the provider says which message it answers, by its own id
-    const reply = JSON.stringify({ id: `r-${crypto.randomUUID()}`, from: phone, body: '1', inReplyTo: first.ref });
+    // the cadre answers 1, in a reply that does not say what it answers: the latest message
+    const reply = JSON.stringify({ id: `r-${crypto.randomUUID()}`, from: phone, body: '1' });
     const signed = webhookHeaders(secret, reply);
     expect((await postRaw('replies', reply, signed)).json()).toEqual({ messageId: first.message });
     expect(await acked(first.id)).toBe('sms');
 
     const second = await callUp('集结号二');
-    // the same request, caught on the way and posted again
-    expect((await postRaw('replies', reply, signed)).statusCode).toBe(200);
+    // the same request, caught on the way and posted again within the 5 minutes
+    const copy = await postRaw('replies', reply, signed);
+    expect(copy.statusCode).toBe(200);
+    expect(copy.json()).toEqual({ messageId: first.message });
     expect(await acked(second.id)).toBeNull();
     expect(await status(second.message)).toBe('sent');
-    // and a "1" that does not say what it answers takes the latest message, once
-    const plain = JSON.stringify({ id: `r-${crypto.randomUUID()}`, from: phone, body: '1' });
-    const plainSigned = webhookHeaders(secret, plain);
-    expect((await postRaw('replies', plain, plainSigned)).json()).toEqual({ messageId: second.message });
+
+    // a reply that names the message it answers (by the provider's id) goes to that one, once
+    const named = JSON.stringify({ id: `r-${crypto.randomUUID()}`, from: phone, body: '1', inReplyTo: second.ref });
+    const namedSigned = webhookHeaders(secret, named);
+    expect((await postRaw('replies', named, namedSigned)).json()).toEqual({ messageId: second.message });
     expect(await acked(second.id)).toBe('sms');
     const third = await callUp('集结号三');
-    expect((await postRaw('replies', plain, plainSigned)).json()).toEqual({ messageId: second.message });
+    expect((await postRaw('replies', named, namedSigned)).json()).toEqual({ messageId: second.message });
     expect(await acked(third.id)).toBeNull();
+    expect(await status(third.message)).toBe('sent');
   });
 });
