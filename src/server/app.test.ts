@@ -1,7 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { asRole, closeTestDb, databaseUrl, signIn, testApp } from '../../test/helpers.js';
+import crypto from 'node:crypto';
+import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import { asRole, closeTestDb, databaseUrl, NO_SHEDDING, signIn, testApp, testDb } from '../../test/helpers.js';
+import { EventBus } from '../db/events.js';
+import { NotifyRuntime } from '../modules/notify/index.js';
+import { buildApp } from './app.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -53,18 +59,109 @@ describe('bastion user add', () => {
 });
 
 describe('the log', () => {
+  /** An app with every module that logs to `lines`; `extra` adds routes before it is ready. */
+  async function loggedApp(lines: string[], extra?: (app: FastifyInstance) => void) {
+    const { db, pool } = testDb();
+    const notify = new NotifyRuntime(pool, { gateway: 'simulator', queue: `sim-${crypto.randomUUID().slice(0, 8)}`, ratePerSecond: 0, leaseMs: 5000 });
+    const bus = new EventBus(pool);
+    await bus.start();
+    const logged = await buildApp({
+      db, pool, notify, bus, shedding: NO_SHEDDING, logLevel: 'info', web: false,
+      settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' },
+      logStream: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }),
+    });
+    extra?.(logged);
+    logged.addHook('onClose', () => bus.stop());
+    await logged.ready();
+    return logged;
+  }
+  /** The log's lines as objects, without the clock's numbers (a 13-digit time, a response time's fraction). */
+  const entries = (lines: string[]) =>
+    lines.join('').split('\n').filter(Boolean).map((l) => {
+      const { time: _t, responseTime: _r, ...rest } = JSON.parse(l);
+      return rest as Record<string, unknown>;
+    });
+  const ID = '130110198503141234';
+  const PHONE = '13812345678';
+
   it('never carries a search string, a cookie or a body', async () => {
     const lines: string[] = [];
-    const { testDb } = await import('../../test/helpers.js');
-    const { buildApp } = await import('./app.js');
-    const { Writable } = await import('node:stream');
-    const { db, pool } = testDb();
-    const logged = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'info', web: false, logStream: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
+    const logged = await loggedApp(lines);
     await logged.inject({ url: '/api/v1/registry/residents?q=13811112222', headers: { cookie: 'bastion_session=secret-token' } });
     await logged.inject({ method: 'POST', url: '/api/v1/access/session', payload: { username: 'someone', password: 'pw-in-body' } });
     await logged.close();
     const all = lines.join('');
-    expect(all).toContain('/api/v1/registry/residents');
+    expect(all).toContain('/api/v1/registry/:kind');
     for (const secret of ['13811112222', 'secret-token', 'pw-in-body']) expect(all).not.toContain(secret);
+  });
+
+  it('names the route’s pattern, not the path: no personal link’s token, personal code or phone', async () => {
+    const lines: string[] = [];
+    const logged = await loggedApp(lines);
+    const token = 'Zm9yZ2VkLXRva2VuLW9mLWEtY2FkcmU.c2lnbmF0dXJl';
+    const code = 'PC7Q4K2M9X3B';
+    for (const url of [`/api/v1/mobilization/me/${token}`, `/api/v1/testing/me/${code}`, `/api/v1/notify/simulator/inbox/${PHONE}`]) await logged.inject({ url });
+    // matching no route: the first segment at most (the web app's own pages: /r/<code>, /m/<token>)
+    for (const url of [`/r/${code}`, `/m/${token}`, `/api/v1/nothing/${ID}`, `/${PHONE}`]) expect((await logged.inject({ url })).statusCode).toBe(404);
+    await logged.close();
+    const incoming = entries(lines).filter((e) => e.msg === 'incoming request').map((e) => e.req);
+    expect(incoming).toEqual([
+      expect.objectContaining({ method: 'GET', route: '/api/v1/mobilization/me/:token' }),
+      expect.objectContaining({ method: 'GET', route: '/api/v1/testing/me/:code' }),
+      expect.objectContaining({ method: 'GET', route: '/api/v1/notify/simulator/inbox/:phone' }),
+      expect.objectContaining({ route: null, under: '/r' }),
+      expect.objectContaining({ route: null, under: '/m' }),
+      expect.objectContaining({ route: null, under: '/api' }),
+      expect.objectContaining({ route: null, under: '/' }),
+    ]);
+    const all = lines.join('');
+    for (const secret of [token, code, PHONE, ID]) expect(all).not.toContain(secret);
+  });
+
+  it('keeps a database error’s code and message, not its detail or the query’s parameters', async () => {
+    const lines: string[] = [];
+    const logged = await loggedApp(lines, (app) =>
+      // a unique violation nobody caught: PostgreSQL's detail quotes the key, Drizzle's message the parameters
+      app.post('/api/test/duplicate', async () =>
+        app.db.transaction(async (tx) => {
+          await tx.execute(sql`create temp table logged_people (id_number text primary key) on commit drop`);
+          await tx.execute(sql`insert into logged_people values (${ID}), (${ID})`);
+        }),
+      ),
+    );
+    const res = await logged.inject({ method: 'POST', url: '/api/test/duplicate' });
+    await logged.close();
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    const logged500 = entries(lines).find((e) => e.msg === 'unhandled error')!;
+    expect(logged500.err).toMatchObject({ code: '23505', message: 'duplicate key value violates unique constraint "logged_people_pkey"' });
+    expect(Object.keys(logged500.err as object).sort()).toEqual(['code', 'message', 'stack', 'type']);
+    const all = lines.join('');
+    expect(all).not.toContain(ID);
+    expect(all).not.toContain('already exists');
+    expect(all).not.toContain('insert into logged_people');
+  });
+
+  it('has no line with an ID number or a phone, across requests that carry them in every place', async () => {
+    const lines: string[] = [];
+    const logged = await loggedApp(lines);
+    const requests = [
+      { url: `/api/v1/registry/residents?q=${ID}` },
+      { url: `/api/v1/registry/residents?q=${PHONE}` },
+      { url: `/api/v1/notify/simulator/inbox/${PHONE}` },
+      { method: 'POST' as const, url: `/api/v1/notify/simulator/inbox/${PHONE}/reply`, payload: { body: ID } },
+      { method: 'POST' as const, url: '/api/v1/testing/lookup', payload: { idNumber: ID, name: '张三', phone: PHONE } },
+      { url: `/api/v1/testing/me/${ID}` },
+      { url: `/api/v1/mobilization/me/${PHONE}` },
+      { url: `/api/v1/registry/residents/${ID}` },
+      { url: `/${ID}` },
+      { url: `/r/${PHONE}?id=${ID}` },
+      { method: 'POST' as const, url: '/api/v1/access/session', payload: { username: PHONE, password: ID } },
+    ];
+    for (const r of requests) await logged.inject(r);
+    await logged.close();
+    const found = entries(lines).map((e) => JSON.stringify(e)).filter((l) => /(?<!\d)(\d{17}[\dX]|1[3-9]\d{9})(?!\d)/.test(l));
+    expect(entries(lines).filter((e) => e.msg === 'incoming request')).toHaveLength(requests.length);
+    expect(found).toEqual([]);
   });
 });

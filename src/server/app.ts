@@ -14,6 +14,7 @@ import type { Db } from '../db/connection.js';
 import '../lib/fastify.js';
 import type { AppSettings } from '../lib/fastify.js';
 import { langOf, message } from '../lib/messages.js';
+import { logSerializers } from '../lib/logging.js';
 import { accessPlugin, accessRoutes } from '../modules/access/index.js';
 import { areaName, registryRoutes } from '../modules/registry/index.js';
 import { notifyRoutes, notifyWebhookRoutes, twilioWebhookRoutes, type NotifyRuntime } from '../modules/notify/index.js';
@@ -62,12 +63,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: {
       level: deps.logLevel ?? 'info',
       ...(deps.logStream ? { stream: deps.logStream } : {}),
-      // personal data never reaches the log: no bodies, no headers, and no query
-      // strings (a search may carry a name, a phone or an ID number)
-      serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
+      // personal data never reaches the log: no bodies, headers, query strings or paths (the
+      // route's pattern instead), and errors by code and message (src/lib/logging.ts)
+      serializers: logSerializers,
     },
     // req.ip keys the sign-in and lookup limits: forwarded headers count only from our own proxies
     // (proxy-addr walks X-Forwarded-For from the right and stops at the first address not trusted)

@@ -29,7 +29,11 @@ function shed(reply: FastifyReply, why: string) {
  * the app's own files are static, kept by the browser and the service worker, and a page missing
  * one cannot recover by itself (a shed chunk left a blank page in the browser test).
  */
-const exempt = (url: string | undefined) => !url?.startsWith('/api/') || url === '/api/health' || url.endsWith('/events');
+const exempt = (url: string | undefined) => {
+  // the path only: a query string is the client's to choose (`?x=/events` must not skip shedding)
+  const path = url?.split('?', 1)[0];
+  return !path?.startsWith('/api/') || path === '/api/health' || path.endsWith('/events');
+};
 
 /**
  * @fastify/under-pressure reports an event-loop delay of Infinity when its 10 ms histogram took no

@@ -75,6 +75,9 @@ describe('what is shed', () => {
     try {
       const at = (p: string) => get(p, agent, {}, url).then((a) => a.status);
       expect(await at('/api/v1/access/me')).toBe(503);
+      // the query is not the path: it cannot make a request look like a live board's stream
+      expect(await at('/api/v1/registry/residents?x=/events')).toBe(503);
+      expect(await at('/api/health?x=1')).toBe(200);
       expect(await at('/api/health')).toBe(200);
       // (no web app is built into this process: a file it does not have is a 404, not a 503)
       expect(await at('/assets/index-0000.js')).toBe(404);

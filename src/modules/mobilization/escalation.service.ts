@@ -1,3 +1,4 @@
+import { errorLine } from '../../lib/logging.js';
 import { flagUndeliverablePhones, unitHeads, unitKey, villageLeads, type StaffTarget } from '../registry/index.js';
 import { statusByKey } from '../notify/index.js';
 import { messageFor, topicOf, type MobilizationDeps } from './callups.service.js';
@@ -101,7 +102,7 @@ export async function runEscalations(d: MobilizationDeps) {
 export function startEscalations(d: MobilizationDeps, everyMs = 30_000, log: (m: string) => void = () => {}) {
   let running = Promise.resolve();
   const timer = setInterval(() => {
-    running = running.then(() => runEscalations(d).then(() => {}, (e) => log(`escalations: ${e instanceof Error ? e.message : String(e)}`)));
+    running = running.then(() => runEscalations(d).then(() => {}, (e) => log(`escalations: ${errorLine(e)}`)));
   }, everyMs);
   return async () => {
     clearInterval(timer);

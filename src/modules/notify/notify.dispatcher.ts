@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
+import { errorLine } from '../../lib/logging.js';
 import type { Gateway, OutgoingSms, SendResult } from './gateways/gateway.js';
 import { notifyRepo } from './notify.repo.js';
 
@@ -125,7 +126,7 @@ export class Dispatcher {
       try {
         n = await this.tick();
       } catch (e) {
-        this.o.log(`notify dispatcher (${this.gateway.name}): ${e instanceof Error ? e.message : String(e)}`);
+        this.o.log(`notify dispatcher (${this.gateway.name}): ${errorLine(e)}`);
       }
       if (n > 0 || !this.running) continue;
       // idle or out of tokens: wait for a token, a wake-up or the idle tick

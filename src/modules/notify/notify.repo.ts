@@ -24,13 +24,13 @@ const arr = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
  * rows in id order first: the dispatcher and a delivery receipt touching the
  * same messages at once then wait for each other instead of deadlocking.
  */
-async function updateInIdOrder(pool: pg.Pool, rows: [string, string | null, string | null][], set: string, where = 'true', param: string | null = null): Promise<number> {
+async function updateInIdOrder(pool: pg.Pool, rows: [string, string | null, string | null][], set: string, where = 'true'): Promise<number> {
   if (!rows.length) return 0;
   const res = await pool.query(
     `with t as (select * from unnest($1::uuid[], $2::text[], $3::text[]) as t(id, a, b)),
      locked as (select m.id from notify_messages m join t on t.id = m.id order by m.id for update of m)
-     update notify_messages m set ${set} from t where m.id = t.id and m.id in (select id from locked) and ${where} and ($4::text is null or m.gateway = $4)`,
-    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), param],
+     update notify_messages m set ${set} from t where m.id = t.id and m.id in (select id from locked) and ${where}`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
   );
   return res.rowCount ?? 0;
 }
@@ -130,8 +130,13 @@ export const notifyRepo = {
   markFailed: (pool: pg.Pool, rows: { id: string; reason: string }[]) =>
     updateInIdOrder(pool, rows.map((r) => [r.id, r.reason, null]), `status = 'failed', lease_until = null, failure = t.a`, `m.status in ('sending', 'sent')`),
 
-  /** Delivery receipts: `ref` is the provider's id, or our message id when the provider echoes it. */
-  async applyReceipts(pool: pg.Pool, gateway: string, rows: { ref: string; status: 'delivered' | 'failed'; reason: string | null }[]) {
+  /**
+   * Delivery receipts: `ref` is the provider's id, or our message id when the provider echoes it;
+   * `key` the provider's id of the message, by which a receipt is taken once. Taking the receipt
+   * (notify_receipts) and applying it are one statement: a receipt posted again finds it taken and
+   * changes nothing, and one that failed to apply was not taken either.
+   */
+  async applyReceipts(pool: pg.Pool, gateway: string, rows: { ref: string; key: string; status: 'delivered' | 'failed'; reason: string | null }[]) {
     if (!rows.length) return 0;
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     const byProvider = rows.filter((r) => !uuid.test(r.ref));
@@ -147,30 +152,52 @@ export const notifyRepo = {
     );
     const resolved = rows.flatMap((r) => {
       const id = uuid.test(r.ref) ? r.ref : ids.get(r.ref);
-      return id ? [[id, r.status, r.reason] as [string, string, string | null]] : [];
+      return id ? [{ id, key: r.key, status: r.status, reason: r.reason }] : [];
     });
-    return updateInIdOrder(
-      pool,
-      resolved,
-      `status = case when t.a = 'delivered' then 'delivered' else 'failed' end,
-       delivered_at = case when t.a = 'delivered' then now() else m.delivered_at end,
-       failure = case when t.a = 'failed' then t.b else m.failure end, lease_until = null`,
-      `m.status in ('sending', 'sent', 'queued')`,
-      gateway,
+    if (!resolved.length) return 0;
+    // rows locked in id order, as in updateInIdOrder: a receipt and the dispatcher never deadlock
+    const res = await pool.query(
+      `with t as (select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) as t(id, key, status, reason)),
+       taken as (
+         insert into notify_receipts (gateway, provider_message_id, message_id, status, reason)
+         select $5, t.key, t.id, t.status, t.reason from t join notify_messages m on m.id = t.id and m.gateway = $5
+         on conflict do nothing
+         returning message_id as id, status as a, reason as b),
+       locked as (select m.id from notify_messages m join taken on taken.id = m.id order by m.id for update of m)
+       update notify_messages m set
+         status = case when t.a = 'delivered' then 'delivered' else 'failed' end,
+         delivered_at = case when t.a = 'delivered' then now() else m.delivered_at end,
+         failure = case when t.a = 'failed' then t.b else m.failure end, lease_until = null
+       from taken t where m.id = t.id and m.id in (select id from locked) and m.status in ('sending', 'sent', 'queued')`,
+      [resolved.map((r) => r.id), resolved.map((r) => r.key), resolved.map((r) => r.status), resolved.map((r) => r.reason), gateway],
     );
+    return res.rowCount ?? 0;
   },
 
-  /** A reply belongs to the latest message sent to that number. */
-  async recordReply(pool: pg.Pool, r: { gateway: string; providerId: string | null; fromPhone: string; body: string }) {
-    const res = await pool.query<{ messageId: string | null; topic: string | null }>(
+  /**
+   * Stores a reply once per provider id and ties it to the message it answers: the one the
+   * provider names (`inReplyTo`: our message id or the provider's), sent to that number; else the
+   * latest message sent to that number, if it was sent within `windowS` and nothing answered it
+   * yet. `taken` is false for a reply stored before, which changes nothing and answers as it did.
+   */
+  async recordReply(pool: pg.Pool, r: { gateway: string; providerId: string | null; fromPhone: string; body: string; inReplyTo: string | null; windowS: number }) {
+    const res = await pool.query<{ taken: boolean; messageId: string | null; topic: string | null }>(
       `with last as (
-         select id, topic from notify_messages where to_phone = $3 and status in ('sent', 'delivered', 'replied')
+         select id, topic, status, coalesce(sent_at, created_at) as at from notify_messages
+         where gateway = $1 and to_phone = $3 and status in ('sent', 'delivered', 'replied')
+           and ($5::text is null or id::text = $5 or provider_id = $5)
          order by created_at desc limit 1),
-       mark as (update notify_messages m set status = 'replied', replied_at = now() from last where m.id = last.id)
-       insert into notify_replies (gateway, provider_id, from_phone, body, message_id)
-       values ($1, $2, $3, $4, (select id from last))
-       returning message_id as "messageId", (select topic from last) as topic`,
-      [r.gateway, r.providerId, r.fromPhone, r.body],
+       answered as (select id, topic from last where $5::text is not null or (status <> 'replied' and at > now() - make_interval(secs => $6::float8))),
+       stored as (
+         insert into notify_replies (gateway, provider_id, from_phone, body, message_id)
+         values ($1, $2, $3, $4, (select id from answered))
+         on conflict (gateway, provider_id) do nothing
+         returning message_id),
+       mark as (update notify_messages m set status = 'replied', replied_at = coalesce(m.replied_at, now()) from stored where m.id = stored.message_id)
+       select exists (select 1 from stored) as taken,
+         coalesce((select message_id from stored), (select message_id from notify_replies where gateway = $1 and provider_id = $2)) as "messageId",
+         (select topic from answered where exists (select 1 from stored)) as topic`,
+      [r.gateway, r.providerId, r.fromPhone, r.body, r.inReplyTo, r.windowS],
     );
     return res.rows[0];
   },

@@ -71,7 +71,8 @@ export class NotifyRuntime {
     this.listeners.push(listener);
   }
 
-  reply(fromPhone: string, body: string, providerId: string | null = null) {
-    return recordReply(this.pool, this.listeners, { gateway: this.gateway.name, providerId, fromPhone, body });
+  /** A reply from a phone: `providerId` is the provider's id of it, `inReplyTo` the message it answers when the provider says. */
+  reply(fromPhone: string, body: string, providerId: string | null = null, inReplyTo: string | null = null) {
+    return recordReply(this.pool, this.listeners, { gateway: this.gateway.name, providerId, fromPhone, body, inReplyTo });
   }
 }

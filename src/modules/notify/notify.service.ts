@@ -37,19 +37,40 @@ export async function recordReceipts(pool: pg.Pool, receipts: Receipt[]): Promis
   let n = 0;
   const byGateway = new Map<string, Receipt[]>();
   for (const r of receipts) byGateway.set(r.gateway, [...(byGateway.get(r.gateway) ?? []), r]);
-  for (const [gateway, rs] of byGateway) n += await notifyRepo.applyReceipts(pool, gateway, rs.map((r) => ({ ref: r.ref, status: r.status, reason: r.reason ?? null })));
+  for (const [gateway, rs] of byGateway)
+    n += await notifyRepo.applyReceipts(pool, gateway, rs.map((r) => ({ ref: r.ref, key: r.providerMessageId ?? r.ref, status: r.status, reason: r.reason ?? null })));
   return n;
 }
 
 export type ReplyListener = (reply: { fromPhone: string; body: string; messageId: string | null; topic: string | null }) => Promise<void>;
 
-/** Stores a reply from a phone and tells the listeners (a call-up reads "1" as an acknowledgement). */
-export async function recordReply(pool: pg.Pool, listeners: ReplyListener[], r: { gateway: string; providerId: string | null; fromPhone: string; body: string }) {
-  const { messageId, topic } = await notifyRepo.recordReply(pool, r);
-  for (const l of listeners) await l({ fromPhone: r.fromPhone, body: r.body, messageId, topic });
-  return { messageId, topic };
+/**
+ * How long a message takes a reply that does not say which message it answers (Twilio's inbound,
+ * the simulator's phone): the latest message to that number, sent within this window and not
+ * answered yet, or none. A call-up's cadres answer within the night; a "1" that comes a day later,
+ * or a second "1", acknowledges nothing.
+ */
+export const REPLY_WINDOW_HOURS = 24;
+
+export interface IncomingReply {
+  gateway: string;
+  /** the provider's id of the reply: a reply posted again under it is stored once and heard once */
+  providerId: string | null;
+  fromPhone: string;
+  body: string;
+  /** the message it answers, when the provider says so: our message id or the provider's */
+  inReplyTo?: string | null;
 }
 
+/**
+ * Stores a reply from a phone and tells the listeners (a call-up reads "1" as an acknowledgement).
+ * A reply stored before (same provider id) tells nobody and answers as the first time did.
+ */
+export async function recordReply(pool: pg.Pool, listeners: ReplyListener[], r: IncomingReply) {
+  const { taken, messageId, topic } = await notifyRepo.recordReply(pool, { ...r, inReplyTo: r.inReplyTo ?? null, windowS: REPLY_WINDOW_HOURS * 3600 });
+  if (taken) for (const l of listeners) await l({ fromPhone: r.fromPhone, body: r.body, messageId, topic });
+  return { messageId, topic, duplicate: !taken };
+}
 
 /**
  * `bastion purge` (inside its transaction): these phones belong to no one kept in the registry.

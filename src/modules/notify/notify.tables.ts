@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, doublePrecision, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The durable queue of outgoing messages. `id` is our message id: it goes with
@@ -60,7 +60,29 @@ export const notifyReplies = pgTable(
     messageId: uuid('message_id'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('notify_replies_phone_idx').on(t.fromPhone, t.receivedAt)],
+  (t) => [
+    index('notify_replies_phone_idx').on(t.fromPhone, t.receivedAt),
+    // the provider's id of the reply (Twilio's MessageSid): a reply posted again is the same reply
+    uniqueIndex('notify_replies_provider_key').on(t.gateway, t.providerId),
+  ],
+);
+
+/**
+ * Delivery receipts taken, one per message and gateway: the provider's id of the message it is
+ * about (Twilio's MessageSid, or the `ref` a provider posts). A receipt posted again is the same
+ * receipt and changes nothing.
+ */
+export const notifyReceipts = pgTable(
+  'notify_receipts',
+  {
+    gateway: text('gateway').notNull(),
+    providerMessageId: text('provider_message_id').notNull(),
+    messageId: uuid('message_id').notNull(),
+    status: text('status').notNull(), // delivered | failed
+    reason: text('reason'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.gateway, t.providerMessageId] })],
 );
 
 /**

@@ -137,6 +137,31 @@ describe('the queue', () => {
     expect(heard).toEqual([`${topic}:1`]);
     expect(await statuses(topic)).toEqual({ delivered: 1, replied: 1 });
   });
+
+  it('ties a reply that does not say what it answers only to a message still open: not answered yet, sent within 24 hours', async () => {
+    const { pool } = testDb();
+    const q = queue();
+    const to = `1360${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const send = async (topic: string) => {
+      await enqueueSms(pool, q, [{ dedupeKey: topic, to, body: '集结号', topic }]);
+      await drain(new Dispatcher(pool, simulator(q), { ratePerSecond: 0, idleMs: 5 }), topic);
+      return topic;
+    };
+    const heard: string[] = [];
+    const reply = (body: string) => recordReply(pool, [async (x) => void heard.push(`${x.topic}:${x.body}`)], { gateway: q, providerId: null, fromPhone: to, body });
+    const a = await send(`t-${crypto.randomUUID()}`);
+    expect((await reply('1')).topic).toBe(a);
+    // a second answer to the same message answers nothing
+    expect(await reply('1')).toMatchObject({ messageId: null, topic: null });
+    // a message sent 24 hours and a minute ago is closed; 23 h 59 min ago, open
+    const b = await send(`t-${crypto.randomUUID()}`);
+    await pool.query(`update notify_messages set sent_at = now() - interval '24 hours 1 minute' where topic = $1`, [b]);
+    expect(await reply('1')).toMatchObject({ messageId: null, topic: null });
+    await pool.query(`update notify_messages set sent_at = now() - interval '23 hours 59 minutes' where topic = $1`, [b]);
+    expect((await reply('1')).topic).toBe(b);
+    // every reply is heard, the ones that answer nothing without a topic
+    expect(heard).toEqual([`${a}:1`, 'null:1', 'null:1', `${b}:1`]);
+  });
 });
 
 describe('a crash in the middle of a send', () => {

@@ -6,8 +6,23 @@ import { problemRef } from '../../lib/fastify.js';
 import type { NotifyRuntime } from './notify.runtime.js';
 import { fromE164, twilioSignature } from './gateways/twilio.js';
 
-/** `sha256=` and the hex HMAC-SHA256 of the raw body under the shared webhook secret. */
-export const signWebhook = (secret: string, raw: Buffer | string) => 'sha256=' + crypto.createHmac('sha256', secret).update(raw).digest('hex');
+/** How far a signed webhook's timestamp may be from our clock, either way. */
+export const WEBHOOK_TOLERANCE_S = 300;
+
+/**
+ * `sha256=` and the hex HMAC-SHA256, under the shared webhook secret, of the timestamp (Unix
+ * seconds, as sent in `x-bastion-timestamp`), a dot and the raw body: `1767225600.{"receipts":…}`.
+ */
+export const signWebhook = (secret: string, raw: Buffer | string, timestamp: number) =>
+  'sha256=' + crypto.createHmac('sha256', secret).update(`${timestamp}.`).update(raw).digest('hex');
+
+/** The headers a provider's adapter sends with a body posted at `at` (ms since the epoch). */
+export function webhookHeaders(secret: string, raw: Buffer | string, at = Date.now()) {
+  const timestamp = Math.floor(at / 1000);
+  return { 'x-bastion-timestamp': String(timestamp), 'x-bastion-signature': signWebhook(secret, raw, timestamp) };
+}
+
+const sameSignature = (got: string, want: string) => got.length === want.length && crypto.timingSafeEqual(Buffer.from(got), Buffer.from(want));
 
 const Receipts = Type.Object(
   {
@@ -26,13 +41,21 @@ const Receipts = Type.Object(
   { additionalProperties: false },
 );
 const Reply = Type.Object(
-  { from: Type.String({ pattern: '^1[3-9]\\d{9}$' }), body: Type.String({ minLength: 1, maxLength: 500 }), id: Type.Optional(Type.String({ maxLength: 100 })) },
+  {
+    from: Type.String({ pattern: '^1[3-9]\\d{9}$' }),
+    body: Type.String({ minLength: 1, maxLength: 500 }),
+    id: Type.String({ minLength: 1, maxLength: 100, description: 'the provider’s id of this reply: a reply posted again under it is taken once' }),
+    inReplyTo: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the message it answers, when the provider knows: our message id or the provider’s' })),
+  },
   { additionalProperties: false },
 );
 
 /**
  * Where an SMS provider posts delivery receipts and replies. Each request is
- * verified: its `x-bastion-signature` must be the HMAC of the exact body bytes.
+ * verified: its `x-bastion-signature` must be the HMAC of its `x-bastion-timestamp`
+ * and the exact body bytes, and the timestamp within 5 minutes of our clock, so a
+ * request caught on the way cannot be posted again later. Within those minutes a
+ * copy is the same receipt or reply (one per provider id) and changes nothing.
  */
 export const notifyWebhookRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRuntime; secret: string }> = async (app, { runtime, secret }) => {
   // this plugin's JSON bodies are kept as bytes too, for the signature
@@ -45,10 +68,13 @@ export const notifyWebhookRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRun
     }
   });
   app.addHook('preValidation', async (req) => {
-    const got = String(req.headers['x-bastion-signature'] ?? '');
-    const want = signWebhook(secret, (req as unknown as { rawBody?: Buffer }).rawBody ?? '');
-    if (got.length !== want.length || !crypto.timingSafeEqual(Buffer.from(got), Buffer.from(want)))
+    const stamp = String(req.headers['x-bastion-timestamp'] ?? '');
+    if (!/^\d{1,12}$/.test(stamp)) throw new AppError('UNAUTHENTICATED', 'the webhook carries no timestamp (Unix seconds)', 'x-bastion-timestamp');
+    const want = signWebhook(secret, (req as unknown as { rawBody?: Buffer }).rawBody ?? '', Number(stamp));
+    if (!sameSignature(String(req.headers['x-bastion-signature'] ?? ''), want))
       throw new AppError('UNAUTHENTICATED', 'the webhook signature does not match', 'x-bastion-signature');
+    if (Math.abs(Date.now() / 1000 - Number(stamp)) > WEBHOOK_TOLERANCE_S)
+      throw new AppError('UNAUTHENTICATED', `the webhook's timestamp is more than ${WEBHOOK_TOLERANCE_S / 60} minutes from now`, 'x-bastion-timestamp');
   });
 
   app.post(
@@ -62,13 +88,17 @@ export const notifyWebhookRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRun
   app.post(
     '/replies',
     { schema: { tags: ['notify'], summary: 'An SMS reply from a phone, forwarded by the provider (signed)', body: Reply, response: { 200: Type.Object({ messageId: Type.Union([Type.String(), Type.Null()]) }), 400: problemRef, 401: problemRef } } },
-    async (req) => ({ messageId: (await runtime.reply(req.body.from, req.body.body, req.body.id ?? null)).messageId }),
+    async (req) => ({ messageId: (await runtime.reply(req.body.from, req.body.body, req.body.id, req.body.inReplyTo ?? null)).messageId }),
   );
 };
 
 /**
  * Twilio's status callbacks and inbound messages, form-encoded, each verified by
  * its X-Twilio-Signature over the public URL Twilio called and the parameters.
+ * Twilio signs no timestamp, so a copy is told by its MessageSid: a status callback
+ * is taken once per message, an inbound message once. An inbound message does not
+ * say what it answers: it answers the latest message to that number, if that was
+ * sent within REPLY_WINDOW_HOURS and nothing answered it yet.
  */
 export const twilioWebhookRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRuntime; authToken: string; publicUrl: string }> = async (app, { runtime, authToken, publicUrl }) => {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
@@ -77,8 +107,7 @@ export const twilioWebhookRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRun
   app.addHook('preValidation', async (req) => {
     const got = String(req.headers['x-twilio-signature'] ?? '');
     const want = twilioSignature(authToken, publicUrl + req.url, (req.body ?? {}) as Record<string, string>);
-    if (got.length !== want.length || !crypto.timingSafeEqual(Buffer.from(got), Buffer.from(want)))
-      throw new AppError('UNAUTHENTICATED', 'the Twilio signature does not match', 'x-twilio-signature');
+    if (!sameSignature(got, want)) throw new AppError('UNAUTHENTICATED', 'the Twilio signature does not match', 'x-twilio-signature');
   });
   const Form = Type.Record(Type.String(), Type.String());
   const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
@@ -87,17 +116,19 @@ export const twilioWebhookRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRun
     '/status',
     { schema: { tags: ['notify'], summary: 'Twilio status callback (signed)', querystring: Type.Object({ mid: Type.String({ format: 'uuid' }) }), body: Form } },
     async (req, reply) => {
-      const status = (req.body as Record<string, string>).MessageStatus;
-      const err = (req.body as Record<string, string>).ErrorCode;
+      const { MessageStatus: status, ErrorCode: err, MessageSid: sid } = req.body as Record<string, string>;
       if (status === 'delivered' || status === 'undelivered' || status === 'failed')
-        await runtime.receipts([{ gateway: runtime.gateway.name, ref: req.query.mid, status: status === 'delivered' ? 'delivered' : 'failed', reason: err ? `Twilio ${err}` : status }]);
+        await runtime.receipts([
+          { gateway: runtime.gateway.name, ref: req.query.mid, providerMessageId: sid || req.query.mid, status: status === 'delivered' ? 'delivered' : 'failed', reason: err ? `Twilio ${err}` : status },
+        ]);
       return reply.type('text/xml').send(EMPTY);
     },
   );
 
   app.post('/inbound', { schema: { tags: ['notify'], summary: 'An SMS to our Twilio number (signed)', body: Form } }, async (req, reply) => {
     const b = req.body as Record<string, string>;
-    if (b.From && b.Body) await runtime.reply(fromE164(b.From), b.Body, b.MessageSid ?? null);
+    // without its MessageSid a copy could not be told from a new message: not taken
+    if (b.From && b.Body && b.MessageSid) await runtime.reply(fromE164(b.From), b.Body, b.MessageSid);
     return reply.type('text/xml').send(EMPTY);
   });
 };

@@ -91,3 +91,50 @@ describe('the Twilio gateway', () => {
     expect((await pool.query(`select status from notify_messages where id = $1`, [sent.id])).rows[0].status).toBe('replied');
   });
 });
+
+describe('Twilio’s webhooks posted again', () => {
+  /** Sends one message to `phone` through the Twilio stand-in; its id and Twilio's SID. */
+  async function sent(phone: string) {
+    const { pool } = testDb();
+    const topic = `t-${crypto.randomUUID()}`;
+    await runtime.enqueue([{ dedupeKey: topic, to: phone, body: '集结号', topic }]);
+    runtime.start();
+    await expect.poll(async () => (await pool.query(`select status from notify_messages where topic = $1`, [topic])).rows[0].status, { timeout: 10_000 }).toBe('sent');
+    await runtime.stop();
+    const m = (await pool.query(`select id, provider_id from notify_messages where topic = $1`, [topic])).rows[0];
+    return { id: m.id as string, sid: m.provider_id as string, topic };
+  }
+  const row = async (id: string) => (await testDb().pool.query(`select status, delivered_at, failure from notify_messages where id = $1`, [id])).rows[0];
+  const phone = () => `1350000${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+
+  it('take a status callback sent twice (same MessageSid, valid signature) once', async () => {
+    const m = await sent(phone());
+    const callback = { MessageSid: m.sid, MessageStatus: 'delivered' };
+    expect((await signedPost(`status?mid=${m.id}`, callback)).statusCode).toBe(200);
+    const first = await row(m.id);
+    expect(first.status).toBe('delivered');
+    const again = await signedPost(`status?mid=${m.id}`, callback);
+    expect(again.statusCode).toBe(200);
+    expect(await row(m.id)).toEqual(first);
+    const taken = await testDb().pool.query(`select provider_message_id, status from notify_receipts where message_id = $1`, [m.id]);
+    expect(taken.rows).toEqual([{ provider_message_id: m.sid, status: 'delivered' }]);
+  });
+
+  it('take an inbound message posted again once: an old "1" does not answer a newer message to that number', async () => {
+    const heard: string[] = [];
+    runtime.onReply(async (r) => void heard.push(`${r.topic}:${r.body}`));
+    const p = phone();
+    const older = await sent(p);
+    const inbound = { From: `+86${p}`, Body: '1', MessageSid: 'SM' + crypto.randomBytes(16).toString('hex') };
+    expect((await signedPost('inbound', inbound)).statusCode).toBe(200);
+    expect((await row(older.id)).status).toBe('replied');
+    const newer = await sent(p);
+    // Twilio's copy of the same message, or one caught on the way and posted again
+    expect((await signedPost('inbound', inbound)).statusCode).toBe(200);
+    expect((await row(newer.id)).status).toBe('sent');
+    expect(heard).toEqual([`${older.topic}:1`]);
+    // an inbound message without its SID could not be told from a copy: it is not taken
+    expect((await signedPost('inbound', { From: `+86${p}`, Body: '1' })).statusCode).toBe(200);
+    expect((await row(newer.id)).status).toBe('sent');
+  });
+});

@@ -21,6 +21,8 @@ export interface Receipt {
   gateway: string;
   /** the provider's id, or our message id when the provider echoes it */
   ref: string;
+  /** the provider's id of the message, by which a receipt is taken once (Twilio's MessageSid); default: ref */
+  providerMessageId?: string;
   status: 'delivered' | 'failed';
   reason?: string;
 }
