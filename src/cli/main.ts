@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type Config } from '../server/config.js';
 import { openDatabase, type Database } from '../db/connection.js';
 import { runMigrations } from '../db/migrate.js';
 import { startServer } from '../server/start.js';
-import { ROLES, accountsNamed, addAccount, issueApiToken, type Role } from '../modules/access/index.js';
+import { ROLES, accountsNamed, addAccount, createAccount, issueApiToken, type Role } from '../modules/access/index.js';
 import { disableAccount, listApiTokens, revokeApiTokens } from '../modules/access/index.js';
 import {
   DEMO_PASSWORD,
@@ -36,8 +36,9 @@ const USAGE = `bastion — 疫情防控指挥平台
   bastion demo --scale village|district|city [--seed N]
   bastion import residents|staff FILE [--report errors.xlsx]
   bastion export residents|staff|areas [--area CODE] [--full] --out FILE.xlsx|FILE.csv
-  bastion user add --username U --password P --role ROLE --area CODE [--name NAME]
-  bastion user disable --username U              end its sessions and tokens; user add enables it again
+  bastion user add --username U --password P --role ROLE --area CODE [--name NAME] [--reset]
+                                                 create an account; --reset: reset an existing one's password, role, area
+  bastion user disable --username U              end its sessions and tokens; user add --reset enables it again
   bastion token add --username U --label LABEL   print a bearer API token for a device or lab
   bastion token list --username U                its tokens: label, created, last used, revoked (never the token)
   bastion token revoke --username U --label LABEL | --all
@@ -143,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
       scale: { type: 'string' }, seed: { type: 'string' }, demo: { type: 'string' }, report: { type: 'string' },
       area: { type: 'string' }, out: { type: 'string' }, full: { type: 'boolean' }, username: { type: 'string' },
       password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' },
-      workers: { type: 'string' }, before: { type: 'string' }, all: { type: 'boolean' },
+      workers: { type: 'string' }, before: { type: 'string' }, all: { type: 'boolean' }, reset: { type: 'boolean' },
     },
   });
   if (!cmd || cmd === 'help' || cmd === '--help') {
@@ -241,9 +242,16 @@ async function main(argv: string[]): Promise<number> {
       const role = values.role as Role;
       if (!values.username || !values.password || !ROLES.includes(role) || !values.area)
         throw new UsageError(`bastion user add --username U --password P --role ${ROLES.join('|')} --area CODE [--name NAME]`);
-      return withDb(config, async ({ db }) => {
-        const id = await addAccount(db, { username: values.username!, password: values.password!, role, areaCode: values.area!, displayName: values.name });
-        console.log(`account ${values.username} (${role}, ${values.area}) saved, id ${id}`);
+      return withDb(config, async ({ db, pool }) => {
+        const account = { username: values.username!, password: values.password!, role, areaCode: values.area!, displayName: values.name };
+        // an existing account is reset only when the operator says so
+        const id = values.reset
+          ? await addAccount(db, account)
+          : await createAccount(pool, account).catch((e) => {
+              if (e instanceof AppError && e.code === 'CONFLICT') throw new UsageError(`account ${values.username} exists: add --reset to reset its password, role and area`);
+              throw e;
+            });
+        console.log(`account ${values.username} (${role}, ${values.area}) ${values.reset ? 'saved' : 'created'}, id ${id}`);
         return 0;
       });
     }

@@ -47,6 +47,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   TUBE_SEALED: { zh: '试管已封管', en: 'The tube is sealed' },
   TUBE_FULL: { zh: '试管已满，请封管后换新管', en: 'The tube is full: seal it and take a new one' },
   WRONG_CAMPAIGN: { zh: '这支试管属于另一轮检测', en: 'This tube belongs to another campaign' },
+  WRONG_SITE: { zh: '这支试管属于另一个采样点，请换用本采样点的试管', en: 'This tube belongs to another sampling site: take one of this site' },
   CODE_INVALID: { zh: '不是有效的个人码', en: 'Not a valid personal code' },
   CAMPAIGN_CLOSED: { zh: '本轮检测已结束', en: 'The campaign is closed' },
   CAMPAIGN_UNKNOWN: { zh: '没有这一轮检测，或不在您的区域', en: 'No such campaign in your area' },

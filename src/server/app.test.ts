@@ -46,10 +46,16 @@ describe('the API', () => {
 });
 
 describe('bastion user add', () => {
-  it('creates an account that can sign in, and refuses a bad role', () => {
-    const username = `cli-user-${process.pid}`;
+  it('creates an account that can sign in, resets an existing one only when asked, and refuses a bad role', () => {
+    const username = `cli-user-${process.pid}-${Date.now().toString(36)}`;
     const env = { ...process.env, DATABASE_URL: databaseUrl() };
-    const ok = spawnSync(process.execPath, ['bin/bastion.js', 'user', 'add', '--username', username, '--password', 'cli-password-1', '--role', 'lead', '--area', '130110108202'], { env, encoding: 'utf8' });
+    const add = (password: string, ...more: string[]) =>
+      spawnSync(process.execPath, ['bin/bastion.js', 'user', 'add', '--username', username, '--password', password, '--role', 'lead', '--area', '130110108202', ...more], { env, encoding: 'utf8' });
+    expect(add('cli-password-0').status).toBe(0);
+    const again = add('cli-password-x');
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('--reset');
+    const ok = add('cli-password-1', '--reset');
     expect(ok.status).toBe(0);
     const bad = spawnSync(process.execPath, ['bin/bastion.js', 'user', 'add', '--username', username, '--password', 'cli-password-1', '--role', 'king', '--area', '1'], { env, encoding: 'utf8' });
     expect(bad.status).toBe(2);

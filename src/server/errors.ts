@@ -8,7 +8,8 @@ const STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   BAD_CREDENTIALS: 401,
   FORBIDDEN: 403,
-  AREA_OUT_OF_SCOPE: 403,
+  // another area is answered as if it did not exist (assertInScope of access)
+  AREA_OUT_OF_SCOPE: 404,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

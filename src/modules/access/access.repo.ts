@@ -85,6 +85,10 @@ export const accessRepo = {
         select id from off`)
     ).rows[0]?.id,
 
+  /** The new account's id; none when the user name exists (that account is not touched). */
+  insertAccount: async (db: Db, values: typeof accounts.$inferInsert): Promise<number | undefined> =>
+    (await db.insert(accounts).values(values).onConflictDoNothing({ target: accounts.username }).returning({ id: accounts.id }))[0]?.id,
+
   insertApiToken: (db: Db, accountId: number, tokenHash: string, label: string) =>
     db.insert(apiTokens).values({ accountId, tokenHash, label }),
 

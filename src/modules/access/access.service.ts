@@ -1,4 +1,6 @@
 import { TtlCache } from '../../lib/cache.js';
+import type pg from 'pg';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db } from '../../db/connection.js';
 import { AppError } from '../../lib/errors.js';
 import { hashPassword, hashToken, needsRehash, newToken, verifyPassword } from './access.passwords.js';
@@ -94,25 +96,45 @@ export interface NewAccount {
   staffId?: number | null;
 }
 
-/** Creates the account, or resets it when the user name exists (idempotent); a reset ends the account's sessions. */
-export async function addAccount(db: Db, a: NewAccount): Promise<number> {
+/** What is stored of a new account, once its fields are checked (its password hashed). */
+async function accountValues(a: NewAccount) {
   if (!/^[\w.@-]{2,64}$/.test(a.username)) throw new AppError('VALIDATION_FAILED', 'user name: 2–64 letters, digits, . _ @ -', 'username');
   if (a.password.length < 8) throw new AppError('VALIDATION_FAILED', 'password: at least 8 characters', 'password');
   if (!ROLES.includes(a.role)) throw new AppError('VALIDATION_FAILED', `role: one of ${ROLES.join(', ')}`, 'role');
   if (!/^\d{2,15}$/.test(a.areaCode)) throw new AppError('VALIDATION_FAILED', 'area: a division code', 'area');
-  const id = await accessRepo.upsertAccount(db, {
+  return {
     username: a.username,
     displayName: a.displayName ?? a.username,
     passwordHash: await hashPassword(a.password),
     role: a.role,
     areaCode: a.areaCode,
     staffId: a.staffId ?? null,
-  });
+  };
+}
+
+/**
+ * Creates the account, or resets it when the user name exists (idempotent): the operator's tool
+ * (`bastion user add --reset`, the demo, tests). A reset ends the account's sessions. An API never
+ * calls it: see createAccount.
+ */
+export async function addAccount(db: Db, a: NewAccount): Promise<number> {
+  const id = await accessRepo.upsertAccount(db, await accountValues(a));
   accountChanged(id);
   return id;
 }
 
-/** Disables the account and ends its sessions (its API tokens answer 401 too); `user add` enables it again with a new password. */
+/**
+ * Creates the account and nothing else: a user name that exists is refused (CONFLICT, field
+ * `username`) and that account is left as it was. Runs on the caller's connection, so the account
+ * commits or rolls back with the caller's transaction.
+ */
+export async function createAccount(q: pg.Pool | pg.PoolClient, a: NewAccount): Promise<number> {
+  const id = await accessRepo.insertAccount(drizzle(q) as Db, await accountValues(a));
+  if (id === undefined) throw new AppError('CONFLICT', `the user name ${a.username} is taken`, 'username');
+  return id;
+}
+
+/** Disables the account and ends its sessions (its API tokens answer 401 too); `user add --reset` enables it again with a new password. */
 export async function disableAccount(db: Db, username: string): Promise<void> {
   const id = await accessRepo.disableAccount(db, username);
   if (id === undefined) throw new AppError('NOT_FOUND', `no account ${username}`, 'username');

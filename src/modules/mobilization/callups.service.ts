@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
-import { AppError, invalid, notFound } from '../../lib/errors.js';
-import { inScope, type Actor } from '../access/index.js';
+import { invalid, notFound } from '../../lib/errors.js';
+import { scopedArea, type Actor } from '../access/index.js';
 import type { NotifyRuntime } from '../notify/index.js';
 import { isMobile, smsParts } from '../notify/index.js';
 import { staffTargets, type StaffTarget } from '../registry/index.js';
@@ -43,8 +43,7 @@ export async function createCallup(d: MobilizationDeps, actor: Actor, input: Cal
   if (Number.isNaN(deadline.getTime())) throw invalid('deadline', 'not a date and time');
   if (deadline.getTime() < Date.now()) throw invalid('deadline', 'the deadline has passed');
   if (!input.template.includes('{link}')) throw invalid('template', 'the message must carry {link}: the cadre acknowledges through it');
-  const area = input.target.area ?? actor.areaCode;
-  if (!inScope(actor, area)) throw new AppError('AREA_OUT_OF_SCOPE', 'the target area is outside your scope', 'target.area');
+  const area = scopedArea(actor, input.target.area, 'target.area');
   const row = await mobilizationRepo.insertCallup(d.pool, {
     title: input.title.trim(),
     template: input.template,

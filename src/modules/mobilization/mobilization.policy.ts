@@ -14,8 +14,9 @@ export function can(actor: Actor, action: MobilizationAction, record?: { areaCod
   return record ? inScope(actor, record.areaCode) : true;
 }
 
-export function assertCan(actor: Actor, action: MobilizationAction, record?: { areaCode: string }) {
-  if (!can(actor, action, record)) throw forbidden(`role ${actor.role} may not ${action} here`);
+/** A role that may not act is refused (FORBIDDEN); a record or area of another area is not found (assertInScope, scopedArea of access). */
+export function assertCan(actor: Actor, action: MobilizationAction) {
+  if (!can(actor, action)) throw forbidden(`role ${actor.role} may not ${action}`);
 }
 
 export function callupActions(actor: Actor, c: { areaCode: string; status: string }): string[] {

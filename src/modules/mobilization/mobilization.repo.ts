@@ -121,6 +121,10 @@ export const mobilizationRepo = {
   member: async (q: Q, callupId: number, staffId: number) =>
     (await q.query<MemberRow>(`select ${MEMBER} from callup_members where callup_id = $1 and staff_id = $2`, [callupId, staffId])).rows[0],
 
+  /** A member of a call-up assigned inside the area. */
+  memberInScope: async (q: Q, callupId: number, staffId: number, scope: string) =>
+    (await q.query<MemberRow>(`select ${MEMBER} from callup_members where callup_id = $1 and staff_id = $2 and area_code like $3`, [callupId, staffId, scopePattern(scope)])).rows[0],
+
   memberByPhone: async (q: Q, callupId: number, phone: string) =>
     (await q.query<MemberRow>(`select ${MEMBER} from callup_members where callup_id = $1 and phone = $2 limit 1`, [callupId, phone])).rows[0],
 

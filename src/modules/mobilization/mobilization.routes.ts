@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { EventBus } from '../../db/events.js';
 import { streamEvents } from '../../lib/sse.js';
 import { problemRef } from '../../lib/fastify.js';
-import { actorOf, guard } from '../access/index.js';
+import { actorOf, guard, inScope } from '../access/index.js';
 import { callupBoard } from './board.service.js';
 import { createCallup, getCallup, listCallups, previewCallup, sendCallup, type MobilizationDeps } from './callups.service.js';
 import { AreaParam, Board, Callup, CallupBody, CheckinBody, CheckinPoint, IdParam, MyCallup, Me, Preview, Roster, SendResult, Shift, ShiftBody, TokenParam } from './mobilization.schemas.js';
@@ -44,7 +44,7 @@ export const mobilizationRoutes: FastifyPluginAsyncTypebox<{ deps: MobilizationD
   app.get('/callups/:id/events', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Server-sent events: "changed" when someone in the area acknowledges or arrives', params: IdParam } }, async (req, reply) => {
     const actor = actorOf(req);
     await getCallup(d, actor, req.params.id);
-    streamEvents(req, reply, bus, (e) => e.data.callupId === req.params.id && e.areaCode.startsWith(actor.areaCode));
+    streamEvents(req, reply, bus, (e) => e.data.callupId === req.params.id && inScope(actor, e.areaCode));
   });
 
   // The cadre's phone page works from the personal link alone: no account. Limited per link, not

@@ -278,3 +278,39 @@ describe('the roster', () => {
     await expect.poll(async () => (await inbox(phones[0])).some((m) => m.body.startsWith('【排班提醒】东甲同志') && m.body.includes('交通卡口')), { timeout: 10_000 }).toBe(true);
   });
 });
+
+describe('another village’s records and areas', () => {
+  it('are not found by a village’s lead, exactly as ids that do not exist; a list never falls back to the lead’s own area', async () => {
+    const [east0, west1] = area.villages;
+    const westBoss = await asRole(app, 'commander', west1);
+    const deadline = new Date(Date.now() + 3600e3).toISOString();
+    const theirs = (await app.inject({ method: 'POST', url: '/api/v1/mobilization/callups', ...as(westBoss), payload: { title: '西村集结', template: TEMPLATE, deadline, target: {} } })).json();
+    expect(theirs.areaCode).toBe(west1);
+    const answer = async (url: string, method: 'GET' | 'POST' | 'PUT' = 'GET', payload?: object) => {
+      const res = await app.inject({ method, url: `/api/v1/mobilization/${url}`, ...as(eastLead), ...(payload ? { payload } : {}) });
+      return [res.statusCode, res.json().code, res.json().field];
+    };
+    const notFound = [404, 'NOT_FOUND', undefined];
+    for (const [url, none] of [[`callups/${theirs.id}`, 'callups/2000000000'], [`callups/${theirs.id}/board`, 'callups/2000000000/board']])
+      expect([await answer(url), await answer(none)]).toEqual([notFound, notFound]);
+    // the roster of another village, or of the town over the lead's own: not found, not the lead's own roster instead
+    expect(await answer(`shifts?area=${west1}`)).toEqual([404, 'NOT_FOUND', 'area']);
+    expect(await answer(`shifts?area=${area.town}`)).toEqual([404, 'NOT_FOUND', 'area']);
+    expect((await answer(`shifts?area=${east0}`))[0]).toBe(200);
+    // another village's check-in code and point, and a shift there
+    expect(await answer(`villages/${west1}/code`)).toEqual([404, 'NOT_FOUND', 'code']);
+    expect(await answer(`villages/${west1}/checkin-point`, 'PUT', { lat: 38, lng: 114, radiusM: 300 })).toEqual([404, 'NOT_FOUND', 'code']);
+    const staffId = (await testDb().pool.query(`select id from staff where assigned_area_code = $1 limit 1`, [east0])).rows[0].id;
+    const shift = { clientId: crypto.randomUUID(), staffId, areaCode: west1, post: 'gate_duty', startsAt: new Date(Date.UTC(2031, 0, 1)).toISOString(), endsAt: new Date(Date.UTC(2031, 0, 1, 4)).toISOString() };
+    expect(await answer('shifts', 'POST', shift)).toEqual([404, 'NOT_FOUND', 'areaCode']);
+    // a call-up over another area is not written
+    const elsewhere = await makeArea();
+    const far = (await app.inject({ method: 'POST', url: '/api/v1/mobilization/callups', ...as(commander), payload: { title: '越界', template: TEMPLATE, deadline, target: { area: elsewhere.district } } })).json();
+    expect([far.status, far.code, far.field]).toEqual([404, 'NOT_FOUND', 'target.area']);
+    // a member is read by id inside the area in the SQL
+    const { mobilizationRepo } = await import('./mobilization.repo.js');
+    const west = (await testDb().pool.query(`select staff_id::int as id from callup_members where callup_id = $1 and area_code = $2 limit 1`, [callupId, west1])).rows[0].id;
+    expect(await mobilizationRepo.memberInScope(testDb().pool, callupId, west, east0)).toBeUndefined();
+    expect(await mobilizationRepo.memberInScope(testDb().pool, callupId, west, west1)).toMatchObject({ staffId: west });
+  });
+});

@@ -1,6 +1,6 @@
 import { Batcher } from '../../db/batch.js';
-import { AppError, notFound } from '../../lib/errors.js';
-import type { Actor } from '../access/index.js';
+import { AppError } from '../../lib/errors.js';
+import { assertInScope, scopedArea, type Actor } from '../access/index.js';
 import { areaNames } from '../registry/index.js';
 import type { MobilizationDeps } from './callups.service.js';
 import { distanceM, signVillageToken, verifyMemberToken, verifyVillageToken } from './mobilization.links.js';
@@ -112,21 +112,22 @@ export async function checkIn(d: MobilizationDeps, token: string, input: Checkin
 
 /** The village secretary marks a cadre present. */
 export async function markPresent(d: MobilizationDeps, actor: Actor, callupId: number, staffId: number) {
-  const m = await mobilizationRepo.member(d.pool, callupId, staffId);
-  if (!m || !m.areaCode.startsWith(actor.areaCode)) throw notFound('member');
-  assertCan(actor, 'markPresent', m);
+  assertCan(actor, 'markPresent');
+  assertInScope(actor, await mobilizationRepo.memberInScope(d.pool, callupId, staffId, actor.areaCode), 'member');
   return shapeMember(await recordCheckin(d, { callupId, staffId, method: 'lead', by: actor.accountId, distance: null, village: null }));
 }
 
 /** The code to post at a village committee (as text for a QR code) and its check-in point. */
 export async function villageCode(d: MobilizationDeps, actor: Actor, areaCode: string) {
-  assertCan(actor, 'manageVillage', { areaCode });
+  assertCan(actor, 'manageVillage');
+  scopedArea(actor, areaCode, 'code');
   const token = signVillageToken(d.secret, areaCode);
   return { areaCode, token, url: `${d.linkBase()}/checkin/${token}`, point: (await mobilizationRepo.checkinPoint(d.pool, areaCode)) ?? null };
 }
 
 export async function setCheckinPoint(d: MobilizationDeps, actor: Actor, areaCode: string, p: { lat: number; lng: number; radiusM: number }) {
-  assertCan(actor, 'manageVillage', { areaCode });
+  assertCan(actor, 'manageVillage');
+  scopedArea(actor, areaCode, 'code');
   await mobilizationRepo.setCheckinPoint(d.pool, areaCode, p);
   return { areaCode, ...p };
 }

@@ -4,7 +4,7 @@ import { shanghaiText } from '../../lib/time.js';
 import type { Writable } from 'node:stream';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { writeTable, type TableFormat, type TableValue } from '../../lib/tabular.js';
-import { audit, inScope, scopePattern, type Actor } from '../access/index.js';
+import { audit, scopedArea, scopePattern, type Actor } from '../access/index.js';
 import { staffInArea } from '../registry/index.js';
 import type { MobilizationDeps } from './callups.service.js';
 import { linkIds } from './presence.service.js';
@@ -43,7 +43,8 @@ const shanghai = shanghaiText;
  * cadre), and a retried assignment with the same client id is the same shift.
  */
 export async function assignShift(d: MobilizationDeps, actor: Actor, input: ShiftInput) {
-  assertCan(actor, 'markPresent', { areaCode: input.areaCode });
+  assertCan(actor, 'markPresent');
+  scopedArea(actor, input.areaCode, 'areaCode');
   const startsAt = new Date(input.startsAt);
   const endsAt = new Date(input.endsAt);
   if (Number.isNaN(startsAt.getTime())) throw invalid('startsAt', 'not a date and time');
@@ -83,10 +84,10 @@ export async function assignShift(d: MobilizationDeps, actor: Actor, input: Shif
   return shape(row);
 }
 
-/** The shifts in the actor's area, and the hours each cadre has served or is rostered for. */
+/** The shifts in the actor's area (or an area inside it; any other is not found), and the hours each cadre has served or is rostered for. */
 export async function listShifts(d: MobilizationDeps, actor: Actor, area?: string) {
   assertCan(actor, 'readBoard');
-  const scope = area && inScope(actor, area) ? area : actor.areaCode;
+  const scope = scopedArea(actor, area);
   const rows = (await d.pool.query<ShiftRow>(`select ${COLS} from shifts where area_code like $1 order by starts_at, id limit 5000`, [scopePattern(scope)])).rows.map(shape);
   const hours = new Map<number, { staffId: number; name: string; shifts: number; hours: number }>();
   for (const r of rows) {

@@ -9,6 +9,6 @@ export { loadDemo, registryEmpty, DEMO_PASSWORD, type DemoResult } from './demo/
 export { SCALES, type Scale } from './demo/geography.js';
 export type { ImportKind } from './import/import.fields.js';
 export { staffTargets, staffInArea, areaNames, villageLeads, unitHeads, unitKey, flagUndeliverablePhones, type StaffTarget, type StaffFilter } from './people/people.targets.js';
-export { residentsByIds, residentsPage, residentByIdentity, areaChildrenWithCounts, residentCount, householdsIn, type ResidentBrief, type HouseholdContact } from './people/people.lookups.js';
+export { residentsByIds, residentInArea, residentsPage, residentByIdentity, areaChildrenWithCounts, residentCount, householdsIn, type ResidentBrief, type HouseholdContact } from './people/people.lookups.js';
 export { registerResident, type WalkIn } from './people/people.register.js';
 export { purgePeople, type PeoplePurged } from './people/people.purge.js';

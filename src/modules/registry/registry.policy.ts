@@ -1,5 +1,5 @@
 import { forbidden } from '../../lib/errors.js';
-import { inScope, type Actor, type Role } from '../access/index.js';
+import { inScope, scopedArea, type Actor, type Role } from '../access/index.js';
 
 /** Who may do what with the registry. SQL filters by area on top of this. */
 const RULES = {
@@ -31,13 +31,9 @@ export function personActions(actor: Actor, rec: { areaCode: string }): string[]
 }
 
 /**
- * The area filter of a request: the requested area narrowed to the actor's
- * scope. A requested area outside the scope selects nothing visible (an empty
- * pattern would widen), so it is refused as not found.
+ * The area filter of a request: the actor's area, or an area inside it. Any other (another
+ * area, or a larger one that holds the actor's) is not found, as everywhere (scopedArea of access).
  */
 export function effectiveArea(actor: Actor, requested?: string): string {
-  if (!requested) return actor.areaCode;
-  if (requested.startsWith(actor.areaCode)) return requested;
-  if (actor.areaCode.startsWith(requested)) return actor.areaCode;
-  return '';
+  return scopedArea(actor, requested);
 }

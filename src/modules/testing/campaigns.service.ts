@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import type { Db } from '../../db/connection.js';
-import { AppError, invalid, notFound } from '../../lib/errors.js';
-import { addAccount, inScope, type Actor } from '../access/index.js';
+import { AppError, forbidden, invalid, notFound } from '../../lib/errors.js';
+import { inTransaction } from '../../db/transaction.js';
+import { createAccount, inScope, scopedArea, type Actor } from '../access/index.js';
 import type { NotifyRuntime } from '../notify/index.js';
-import { assertCan, campaignActions, seesCampaign } from './testing.policy.js';
+import { assertCan, can, campaignActions, seesCampaign } from './testing.policy.js';
 import { testingRepo, type CampaignRow } from './testing.repo.js';
 
 export interface TestingDeps {
@@ -31,8 +32,7 @@ export function shapeCampaign(actor: Actor, c: CampaignRow) {
 
 export async function createCampaign(d: TestingDeps, actor: Actor, input: CampaignInput) {
   assertCan(actor, 'writeCampaign');
-  const areaCode = input.areaCode ?? actor.areaCode;
-  if (!inScope(actor, areaCode)) throw new AppError('AREA_OUT_OF_SCOPE', 'the campaign area is outside your scope', 'areaCode');
+  const areaCode = scopedArea(actor, input.areaCode, 'areaCode');
   if (!(POOL_SIZES as readonly number[]).includes(input.poolSize)) throw invalid('poolSize', `pooling: one of ${POOL_SIZES.join(', ')} to a tube`);
   const startsAt = new Date(input.startsAt);
   const targetEnd = new Date(input.targetEnd);
@@ -44,9 +44,18 @@ export async function createCampaign(d: TestingDeps, actor: Actor, input: Campai
 
 /** The campaign, if the actor sees it: otherwise not found, as if it did not exist. */
 export async function campaignFor(d: Pick<TestingDeps, 'pool'>, actor: Actor, id: number) {
-  const c = await testingRepo.campaign(d.pool, id);
+  const c = await testingRepo.campaign(d.pool, id, actor.areaCode);
   if (!c || !seesCampaign(actor, c)) throw notFound('campaign');
   return c;
+}
+
+/**
+ * The area a reader asks about in a campaign: by default their own (or the campaign's, when
+ * theirs holds it); one they name must be inside their area, or it is not found.
+ */
+export async function campaignArea(d: Pick<TestingDeps, 'pool'>, actor: Actor, id: number, area?: string) {
+  const campaign = await campaignFor(d, actor, id);
+  return { campaign, area: area === undefined ? (inScope(campaign, actor.areaCode) ? actor.areaCode : campaign.areaCode) : scopedArea(actor, area) };
 }
 
 export async function getCampaign(d: TestingDeps, actor: Actor, id: number) {
@@ -60,21 +69,38 @@ export async function listCampaigns(d: TestingDeps, actor: Actor) {
 
 export async function closeCampaign(d: TestingDeps, actor: Actor, id: number) {
   const c = await campaignFor(d, actor, id);
-  assertCan(actor, 'writeCampaign', c);
+  // seen, as a campaign over a larger area is, but closed only by the commanders of its area
+  if (!can(actor, 'writeCampaign', c)) throw forbidden('the campaign is closed by the commanders of its area');
   await testingRepo.closeCampaign(d.pool, id);
   return shapeCampaign(actor, { ...c, status: 'closed' });
 }
 
-/** A laboratory and the account its uploads come from (created or reset). */
+/**
+ * A new laboratory and the new account its uploads come from, in one transaction. A name or a
+ * user name that exists is refused (CONFLICT naming the field) and nothing is changed: creating
+ * a lab never touches an existing account or lab.
+ */
 export async function addLab(d: TestingDeps, actor: Actor, input: { name: string; username: string; password: string; capacityPerDay: number }) {
   assertCan(actor, 'manageLabs');
-  const accountId = await addAccount(d.db, { username: input.username, password: input.password, role: 'lab', areaCode: actor.areaCode, displayName: input.name });
-  return testingRepo.upsertLab(d.pool, { name: input.name.trim(), accountId, capacityPerDay: input.capacityPerDay });
+  const name = input.name.trim();
+  if (!name) throw invalid('name', 'the laboratory’s name');
+  return inTransaction(d.pool, async (c) => {
+    const accountId = await createAccount(c, { username: input.username, password: input.password, role: 'lab', areaCode: actor.areaCode, displayName: name });
+    const lab = await testingRepo.insertLab(c, { name, accountId, capacityPerDay: input.capacityPerDay });
+    if (!lab) throw new AppError('CONFLICT', `a laboratory named ${name} exists`, 'name');
+    return lab;
+  });
 }
 
 export async function listLabs(d: TestingDeps, actor: Actor) {
   assertCan(actor, 'manageLabs');
   return testingRepo.labs(d.pool);
+}
+
+/** The laboratories a station may pack a box for: their ids and names. */
+export async function labChoices(d: TestingDeps, actor: Actor) {
+  assertCan(actor, 'sample');
+  return (await testingRepo.labs(d.pool)).map((l) => ({ id: l.id, name: l.name }));
 }
 
 /** The laboratory whose account this is; any other account is refused. */

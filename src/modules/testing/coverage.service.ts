@@ -1,20 +1,11 @@
 import type { Writable } from 'node:stream';
-import { AppError } from '../../lib/errors.js';
 import { writeTable, type TableFormat, type TableValue } from '../../lib/tabular.js';
-import { audit, inScope, type Actor } from '../access/index.js';
+import { audit, scopedArea, type Actor } from '../access/index.js';
 import { areaChildrenWithCounts, areaName, residentCount, residentsByIds, residentsPage, type ResidentBrief } from '../registry/index.js';
-import { campaignFor, type TestingDeps } from './campaigns.service.js';
+import { campaignArea, type TestingDeps } from './campaigns.service.js';
 import { signPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
 import { conflictsRepo, testingRepo } from './testing.repo.js';
-
-/** The area a reader asks about: inside both the campaign and the reader's scope. */
-async function areaOf(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
-  const c = await campaignFor(d, actor, campaignId);
-  const a = area ?? (actor.areaCode.startsWith(c.areaCode) ? actor.areaCode : c.areaCode);
-  if (!inScope(actor, a)) throw new AppError('AREA_OUT_OF_SCOPE', 'this area is outside your scope', 'area');
-  return { campaign: c, area: a };
-}
 
 export interface CoverageRow {
   code: string;
@@ -33,7 +24,7 @@ export interface CoverageRow {
  */
 export async function coverage(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
   assertCan(actor, 'readRecalls');
-  const { area: a } = await areaOf(d, actor, campaignId, area);
+  const { area: a } = await campaignArea(d, actor, campaignId, area);
   const children = await areaChildrenWithCounts(d.db, a);
   const len = children.length ? children[0].code.length : a.length;
   const stats = new Map((await testingRepo.coverage(d.pool, campaignId, a, len)).map((s) => [s.code, s]));
@@ -63,7 +54,7 @@ export async function untested(d: TestingDeps, actor: Actor, campaignId: number,
 
 async function untestedPage(d: TestingDeps, actor: Actor, campaignId: number, area: string | undefined, after: number, limit: number) {
   assertCan(actor, 'readRecalls');
-  const { area: a } = await areaOf(d, actor, campaignId, area);
+  const { area: a } = await campaignArea(d, actor, campaignId, area);
   const out: ResidentBrief[] = [];
   let cursor = after;
   while (out.length < limit) {
@@ -99,7 +90,7 @@ export async function exportUntested(d: TestingDeps, actor: Actor, campaignId: n
 /** The recall list: who to retest alone at home, with phone, household and address. */
 export async function recallList(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
   assertCan(actor, 'readRecalls');
-  const { area: a } = await areaOf(d, actor, campaignId, area);
+  const { area: a } = await campaignArea(d, actor, campaignId, area);
   const rows = await testingRepo.recalls(d.pool, campaignId, a, 2000);
   const people = new Map((await residentsByIds(d.pool, [...new Set(rows.map((r) => r.residentId))])).map((p) => [p.id, p]));
   return {
@@ -153,7 +144,7 @@ export async function campaignBoard(d: TestingDeps, actor: Actor, campaignId: nu
  */
 export async function conflictList(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
   assertCan(actor, 'readRecalls');
-  const { area: a } = await areaOf(d, actor, campaignId, area);
+  const { area: a } = await campaignArea(d, actor, campaignId, area);
   const rows = await conflictsRepo.list(d.pool, campaignId, a, 1000);
   const people = new Map((await residentsByIds(d.pool, rows.map((r) => r.residentId))).map((p) => [p.id, p]));
   return { area: a, conflicts: rows.map((r) => ({ residentId: r.residentId, name: people.get(r.residentId)?.name ?? '', areaName: people.get(r.residentId)?.areaName ?? null, swabs: r.swabs })) };
@@ -162,7 +153,7 @@ export async function conflictList(d: TestingDeps, actor: Actor, campaignId: num
 /** Personal codes of an area's residents, a page at a time, to print for those without a phone; audited. */
 export async function printableCodes(d: TestingDeps, actor: Actor, area: string, after: number, limit: number) {
   assertCan(actor, 'plan');
-  if (!inScope(actor, area)) throw new AppError('AREA_OUT_OF_SCOPE', 'this area is outside your scope', 'area');
+  scopedArea(actor, area);
   const page = await residentsPage(d.pool, area, after, limit);
   await audit(d.db, actor, 'testing.codes_printed', 'area', area, { after, count: page.length });
   return {

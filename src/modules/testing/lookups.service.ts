@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { AppError, notFound } from '../../lib/errors.js';
-import { inScope, type Actor } from '../access/index.js';
-import { residentByIdentity, residentsByIds } from '../registry/index.js';
+import { assertInScope, type Actor } from '../access/index.js';
+import { residentByIdentity, residentInArea } from '../registry/index.js';
 import { Loader } from '../../lib/loader.js';
 import type { DomainEvent } from '../../db/events.js';
 import type { TestingDeps } from './campaigns.service.js';
@@ -104,8 +104,7 @@ export async function lookup(d: TestingDeps, q: { idNumber: string; name: string
 /** A resident's personal code, to print for someone without a phone (a lead, inside their area). */
 export async function personalCode(d: TestingDeps, actor: Actor, residentId: number) {
   assertCan(actor, 'readRecalls');
-  const [r] = await residentsByIds(d.pool, [residentId]);
-  if (!r || !inScope(actor, r.areaCode)) throw notFound('resident');
+  const r = assertInScope(actor, await residentInArea(d.pool, residentId, actor.areaCode), 'resident');
   return { residentId: r.id, name: r.name, areaName: r.areaName, code: signPersonalCode(d.secret, r.id) };
 }
 

@@ -1,9 +1,9 @@
 import { shanghaiClock, shanghaiText } from '../../lib/time.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
-import { inScope, type Actor } from '../access/index.js';
+import { assertInScope, inScope, scopedArea, type Actor } from '../access/index.js';
 import { areaChildrenWithCounts, householdsIn, registerResident, residentsPage, staffInArea, type WalkIn } from '../registry/index.js';
 import { cadresOnPost } from '../mobilization/index.js';
-import { campaignFor, type TestingDeps } from './campaigns.service.js';
+import { campaignArea, campaignFor, type TestingDeps } from './campaigns.service.js';
 import { signPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
 import { homeVisitsRepo, sitesRepo, testingRepo, type SiteRow } from './testing.repo.js';
@@ -113,7 +113,8 @@ export interface SiteInput {
 export async function saveSite(d: TestingDeps, actor: Actor, campaignId: number, s: SiteInput) {
   assertCan(actor, 'plan');
   const c = await campaignFor(d, actor, campaignId);
-  if (!inScope(actor, s.areaCode) || !s.areaCode.startsWith(c.areaCode)) throw new AppError('AREA_OUT_OF_SCOPE', 'the site must be inside the campaign and your area', 'areaCode');
+  scopedArea(actor, s.areaCode, 'areaCode');
+  if (!inScope(c, s.areaCode)) throw invalid('areaCode', 'the site must be inside the campaign’s area');
   const opensAt = new Date(s.opensAt);
   const closesAt = new Date(s.closesAt);
   if (Number.isNaN(opensAt.getTime())) throw invalid('opensAt', 'not a date and time');
@@ -129,9 +130,7 @@ const shapeSite = (s: SiteRow, cadres: Awaited<ReturnType<typeof cadresOnPost>> 
 export async function listSites(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
   assertCan(actor, 'plan');
   await campaignFor(d, actor, campaignId);
-  const a = area ?? actor.areaCode;
-  if (!inScope(actor, a)) throw new AppError('AREA_OUT_OF_SCOPE', 'this area is outside your scope', 'area');
-  const sites = await sitesRepo.list(d.pool, campaignId, a);
+  const sites = await sitesRepo.list(d.pool, campaignId, scopedArea(actor, area));
   return Promise.all(sites.map(async (s) => shapeSite(s, await cadresOnPost(d.pool, s.areaCode, 'sampling_support', s.opensAt, s.closesAt))));
 }
 
@@ -146,8 +145,8 @@ const SLOT_MINUTES = 30;
 export async function notifySlots(d: TestingDeps, actor: Actor, campaignId: number, siteId: number) {
   assertCan(actor, 'plan');
   const c = await campaignFor(d, actor, campaignId);
-  const site = await sitesRepo.get(d.pool, siteId);
-  if (!site || site.campaignId !== c.id || !inScope(actor, site.areaCode)) throw notFound('site');
+  const site = assertInScope(actor, await sitesRepo.get(d.pool, siteId, actor.areaCode), 'site');
+  if (site.campaignId !== c.id) throw notFound('site');
   const households = await householdsIn(d.pool, site.areaCode);
   const open = site.opensAt.getTime();
   const slots = Math.max(1, Math.floor((site.closesAt.getTime() - open) / (SLOT_MINUTES * 60_000)));
@@ -182,9 +181,7 @@ export async function notifySlots(d: TestingDeps, actor: Actor, campaignId: numb
  */
 export async function homeVisits(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
   assertCan(actor, 'plan');
-  const c = await campaignFor(d, actor, campaignId);
-  const a = area ?? (actor.areaCode.startsWith(c.areaCode) ? actor.areaCode : c.areaCode);
-  if (!inScope(actor, a)) throw new AppError('AREA_OUT_OF_SCOPE', 'this area is outside your scope', 'area');
+  const { area: a } = await campaignArea(d, actor, campaignId, area);
   const people = [];
   for (let after = 0; people.length < 5000; ) {
     const page = await residentsPage(d.pool, a, after, 1000, true);

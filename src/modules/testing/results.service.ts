@@ -34,8 +34,8 @@ export interface ResultRejection {
 const RESULT_ZH: Record<TubeResult, string> = { negative: '阴性', positive: '阳性', invalid: '无效' };
 
 /**
- * A lab's results, from a file or the API. Each row is judged: unknown tubes,
- * tubes this lab has not received, a tube twice in one upload, and a result the
+ * A lab's results, from a file or the API. Each row is judged: unknown tubes (and
+ * those of boxes packed for another lab), tubes this lab has not received yet, a tube twice in one upload, and a result the
  * tube already has are refused and reported by row; the rest are recorded in one
  * transaction. A different result for a tube is a correction: kept beside the
  * first (tube_results) and written to the audit log. In the same transaction the
@@ -47,7 +47,8 @@ export async function recordResults(d: TestingDeps, actor: Actor, rows: ResultRo
   assertCan(actor, 'upload');
   const lab = await labOf(d, actor);
   const out = await inTransaction(d.pool, async (c) => {
-    const tubes = new Map((await testingRepo.lockTubes(c, [...new Set(rows.map((r) => r.tube.trim()))])).map((t) => [t.code, t]));
+    // only the tubes packed for this lab: any other is unknown to it
+    const tubes = new Map((await testingRepo.lockLabTubes(c, [...new Set(rows.map((r) => r.tube.trim()))], lab.id)).map((t) => [t.code, t]));
     const rejected: ResultRejection[] = [];
     const accepted: { code: string; result: TubeResult; previous: string | null; members: number; areaCode: string; campaignId: number }[] = [];
     const inFile = new Set<string>();
@@ -59,7 +60,7 @@ export async function recordResults(d: TestingDeps, actor: Actor, rows: ResultRo
       if (!result) reject('result', 'RESULT_INVALID');
       else if (inFile.has(code)) reject('tube', 'DUPLICATE_IN_FILE');
       else if (!t) reject('tube', 'TUBE_UNKNOWN');
-      else if (t.labId !== lab.id || (t.status !== 'received' && t.status !== 'resulted')) reject('tube', 'TUBE_NOT_RECEIVED');
+      else if (t.status !== 'received' && t.status !== 'resulted') reject('tube', 'TUBE_NOT_RECEIVED');
       else if (t.result === result) reject('result', 'DUPLICATE_RESULT');
       else accepted.push({ code, result, previous: t.result, members: t.members, areaCode: t.areaCode, campaignId: t.campaignId });
       inFile.add(code);

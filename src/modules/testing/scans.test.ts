@@ -7,14 +7,17 @@ import { testingRepo } from './testing.repo.js';
 /**
  * The judging of swabs (testing_record_scans, one statement per batch) against a model that
  * takes them one at a time, as a station's operator would reason: random batches of swabs into
- * a few tubes, by known and unknown people, for two campaigns, with retried swabs within and
- * across batches, into tubes found sealed, of the other campaign or partly full.
+ * a few tubes, by known and unknown people, for two campaigns, from the stations of two sites,
+ * with retried swabs within and across batches, into tubes found sealed, of the other campaign,
+ * of the other site or partly full.
  */
 const POOL = { a: 3, b: 2 } as const;
 type Camp = keyof typeof POOL;
-interface Swab { id: number; camp: Camp; tube: number; person: number }
+/** the areas of two sites' stations: a tube takes swabs only from the site that opened it */
+const SITES = ['13', '14'] as const;
+interface Swab { id: number; camp: Camp; site: number; tube: number; person: number }
 interface Answer { outcome: string; tube: string; members: number | null; repeat: boolean | null; refusal: string | null }
-interface Tube { camp: Camp; status: string; members: number }
+interface Tube { camp: Camp; site: number; status: string; members: number }
 
 let residents: number[];
 const campaignIds = {} as Record<Camp, number>;
@@ -41,8 +44,8 @@ function model(batches: Swab[][], tubesBefore: Map<string, Tube>, tubeCode: (t: 
   const known = (p: number) => p < 4;
   return {
     answers: batches.map((batch) => {
-      // tubes are opened for the campaign of their first swab by a known person
-      for (const s of batch) if (known(s.person) && !tubes.has(tubeCode(s.tube))) tubes.set(tubeCode(s.tube), { camp: s.camp, status: 'open', members: 0 });
+      // tubes are opened for the campaign and at the site of their first swab by a known person
+      for (const s of batch) if (known(s.person) && !tubes.has(tubeCode(s.tube))) tubes.set(tubeCode(s.tube), { camp: s.camp, site: s.site, status: 'open', members: 0 });
       const first = new Map<string, Answer>();
       const out = batch.map((s): Answer => {
         const id = idOf(s.id);
@@ -55,6 +58,7 @@ function model(batches: Swab[][], tubesBefore: Map<string, Tube>, tubeCode: (t: 
         const a: Answer = prev
           ? { outcome: 'already_recorded', tube: prev.tube, members: null, repeat: prev.repeat, refusal: null }
           : !known(s.person) ? refuse('CODE_INVALID')
+          : t.site !== s.site ? refuse('WRONG_SITE')
           : t.camp !== s.camp ? refuse('WRONG_CAMPAIGN')
           : t.status !== 'open' ? refuse('TUBE_SEALED')
           : t.members >= POOL[s.camp] ? refuse('TUBE_FULL')
@@ -74,8 +78,8 @@ function model(batches: Swab[][], tubesBefore: Map<string, Tube>, tubeCode: (t: 
   };
 }
 
-const swab = fc.record({ id: fc.nat(5), camp: fc.constantFrom<Camp>('a', 'a', 'a', 'b'), tube: fc.nat(3), person: fc.nat(4) });
-const tubeState = fc.option(fc.record({ camp: fc.constantFrom<Camp>('a', 'b'), status: fc.constantFrom('open', 'open', 'sealed'), members: fc.nat(3) }), { nil: undefined });
+const swab = fc.record({ id: fc.nat(5), camp: fc.constantFrom<Camp>('a', 'a', 'a', 'b'), site: fc.constantFrom(0, 0, 0, 1), tube: fc.nat(3), person: fc.nat(4) });
+const tubeState = fc.option(fc.record({ camp: fc.constantFrom<Camp>('a', 'b'), site: fc.constantFrom(0, 0, 1), status: fc.constantFrom('open', 'open', 'sealed'), members: fc.nat(3) }), { nil: undefined });
 
 it('answers every batch as swabs taken one at a time would be, and leaves the same tubes and samples', async () => {
   const { pool } = testDb();
@@ -95,11 +99,11 @@ it('answers every batch as swabs taken one at a time would be, and leaves the sa
       try {
         await client.query('begin');
         for (const [code, t] of tubesBefore)
-          await client.query(`insert into tubes (code, campaign_id, area_code, station, status, members) values ($1, $2, '13', 'judge', $3, $4)`, [code, campaignIds[t.camp], t.status, t.members]);
+          await client.query(`insert into tubes (code, campaign_id, area_code, station, status, members) values ($1, $2, $3, 'judge', $4, $5)`, [code, campaignIds[t.camp], SITES[t.site], t.status, t.members]);
         for (const [n, batch] of sent.entries()) {
           const answers = await testingRepo.recordScans(
             client,
-            batch.map((s) => ({ scanId: ids[s.id], campaignId: campaignIds[s.camp], poolSize: POOL[s.camp], tube: tubeCode(s.tube), residentId: residents[s.person] ?? -1, station: 'judge', stationArea: '13', scannedAt: new Date() })),
+            batch.map((s) => ({ scanId: ids[s.id], campaignId: campaignIds[s.camp], poolSize: POOL[s.camp], tube: tubeCode(s.tube), residentId: residents[s.person] ?? -1, station: `judge${s.site}`, stationArea: SITES[s.site], scannedAt: new Date() })),
           ); // rolled back: its events are never sent
           expect(answers, `batch ${n}`).toEqual(expected.answers[n]);
         }

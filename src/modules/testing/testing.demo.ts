@@ -26,7 +26,7 @@ const HOUR = 3600_000;
 export async function seedDemoTesting(db: Db, pool: pg.Pool, root: { code: string; name: string }, villages: string[], password: string, notify: NotifyRuntime) {
   const existing = await testingRepo.campaignsFor(pool, root.code);
   const labAccount = await addAccount(db, { username: 'lab', password, role: 'lab', areaCode: root.code, displayName: '演示检测机构' });
-  await testingRepo.upsertLab(pool, { name: '演示检测机构', accountId: labAccount, capacityPerDay: 60_000 });
+  const lab = (await testingRepo.insertLab(pool, { name: '演示检测机构', accountId: labAccount, capacityPerDay: 60_000 })) ?? (await testingRepo.labNamed(pool, '演示检测机构'));
   // the station of 山尹村 when the demo holds it, else of the demo's first village
   const station = villages.includes(STATION_VILLAGE) ? STATION_VILLAGE : [...villages].sort()[0];
   const samplerAccount = station ? await addAccount(db, { username: 'sampler', password, role: 'sampler', areaCode: station, displayName: '演示采样台' }) : null;
@@ -43,6 +43,7 @@ export async function seedDemoTesting(db: Db, pool: pg.Pool, root: { code: strin
         station: (village) => actor(samplerAccount, 'sampler', 'sampler', village),
         courier: actor(courierAccount, 'courier', 'courier', root.code),
         lab: actor(labAccount, 'lab', 'lab', root.code),
+        labId: lab.id,
       });
     }
   }
@@ -60,7 +61,7 @@ const STAGES = [
 ] as const;
 
 /** Swabs a town's villages through the module's own services, then dates them over the hours since the start. */
-async function sampleTown(d: TestingDeps, campaignId: number, startsAt: Date, villages: string[], as: { station: (village: string) => Actor; courier: Actor; lab: Actor }) {
+async function sampleTown(d: TestingDeps, campaignId: number, startsAt: Date, villages: string[], as: { station: (village: string) => Actor; courier: Actor; lab: Actor; labId: number }) {
   for (const [i, village] of villages.entries()) {
     const { stage, share } = STAGES[i % STAGES.length];
     const people = await residentsPage(d.pool, village, 0, 5000);
@@ -73,7 +74,7 @@ async function sampleTown(d: TestingDeps, campaignId: number, startsAt: Date, vi
     for (const tube of tubes) await sealTube(d, station, tube);
     if (stage === 'sealed') continue;
     const box = `BOX-${village}`;
-    await shipBox(d, station, box, tubes);
+    await shipBox(d, station, box, tubes, as.labId);
     if (stage === 'packed') continue;
     await pickUpBox(d, as.courier, box);
     if (stage === 'in_transit') continue;

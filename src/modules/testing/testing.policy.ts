@@ -1,5 +1,5 @@
 import { forbidden } from '../../lib/errors.js';
-import { inScope, type Actor, type Role } from '../access/index.js';
+import { inScope, reaches, type Actor, type Role } from '../access/index.js';
 
 const RULES = {
   writeCampaign: ['commander'],
@@ -22,17 +22,17 @@ export function can(actor: Actor, action: TestingAction, record?: { areaCode: st
   return record ? inScope(actor, record.areaCode) : true;
 }
 
-export function assertCan(actor: Actor, action: TestingAction, record?: { areaCode: string }) {
-  if (!can(actor, action, record)) throw forbidden(`role ${actor.role} may not ${action} here`);
+/** A role that may not act is refused (FORBIDDEN); a record of another area is not found (assertInScope of access). */
+export function assertCan(actor: Actor, action: TestingAction) {
+  if (!can(actor, action)) throw forbidden(`role ${actor.role} may not ${action}`);
 }
 
 /** A campaign is seen by those inside its area, and by those whose area holds it. */
-export const seesCampaign = (actor: Actor, c: { areaCode: string }) =>
-  can(actor, 'readCampaign') && (c.areaCode.startsWith(actor.areaCode) || actor.areaCode.startsWith(c.areaCode));
+export const seesCampaign = (actor: Actor, c: { areaCode: string }) => can(actor, 'readCampaign') && reaches(actor, c.areaCode);
 
 export function campaignActions(actor: Actor, c: { areaCode: string; status: string }): string[] {
   const out: string[] = [];
-  if (c.status === 'running' && can(actor, 'sample') && actor.areaCode.startsWith(c.areaCode)) out.push('sample');
+  if (c.status === 'running' && can(actor, 'sample') && inScope(c, actor.areaCode)) out.push('sample');
   if (can(actor, 'writeCampaign', c) && c.status === 'running') out.push('close');
   if (can(actor, 'readRecalls')) out.push('recalls', 'coverage');
   return out;

@@ -35,6 +35,7 @@ export interface LabRow {
 }
 
 const CAMPAIGN = `id::int, title, area_code as "areaCode", pool_size as "poolSize", starts_at as "startsAt", target_end as "targetEnd", status, created_at as "createdAt"`;
+const LAB = `id::int, name, account_id::int as "accountId", capacity_per_day as "capacityPerDay"`;
 const TUBE = `code, campaign_id::int as "campaignId", area_code as "areaCode", station, status, members, box_code as "boxCode", lab_id::int as "labId", result`;
 const arr = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
 
@@ -53,7 +54,9 @@ export const testingRepo = {
       )
     ).rows[0],
 
-  campaign: async (q: Q, id: number) => (await q.query<CampaignRow>(`select ${CAMPAIGN} from campaigns where id = $1`, [id])).rows[0],
+  /** The campaign if it reaches the area: over it, or inside it (see reaches() of access). */
+  campaign: async (q: Q, id: number, area: string) =>
+    (await q.query<CampaignRow>(`select ${CAMPAIGN} from campaigns where id = $1 and (area_code like $2 or $3 like area_code || '%')`, [id, scopePattern(area), area])).rows[0],
 
   /** Campaigns over the area, or over a larger area that holds it. */
   campaignsFor: async (q: Q, area: string) =>
@@ -61,18 +64,20 @@ export const testingRepo = {
 
   closeCampaign: (q: Q, id: number) => q.query(`update campaigns set status = 'closed' where id = $1`, [id]),
 
-  upsertLab: async (q: Q, l: { name: string; accountId: number | null; capacityPerDay: number }) =>
+  /** A new laboratory; none when the name is taken (that lab is left as it was). */
+  insertLab: async (q: Q, l: { name: string; accountId: number | null; capacityPerDay: number }) =>
     (
       await q.query<LabRow>(
-        `insert into labs (name, account_id, capacity_per_day) values ($1, $2, $3)
-         on conflict (name) do update set account_id = excluded.account_id, capacity_per_day = excluded.capacity_per_day
-         returning id::int, name, account_id::int as "accountId", capacity_per_day as "capacityPerDay"`,
+        `insert into labs (name, account_id, capacity_per_day) values ($1, $2, $3) on conflict (name) do nothing returning ${LAB}`,
         [l.name, l.accountId, l.capacityPerDay],
       )
-    ).rows[0],
+    ).rows[0] as LabRow | undefined,
+
+  lab: async (q: Q, id: number) => (await q.query<LabRow>(`select ${LAB} from labs where id = $1`, [id])).rows[0],
+  labNamed: async (q: Q, name: string) => (await q.query<LabRow>(`select ${LAB} from labs where name = $1`, [name])).rows[0],
 
   labOfAccount: async (q: Q, accountId: number) =>
-    (await q.query<LabRow>(`select id::int, name, account_id::int as "accountId", capacity_per_day as "capacityPerDay" from labs where account_id = $1`, [accountId])).rows[0],
+    (await q.query<LabRow>(`select ${LAB} from labs where account_id = $1`, [accountId])).rows[0],
 
   /** What a lab received and has not resulted (tubes_lab_queue_idx holds only those). */
   labQueue: async (q: Q, labId: number, limit: number) =>
@@ -87,7 +92,7 @@ export const testingRepo = {
   labQueueCounts: async (q: Q, labId: number) =>
     (await q.query<{ backlog: number; oldest: Date | null }>(`select count(*)::int as backlog, min(received_at) as oldest from tubes where lab_id = $1 and status = 'received'`, [labId])).rows[0],
 
-  labs: async (q: Q) => (await q.query<LabRow>(`select id::int, name, account_id::int as "accountId", capacity_per_day as "capacityPerDay" from labs order by id`)).rows,
+  labs: async (q: Q) => (await q.query<LabRow>(`select ${LAB} from labs order by id`)).rows,
 
   // --- scans: one batch inside one transaction (see scans.service.ts) ---
 
@@ -106,40 +111,66 @@ export const testingRepo = {
       })
     ).rows,
 
-  tube: async (q: Q, code: string) => (await q.query<TubeRow>(`select ${TUBE} from tubes where code = $1`, [code])).rows[0],
+  /** A tube of a station inside the area. */
+  tube: async (q: Q, code: string, area: string) => (await q.query<TubeRow>(`select ${TUBE} from tubes where code = $1 and area_code like $2`, [code, scopePattern(area)])).rows[0],
 
-  seal: async (q: Q, code: string) =>
-    (await q.query<TubeRow>(`update tubes set status = 'sealed', sealed_at = now() where code = $1 and status = 'open' returning ${TUBE}`, [code])).rows[0],
+  seal: async (q: Q, code: string, area: string) =>
+    (await q.query<TubeRow>(`update tubes set status = 'sealed', sealed_at = now() where code = $1 and area_code like $2 and status = 'open' returning ${TUBE}`, [code, scopePattern(area)])).rows[0],
 
-  lockTubes: async (q: Q, codes: string[]) => (await q.query<TubeRow>(`select ${TUBE} from tubes where code = any($1::text[]) order by code for update`, [codes])).rows,
+  /** Tubes of stations inside the area, locked in one order. */
+  lockTubes: async (q: Q, codes: string[], area: string) =>
+    (await q.query<TubeRow>(`select ${TUBE} from tubes where code = any($1::text[]) and area_code like $2 order by code for update`, [codes, scopePattern(area)])).rows,
 
-  pack: (q: Q, boxCode: string, codes: string[]) =>
-    q.query(`update tubes set status = 'packed', box_code = $1, packed_at = now() where code = any($2::text[]) and status = 'sealed'`, [boxCode, codes]),
+  /** Tubes a box names this lab for, locked in one order. */
+  lockLabTubes: async (q: Q, codes: string[], labId: number) =>
+    (await q.query<TubeRow>(`select ${TUBE} from tubes where code = any($1::text[]) and lab_id = $2 order by code for update`, [codes, labId])).rows,
 
-  pickUp: (q: Q, boxCode: string) =>
-    q.query(`update tubes set status = 'in_transit', shipped_at = now() where box_code = $1 and status = 'packed'`, [boxCode]),
+  /** The labs the other tubes of a box (packed before, not among `codes`) are for. */
+  boxLabs: async (q: Q, boxCode: string, codes: string[]) =>
+    (await q.query<{ labId: number | null }>(`select distinct lab_id::int as "labId" from tubes where box_code = $1 and code <> all($2::text[])`, [boxCode, codes])).rows.map((r) => r.labId),
+
+  /** Packed into the box, which names the lab that is to receive it. */
+  pack: (q: Q, boxCode: string, codes: string[], labId: number) =>
+    q.query(`update tubes set status = 'packed', box_code = $1, lab_id = $3, packed_at = now() where code = any($2::text[]) and status = 'sealed'`, [boxCode, codes, labId]),
+
+  pickUp: (q: Q, boxCode: string, area: string) =>
+    q.query(`update tubes set status = 'in_transit', shipped_at = now() where box_code = $1 and area_code like $2 and status = 'packed'`, [boxCode, scopePattern(area)]),
 
   /** Boxes transport has taken and no lab has received, inside the area, longest on the road first (tubes_in_transit_idx). */
   boxesInTransit: async (q: Q, area: string, limit: number) =>
     (
-      await q.query<{ box: string; areaCode: string; tubes: number; swabs: number; shippedAt: Date }>(
-        `select box_code as box, min(area_code) as "areaCode", count(*)::int as tubes, sum(members)::int as swabs, min(shipped_at) as "shippedAt"
-         from tubes where status = 'in_transit' and area_code like $1 group by box_code order by 5, 1 limit $2`,
+      await q.query<{ box: string; areaCode: string; tubes: number; swabs: number; shippedAt: Date; lab: string | null }>(
+        `select t.box_code as box, min(t.area_code) as "areaCode", count(*)::int as tubes, sum(t.members)::int as swabs, min(t.shipped_at) as "shippedAt",
+                min(l.name) as lab
+         from tubes t left join labs l on l.id = t.lab_id
+         where t.status = 'in_transit' and t.area_code like $1 group by t.box_code order by 5, 1 limit $2`,
         [scopePattern(area), limit],
       )
     ).rows,
 
-  boxTubes: async (q: Q, boxCode: string) => (await q.query<TubeRow>(`select ${TUBE} from tubes where box_code = $1 order by code for update`, [boxCode])).rows,
+  /** A box's tubes, locked, when every one is of a station inside the area; otherwise none (a box is taken whole). */
+  boxTubes: async (q: Q, boxCode: string, area: string) =>
+    (
+      await q.query<TubeRow>(
+        `select ${TUBE} from tubes where box_code = $1 and area_code like $2
+           and not exists (select from tubes o where o.box_code = $1 and o.area_code not like $2) order by code for update`,
+        [boxCode, scopePattern(area)],
+      )
+    ).rows,
+
+  /** The tubes of a box packed for this lab, locked. */
+  labBoxTubes: async (q: Q, boxCode: string, labId: number) =>
+    (await q.query<TubeRow>(`select ${TUBE} from tubes where box_code = $1 and lab_id = $2 order by code for update`, [boxCode, labId])).rows,
 
   receive: (q: Q, boxCode: string, labId: number) =>
-    q.query(`update tubes set status = 'received', lab_id = $2, received_at = now() where box_code = $1 and status = 'in_transit'`, [boxCode, labId]),
+    q.query(`update tubes set status = 'received', received_at = now() where box_code = $1 and lab_id = $2 and status = 'in_transit'`, [boxCode, labId]),
 
   // --- results and recalls ---
 
   setResults: (q: Q, rows: { code: string; result: string; previous: string | null }[], labId: number, accountId: number) =>
     q.query(
       `with v as (select * from unnest($1::text[], $2::text[], $3::text[]) as v(code, result, previous)),
-       u as (update tubes t set result = v.result, status = 'resulted', resulted_at = now() from v where t.code = v.code returning t.code)
+       u as (update tubes t set result = v.result, status = 'resulted', resulted_at = now() from v where t.code = v.code and t.lab_id = $4 returning t.code)
        insert into tube_results (tube_code, lab_id, result, previous, recorded_by) select code, $4, result, previous, $5 from v`,
       [arr(rows, 'code'), arr(rows, 'result'), arr(rows, 'previous'), labId, accountId],
     ),
@@ -274,7 +305,8 @@ export const sitesRepo = {
     ).rows[0],
   list: async (q: Q, campaignId: number, area: string) =>
     (await q.query<SiteRow>(`select ${SITE} from sampling_sites where campaign_id = $1 and area_code like $2 order by area_code, name`, [campaignId, scopePattern(area)])).rows,
-  get: async (q: Q, id: number) => (await q.query<SiteRow>(`select ${SITE} from sampling_sites where id = $1`, [id])).rows[0],
+  /** A site inside the area. */
+  get: async (q: Q, id: number, area: string) => (await q.query<SiteRow>(`select ${SITE} from sampling_sites where id = $1 and area_code like $2`, [id, scopePattern(area)])).rows[0],
   notified: (q: Q, id: number) => q.query(`update sampling_sites set notified_at = now() where id = $1`, [id]),
 };
 

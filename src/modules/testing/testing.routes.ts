@@ -15,8 +15,8 @@ import { langOf, message } from '../../lib/messages.js';
 import { checkFile, openRows } from '../../lib/rows.js';
 import { CONTENT_TYPES } from '../../lib/tabular.js';
 import { normaliseHeader } from '../../lib/text.js';
-import { actorOf, guard } from '../access/index.js';
-import { addLab, campaignFor, closeCampaign, createCampaign, getCampaign, labQueue, listCampaigns, listLabs, type TestingDeps } from './campaigns.service.js';
+import { actorOf, guard, inScope } from '../access/index.js';
+import { addLab, campaignFor, closeCampaign, createCampaign, getCampaign, labChoices, labQueue, listCampaigns, listLabs, type TestingDeps } from './campaigns.service.js';
 import { campaignBoard, conflictList, coverage, exportUntested, printableCodes, recallList, untested } from './coverage.service.js';
 import { forgetResults, lookup, myResults, personalCode } from './lookups.service.js';
 import { assignHomeVisits, homeVisits, listSites, notifySlots, plan, saveSite, walkIn } from './planning.service.js';
@@ -75,6 +75,7 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
     reply.code(201).send(await addLab(d, actorOf(req), req.body)),
   );
   app.get('/labs', { preHandler: guard('commander'), schema: { tags, response: { 200: Type.Array(S.Lab), ...errors } } }, async (req) => listLabs(d, actorOf(req)));
+  app.get('/labs/choices', { preHandler: guard('commander', 'sampler'), schema: { tags, summary: 'The laboratories a station may pack a box for', response: { 200: Type.Array(S.LabChoice), ...errors } } }, async (req) => labChoices(d, actorOf(req)));
   app.get('/labs/mine', { preHandler: guard('lab'), schema: { tags, summary: 'The lab’s own queue: tubes received and awaiting a result, oldest first', response: { 200: S.LabQueue, ...errors } } }, async (req) => labQueue(d, actorOf(req)));
 
   // The station: swabs, sealing, boxes for transport.
@@ -84,8 +85,8 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
   app.post('/tubes/:code/seal', { preHandler: guard('commander', 'sampler'), schema: { tags, summary: 'Seal a tube at the station (again: no change)', params: S.CodeParam, response: { 200: S.Tube, ...errors } } }, async (req) =>
     sealTube(d, actorOf(req), req.params.code),
   );
-  app.post('/boxes/:code/ship', { preHandler: guard('commander', 'sampler'), schema: { tags, summary: 'Pack sealed tubes into a box at the site, ready for transport', params: S.CodeParam, body: S.ShipBody, response: { 200: S.BoxAnswer, ...errors } } }, async (req) =>
-    shipBox(d, actorOf(req), req.params.code, req.body.tubes),
+  app.post('/boxes/:code/ship', { preHandler: guard('commander', 'sampler'), schema: { tags, summary: 'Pack sealed tubes into a box at the site for the lab it names (only that lab receives it), ready for transport', params: S.CodeParam, body: S.ShipBody, response: { 200: S.BoxAnswer, ...errors } } }, async (req) =>
+    shipBox(d, actorOf(req), req.params.code, req.body.tubes, req.body.lab),
   );
   app.get('/boxes/in-transit', { preHandler: guard('commander', 'sampler', 'courier'), schema: { tags, summary: 'Boxes taken by transport and not yet received by a lab, inside your area', response: { 200: S.BoxesInTransit, ...errors } } }, async (req) =>
     boxesInTransit(d, actorOf(req)),
@@ -148,7 +149,7 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
   app.get('/campaigns/:id/events', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Server-sent events: "changed" on a swab, a result or a recall inside the area', params: S.IdParam } }, async (req, reply) => {
     const actor = actorOf(req);
     await campaignFor(d, actor, req.params.id);
-    streamEvents(req, reply, bus, (e) => e.name.startsWith('testing.') && e.data.campaignId === req.params.id && e.areaCode.startsWith(actor.areaCode));
+    streamEvents(req, reply, bus, (e) => e.name.startsWith('testing.') && e.data.campaignId === req.params.id && inScope(actor, e.areaCode));
   });
 
   // Planning: capacity, sites and their time slots, door-to-door visits, walk-ins.

@@ -40,8 +40,9 @@ export const LabBody = Type.Object(
   { additionalProperties: false },
 );
 export const Lab = Type.Object({ id: Type.Integer(), name: Type.String(), accountId: nullable(Type.Integer()), capacityPerDay: Type.Integer() });
+export const LabChoice = Type.Object({ id: Type.Integer(), name: Type.String() });
 export const BoxesInTransit = Type.Array(
-  Type.Object({ box: Type.String(), areaCode: Type.String(), areaName: nullable(Type.String()), tubes: Type.Integer(), swabs: Type.Integer(), shippedAt: Type.String() }),
+  Type.Object({ box: Type.String(), areaCode: Type.String(), areaName: nullable(Type.String()), lab: nullable(Type.String({ description: 'the laboratory it goes to' })), tubes: Type.Integer(), swabs: Type.Integer(), shippedAt: Type.String() }),
   { description: 'longest on the road first; 200 at most' },
 );
 export const LabQueue = Type.Object({
@@ -92,7 +93,13 @@ export const Tube = Type.Object({
   result: nullable(Type.String()),
 });
 
-export const ShipBody = Type.Object({ tubes: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 2000, uniqueItems: true }) }, { additionalProperties: false });
+export const ShipBody = Type.Object(
+  {
+    tubes: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 2000, uniqueItems: true }),
+    lab: Type.Integer({ minimum: 1, description: 'the laboratory the box is for (GET /testing/labs/choices): only it receives the box and gives its results' }),
+  },
+  { additionalProperties: false },
+);
 export const BoxAnswer = Type.Object({ box: Type.String(), tubes: Type.Integer(), lab: Type.Optional(Type.String()) });
 
 export const ResultsBody = Type.Object(

@@ -8,6 +8,7 @@ import { EventBus, type DomainEvent } from '../../db/events.js';
 import { sharedSecret } from '../../db/secrets.js';
 import { NotifyRuntime } from '../notify/index.js';
 import { signPersonalCode } from './testing.codes.js';
+import { sitesRepo, testingRepo } from './testing.repo.js';
 
 let app: FastifyInstance;
 let notify: NotifyRuntime;
@@ -18,6 +19,9 @@ let commander: string;
 let sampler: string;
 let lab: string;
 let otherLab: string;
+/** the labs' ids: a box names the lab it is packed for */
+let labId: number;
+let otherLabId: number;
 let courier: string;
 /** residents: 12 in the east village's grid, 3 in the west village */
 let east: number[];
@@ -50,8 +54,8 @@ beforeAll(async () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/testing/labs', ...as(commander), payload: { name, username, password: 'lab-password-1', capacityPerDay: capacity } });
     expect(res.statusCode, res.body).toBe(201);
     const cookie = await signIn(app, username, 'lab-password-1');
-    if (name.startsWith('检测所')) lab = cookie;
-    else otherLab = cookie;
+    if (name.startsWith('检测所')) [lab, labId] = [cookie, res.json().id];
+    else [otherLab, otherLabId] = [cookie, res.json().id];
   }
 });
 
@@ -85,7 +89,7 @@ async function tubeAtLab(campaignId: number, residentIds: number[]) {
   await scan(campaignId, tube, residentIds);
   expect((await post(`/api/v1/testing/tubes/${tube}/seal`, sampler)).statusCode).toBe(200);
   const box = `B${tube}`;
-  expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube] })).statusCode).toBe(200);
+  expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube], lab: labId })).statusCode).toBe(200);
   expect((await post(`/api/v1/testing/boxes/${box}/pickup`, courier)).statusCode).toBe(200);
   expect((await post(`/api/v1/testing/boxes/${box}/receive`, lab)).statusCode).toBe(200);
   return tube;
@@ -169,10 +173,10 @@ describe('from the site to the lab', () => {
     await scan(c, tube, [east[0]]);
     const box = `B${tube}`;
     // not sealed yet: not packed
-    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube] })).json()).toMatchObject({ code: 'TUBE_NOT_SEALED', field: 'tubes/0' });
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube], lab: labId })).json()).toMatchObject({ code: 'TUBE_NOT_SEALED', field: 'tubes/0' });
     await post(`/api/v1/testing/tubes/${tube}/seal`, sampler);
-    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube] })).statusCode).toBe(200);
-    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube] })).statusCode).toBe(200); // a retry
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube], lab: labId })).statusCode).toBe(200);
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube], lab: labId })).statusCode).toBe(200); // a retry
     // the lab cannot receive what transport has not taken
     expect((await post(`/api/v1/testing/boxes/${box}/receive`, lab)).json()).toMatchObject({ code: 'CONFLICT', field: 'box' });
     const status = async () => (await testDb().pool.query(`select status from tubes where code = $1`, [tube])).rows[0].status;
@@ -180,8 +184,8 @@ describe('from the site to the lab', () => {
     expect((await post(`/api/v1/testing/boxes/${box}/pickup`, courier)).json()).toMatchObject({ box, tubes: 1 });
     expect(await status()).toBe('in_transit');
     // on the road: transport's list holds it until a lab receives it
-    const onTheRoad = async (cookie: string) => (await app.inject({ url: '/api/v1/testing/boxes/in-transit', ...as(cookie) })).json() as { box: string; tubes: number; swabs: number; areaName: string | null }[];
-    expect((await onTheRoad(courier)).find((b) => b.box === box)).toMatchObject({ tubes: 1, swabs: 1, areaName: expect.any(String) });
+    const onTheRoad = async (cookie: string) => (await app.inject({ url: '/api/v1/testing/boxes/in-transit', ...as(cookie) })).json() as { box: string; tubes: number; swabs: number; areaName: string | null; lab: string | null }[];
+    expect((await onTheRoad(courier)).find((b) => b.box === box)).toMatchObject({ tubes: 1, swabs: 1, areaName: expect.any(String), lab: `检测所${area.district}` });
     const elsewhere = await makeArea();
     const otherCourier = await asRole(app, 'courier', elsewhere.town);
     expect((await onTheRoad(otherCourier)).map((b) => b.box)).not.toContain(box);
@@ -190,6 +194,90 @@ describe('from the site to the lab', () => {
     expect((await onTheRoad(courier)).map((b) => b.box)).not.toContain(box);
     // a courier of another town sees no such box
     expect((await post(`/api/v1/testing/boxes/${box}/pickup`, otherCourier)).statusCode).toBe(404);
+  });
+});
+
+describe('labs and stations stay in their lane', () => {
+  it('a box is received, and its tubes resulted, only by the lab it was packed for', async () => {
+    const c = await campaign(10);
+    const tube = newTube();
+    await scan(c, tube, [east[0], east[1]]);
+    await post(`/api/v1/testing/tubes/${tube}/seal`, sampler);
+    const box = `L${tube}`;
+    // the box names a lab that exists
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube], lab: 2_000_000_000 })).json()).toMatchObject({ code: 'NOT_FOUND', field: 'lab' });
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube] })).json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'lab' });
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube], lab: labId })).json()).toMatchObject({ box, tubes: 1, lab: `检测所${area.district}` });
+    // packed again for another lab: refused, and the box still goes to the first
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube], lab: otherLabId })).json()).toMatchObject({ code: 'CONFLICT', field: 'lab' });
+    const more = newTube();
+    await scan(c, more, [east[2]]);
+    await post(`/api/v1/testing/tubes/${more}/seal`, sampler);
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [more], lab: otherLabId })).json()).toMatchObject({ code: 'CONFLICT', field: 'lab' });
+    expect((await post(`/api/v1/testing/boxes/${box}/pickup`, courier)).statusCode).toBe(200);
+    // another lab: the box is not found, as one that does not exist; nothing changes
+    const wrong = await post(`/api/v1/testing/boxes/${box}/receive`, otherLab);
+    const none = await post(`/api/v1/testing/boxes/NO-SUCH-${box}/receive`, otherLab);
+    expect([wrong.statusCode, wrong.json().code]).toEqual([404, 'NOT_FOUND']);
+    expect([none.statusCode, none.json().code]).toEqual([404, 'NOT_FOUND']);
+    const state = async () => (await testDb().pool.query(`select status, lab_id::int as lab, result from tubes where code = $1`, [tube])).rows[0];
+    expect(await state()).toEqual({ status: 'in_transit', lab: labId, result: null });
+    expect((await post(`/api/v1/testing/boxes/${box}/receive`, lab)).json()).toMatchObject({ box, tubes: 1 });
+    // another lab's results for its tubes are refused as for unknown tubes, and change nothing
+    expect((await results(otherLab, [{ tube, result: 'positive' }])).json()).toMatchObject({ recorded: 0, rejected: [{ tube, reason: 'TUBE_UNKNOWN' }] });
+    expect(await state()).toEqual({ status: 'received', lab: labId, result: null });
+    expect((await results(lab, [{ tube, result: 'negative' }])).json()).toMatchObject({ recorded: 1 });
+    expect(await state()).toEqual({ status: 'resulted', lab: labId, result: 'negative' });
+    // the station picks among the labs
+    const choices = (await app.inject({ url: '/api/v1/testing/labs/choices', ...as(sampler) })).json() as { id: number; name: string }[];
+    expect(choices).toEqual(expect.arrayContaining([{ id: labId, name: `检测所${area.district}` }, { id: otherLabId, name: `另一所${area.district}` }]));
+  });
+
+  it('a tube takes swabs only from the stations of its own site', async () => {
+    const c = await campaign(10);
+    const tube = newTube();
+    expect((await scan(c, tube, [east[0]]))[0]).toMatchObject({ outcome: 'recorded', members: 1 });
+    // a station of the other village, and one of the town over both: not this tube's site
+    const westStation = await asRole(app, 'sampler', area.villages[1]);
+    const townStation = await asRole(app, 'sampler', area.town);
+    expect((await scan(c, tube, [west[0]], undefined, westStation))[0]).toMatchObject({ outcome: 'refused', code: 'WRONG_SITE' });
+    expect((await scan(c, tube, [east[1]], undefined, townStation))[0]).toMatchObject({ outcome: 'refused', code: 'WRONG_SITE' });
+    // refused before the tube's state is told: a sealed tube of another site is refused the same way
+    const sealed = newTube();
+    await scan(c, sealed, [east[2]]);
+    await post(`/api/v1/testing/tubes/${sealed}/seal`, sampler);
+    expect((await scan(c, sealed, [west[1]], undefined, westStation))[0]).toMatchObject({ outcome: 'refused', code: 'WRONG_SITE' });
+    // another station of the same site shares it
+    const neighbour = await asRole(app, 'sampler', area.villages[0]);
+    expect((await scan(c, tube, [east[3]], undefined, neighbour))[0]).toMatchObject({ outcome: 'recorded', members: 2 });
+    const { rows } = await testDb().pool.query(`select members, (select count(*)::int from samples where tube_code = $1) as n from tubes where code = $1`, [tube]);
+    expect(rows[0]).toEqual({ members: 2, n: 2 });
+    // the west station's own tube takes its swabs
+    expect((await scan(c, newTube(), [west[0]], undefined, westStation))[0]).toMatchObject({ outcome: 'recorded' });
+  });
+});
+
+describe('adding a laboratory', () => {
+  it('never touches an existing account or lab: a user name or lab name taken is a conflict naming the field, and nothing is written', async () => {
+    const victim = await makeAccount('lead', area.villages[0]);
+    const before = (await testDb().pool.query(`select password_hash, role, area_code, disabled from accounts where id = $1`, [victim.id])).rows[0];
+    const add = (body: object) => post('/api/v1/testing/labs', commander, { password: 'taken-over-1', capacityPerDay: 10, ...body });
+    const taken = await add({ name: `接管所${area.district}`, username: victim.username });
+    expect([taken.statusCode, taken.json().code, taken.json().field]).toEqual([409, 'CONFLICT', 'username']);
+    expect((await testDb().pool.query(`select password_hash, role, area_code, disabled from accounts where id = $1`, [victim.id])).rows[0]).toEqual(before);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/access/session', payload: { username: victim.username, password: victim.password } })).statusCode).toBe(200);
+    // no lab was made by the refused request: its name is free
+    expect((await testDb().pool.query(`select count(*)::int as n from labs where name = $1`, [`接管所${area.district}`])).rows[0].n).toBe(0);
+
+    // an existing lab's name: refused, its account stays its own, and the new account is not left behind
+    const labsBefore = (await testDb().pool.query(`select id::int, account_id::int, capacity_per_day from labs where name = $1`, [`检测所${area.district}`])).rows;
+    const username = `lab-new-${area.district}-${process.pid}`;
+    const renamed = await add({ name: `检测所${area.district}`, username });
+    expect([renamed.statusCode, renamed.json().code, renamed.json().field]).toEqual([409, 'CONFLICT', 'name']);
+    expect((await testDb().pool.query(`select id::int, account_id::int, capacity_per_day from labs where name = $1`, [`检测所${area.district}`])).rows).toEqual(labsBefore);
+    expect((await testDb().pool.query(`select count(*)::int as n from accounts where username = $1`, [username])).rows[0].n).toBe(0);
+    // a new name and a new user name: created
+    expect((await add({ name: `新所${area.district}`, username })).statusCode).toBe(201);
   });
 });
 
@@ -202,7 +290,7 @@ describe('a lab’s own queue', () => {
     for (const [i, tube] of tubes.entries()) {
       await scan(c, tube, east.slice(i * 2, i * 2 + 2));
       await post(`/api/v1/testing/tubes/${tube}/seal`, sampler);
-      await post(`/api/v1/testing/boxes/Q${tube}/ship`, sampler, { tubes: [tube] });
+      await post(`/api/v1/testing/boxes/Q${tube}/ship`, sampler, { tubes: [tube], lab: otherLabId });
       await post(`/api/v1/testing/boxes/Q${tube}/pickup`, courier);
       expect((await post(`/api/v1/testing/boxes/Q${tube}/receive`, otherLab)).statusCode).toBe(200);
     }
@@ -225,7 +313,7 @@ describe('lab results and recalls', () => {
     const inTransit = newTube();
     await scan(c, inTransit, [east[3]]);
     await post(`/api/v1/testing/tubes/${inTransit}/seal`, sampler);
-    await post(`/api/v1/testing/boxes/B${inTransit}/ship`, sampler, { tubes: [inTransit] });
+    await post(`/api/v1/testing/boxes/B${inTransit}/ship`, sampler, { tubes: [inTransit], lab: labId });
     const res = await results(lab, [
       { tube: good, result: '阴性' },
       { tube: 'NO-SUCH-TUBE', result: '阴性' },
@@ -241,8 +329,8 @@ describe('lab results and recalls', () => {
       [3, 'DUPLICATE_IN_FILE'],
       [4, 'RESULT_INVALID'],
     ]);
-    // another lab has not received it; the same result again is a duplicate
-    expect((await results(otherLab, [{ tube: good, result: 'negative' }])).json().rejected[0].reason).toBe('TUBE_NOT_RECEIVED');
+    // to another lab it is unknown; the same result again is a duplicate
+    expect((await results(otherLab, [{ tube: good, result: 'negative' }])).json().rejected[0].reason).toBe('TUBE_UNKNOWN');
     expect((await results(lab, [{ tube: good, result: 'negative' }])).json().rejected[0].reason).toBe('DUPLICATE_RESULT');
     // a different result is a correction: both are kept, and the audit log has it
     expect((await results(lab, [{ tube: good, result: 'invalid' }])).json()).toMatchObject({ recorded: 0, corrected: 1 });
@@ -386,7 +474,7 @@ describe('coverage and scope', () => {
     expect(own.json().area).toBe(area.villages[1]);
     expect(own.json().totals.sampled).toBe(0);
     for (const url of [`coverage?area=${area.villages[0]}`, `recalls?area=${area.villages[0]}`, `untested?area=${area.villages[0]}`]) {
-      expect((await app.inject({ url: `/api/v1/testing/campaigns/${c}/${url}`, ...as(westLead) })).statusCode).toBe(403);
+      expect((await app.inject({ url: `/api/v1/testing/campaigns/${c}/${url}`, ...as(westLead) })).statusCode).toBe(404);
     }
     const un = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/untested`, ...as(westLead) })).json();
     expect(un.residents.every((r: { areaCode: string }) => r.areaCode.startsWith(area.villages[1]))).toBe(true);
@@ -397,6 +485,59 @@ describe('coverage and scope', () => {
   });
 });
 
+describe('another village’s records', () => {
+  it('are not found by a village’s lead, station or transport, exactly as ids that do not exist, and their SQL reads only the actor’s area', async () => {
+    const [east0, west1] = area.villages;
+    const westBoss = await asRole(app, 'commander', west1);
+    const eastLead = await asRole(app, 'lead', east0);
+    const eastStation = sampler;
+    const eastCourier = await asRole(app, 'courier', east0);
+    const westStation = await asRole(app, 'sampler', west1);
+    const day = { startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() };
+    const westCampaign = (await post('/api/v1/testing/campaigns', westBoss, { title: '西村', poolSize: 5, ...day })).json();
+    expect(westCampaign.areaCode).toBe(west1);
+    const site = (await post(`/api/v1/testing/campaigns/${westCampaign.id}/sites`, westBoss, { areaCode: west1, name: '西村广场', address: '西村', tables: 1, samplers: 1, opensAt: day.startsAt, closesAt: day.targetEnd })).json();
+    const tube = newTube();
+    await scan(westCampaign.id, tube, [west[0]], undefined, westStation);
+    await post(`/api/v1/testing/tubes/${tube}/seal`, westStation);
+    const box = `W${tube}`;
+    expect((await post(`/api/v1/testing/boxes/${box}/ship`, westStation, { tubes: [tube], lab: labId })).statusCode).toBe(200);
+
+    const answer = async (r: Promise<{ statusCode: number; json: () => { code: string } }>) => {
+      const res = await r;
+      return [res.statusCode, res.json().code];
+    };
+    const notFound = [404, 'NOT_FOUND'];
+    const missing = 2_000_000_000;
+    for (const [theirs, none] of [
+      [app.inject({ url: `/api/v1/testing/campaigns/${westCampaign.id}`, ...as(eastLead) }), app.inject({ url: `/api/v1/testing/campaigns/${missing}`, ...as(eastLead) })],
+      [post(`/api/v1/testing/campaigns/${westCampaign.id}/sites/${site.id}/notify`, westBoss).then(() => post(`/api/v1/testing/campaigns/${westCampaign.id}/sites/${site.id}/notify`, eastLead)), post(`/api/v1/testing/campaigns/${westCampaign.id}/sites/${missing}/notify`, eastLead)],
+      [post(`/api/v1/testing/tubes/${tube}/seal`, eastStation), post(`/api/v1/testing/tubes/NO${tube}/seal`, eastStation)],
+      [post(`/api/v1/testing/boxes/${box}/pickup`, eastCourier), post(`/api/v1/testing/boxes/NO${box}/pickup`, eastCourier)],
+    ] as const)
+      expect([await answer(theirs), await answer(none)]).toEqual([notFound, notFound]);
+    // a list filtered by another village, or by a larger area than one's own: not found, never one's own area instead
+    const bigCampaign = await campaign(10);
+    for (const url of [`campaigns/${bigCampaign}/sites?area=${west1}`, `campaigns/${bigCampaign}/home-visits?area=${west1}`, `campaigns/${bigCampaign}/board?area=${area.town}`, `codes?area=${area.town}`])
+      expect(await answer(app.inject({ url: `/api/v1/testing/${url}`, ...as(eastLead) }))).toEqual(notFound);
+    // a site or a campaign of another area is not made
+    expect((await post(`/api/v1/testing/campaigns/${bigCampaign}/sites`, eastLead, { areaCode: west1, name: '越界', address: '西村', tables: 1, samplers: 1, opensAt: day.startsAt, closesAt: day.targetEnd })).json()).toMatchObject({ code: 'NOT_FOUND', field: 'areaCode' });
+    expect((await post('/api/v1/testing/campaigns', westBoss, { title: '越界', poolSize: 5, areaCode: east0, ...day })).json()).toMatchObject({ code: 'NOT_FOUND', field: 'areaCode' });
+
+    // the reads by id filter by area in their SQL, not only in the code that calls them
+    const { pool } = testDb();
+    expect(await testingRepo.tube(pool, tube, east0)).toBeUndefined();
+    expect(await testingRepo.tube(pool, tube, west1)).toMatchObject({ code: tube });
+    expect(await testingRepo.campaign(pool, westCampaign.id, east0)).toBeUndefined();
+    expect(await testingRepo.campaign(pool, westCampaign.id, area.district)).toMatchObject({ id: westCampaign.id });
+    expect(await sitesRepo.get(pool, site.id, east0)).toBeUndefined();
+    expect(await sitesRepo.get(pool, site.id, west1)).toMatchObject({ id: site.id });
+    expect(await testingRepo.boxTubes(pool, box, east0)).toEqual([]);
+    expect(await testingRepo.lockTubes(pool, [tube], east0)).toEqual([]);
+    expect(await testingRepo.lockLabTubes(pool, [tube], otherLabId)).toEqual([]);
+  });
+});
+
 describe('printable personal codes', () => {
   it('gives a lead the codes of their village only, and audits it', async () => {
     const lead = await asRole(app, 'lead', area.villages[0]);
@@ -404,7 +545,7 @@ describe('printable personal codes', () => {
     expect(page.codes).toHaveLength(5);
     expect(page.codes[0]).toMatchObject({ residentId: east[0], code: codeOf(east[0]) });
     expect(page.next).toBe(east[4]);
-    expect((await app.inject({ url: `/api/v1/testing/codes?area=${area.villages[1]}`, ...as(lead) })).statusCode).toBe(403);
+    expect((await app.inject({ url: `/api/v1/testing/codes?area=${area.villages[1]}`, ...as(lead) })).statusCode).toBe(404);
     const audited = await testDb().pool.query(`select count(*)::int as n from audit_log where action = 'testing.codes_printed' and subject_id = $1`, [area.villages[0]]);
     expect(audited.rows[0].n).toBeGreaterThan(0);
   });

@@ -59,7 +59,7 @@ describe('export', () => {
   it('refuses an area outside the scope, and full IDs to a cadre', async () => {
     const lead = await asRole(app, 'lead', area.villages[0]);
     const res = await app.inject({ url: `/api/v1/registry/export/residents?area=${area.villages[1]}`, headers: { cookie: lead } });
-    expect(res.statusCode).toBe(403);
+    expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toContain('problem+json');
     const cadre = await asRole(app, 'cadre', area.villages[0]);
     expect((await app.inject({ url: `/api/v1/registry/export/residents?full=true`, headers: { cookie: cadre } })).statusCode).toBe(403);

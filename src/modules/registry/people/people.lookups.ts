@@ -25,6 +25,16 @@ const BRIEF = `p.id, p.name, p.phone, p.address, p.household_no as "householdNo"
     (select h.phone from residents h where h.area_code = p.area_code and h.household_no = p.household_no and h.phone is not null
      order by h.birth_date, h.id limit 1) end as "householdPhone"`;
 
+/** One resident, when registered inside the area: otherwise none, as if it did not exist. */
+export async function residentInArea(pool: pg.Pool | pg.PoolClient, id: number, area: string): Promise<ResidentBrief | undefined> {
+  const res = await pool.query<ResidentBrief>({
+    name: 'registry.residentInArea',
+    text: `select ${BRIEF} from residents p left join areas a on a.code = p.area_code where p.id = $1::bigint and p.area_code like $2 and p.purged_at is null`,
+    values: [id, scopePattern(area)],
+  });
+  return res.rows.map((r) => ({ ...r, id: Number(r.id) }))[0];
+}
+
 /** Residents by id (those that exist and were not purged), in no particular order. */
 export async function residentsByIds(pool: pg.Pool | pg.PoolClient, ids: number[]): Promise<ResidentBrief[]> {
   if (!ids.length) return [];

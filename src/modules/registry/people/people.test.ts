@@ -26,18 +26,23 @@ afterAll(async () => {
 const get = (url: string, cookie: string) => app.inject({ url, headers: { cookie } });
 
 describe('scope: a lead sees only their own village', () => {
-  it('gets 404 for a resident of another village, 200 for their own', async () => {
+  it('gets 404 for a resident of another village, the same as for an id that does not exist, 200 for their own', async () => {
     const other = await get(`/api/v1/registry/residents/${west[0]}`, eastLead);
-    expect(other.statusCode).toBe(404);
-    expect(other.json().code).toBe('NOT_FOUND');
+    const none = await get(`/api/v1/registry/residents/2000000000`, eastLead);
+    expect([other.statusCode, other.json().code]).toEqual([404, 'NOT_FOUND']);
+    expect([none.statusCode, none.json().code]).toEqual([404, 'NOT_FOUND']);
+    expect(other.json().title).toBe(none.json().title);
     const own = await get(`/api/v1/registry/residents/${east[0]}`, eastLead);
     expect(own.statusCode).toBe(200);
     expect(own.json().name).toBe('张伟');
   });
 
   it('lists and searches only inside their village', async () => {
-    const list = await get(`/api/v1/registry/residents?area=${area.district}`, eastLead);
+    const list = await get(`/api/v1/registry/residents`, eastLead);
     expect(list.json().items.map((p: { name: string }) => p.name).sort()).toEqual(['张伟', '张文', '李娜'].sort());
+    // a larger area than their own is not theirs either: not found, never their own village instead
+    const larger = await get(`/api/v1/registry/residents?area=${area.district}`, eastLead);
+    expect([larger.statusCode, larger.json().code, larger.json().field]).toEqual([404, 'NOT_FOUND', 'area']);
     const search = await get(`/api/v1/registry/residents?q=zw`, eastLead);
     expect(search.json().items.map((p: { name: string }) => p.name)).toEqual(['张伟', '张文']);
     const otherVillage = await get(`/api/v1/registry/residents?area=${area.villages[1]}`, eastLead);

@@ -73,6 +73,8 @@ export interface BoxOnTheRoad {
   box: string;
   areaCode: string;
   areaName: string | null;
+  /** the laboratory it was packed for */
+  lab: string | null;
   tubes: number;
   swabs: number;
   shippedAt: string;
@@ -136,7 +138,8 @@ export const testingApi = {
   untestedUrl: (id: string | number, area?: string) => `/api/v1/testing/campaigns/${id}/untested${qs({ area, format: 'xlsx' })}`,
   eventsUrl: (id: string | number) => `/api/v1/testing/campaigns/${id}/events`,
   scans: (scans: { id: string; campaignId: number; tube: string; person: string; at: string }[]) => api.post<{ results: ScanAnswer[] }>('/testing/scans', { scans }),
-  pack: (box: string, tubes: string[]) => api.post<{ box: string; tubes: number }>(`/testing/boxes/${encodeURIComponent(box)}/ship`, { tubes }),
+  pack: (box: string, tubes: string[], lab: number) => api.post<{ box: string; tubes: number; lab: string }>(`/testing/boxes/${encodeURIComponent(box)}/ship`, { tubes, lab }),
+  labChoices: () => api.get<{ id: number; name: string }[]>('/testing/labs/choices'),
   inTransit: () => api.get<BoxOnTheRoad[]>('/testing/boxes/in-transit'),
   pickUp: (box: string) => api.post<{ box: string; tubes: number }>(`/testing/boxes/${encodeURIComponent(box)}/pickup`),
   seal: (tube: string) => api.post(`/testing/tubes/${encodeURIComponent(tube)}/seal`),

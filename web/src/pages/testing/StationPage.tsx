@@ -189,6 +189,7 @@ export default function StationPage() {
             {navigator.mediaDevices && <Button size="large" icon={<CameraOutlined />} onClick={() => setCamera(true)} aria-label={t('station.camera')} />}
           </Space.Compact>
           {warning && <Alert type="error" showIcon title={warning} style={{ marginTop: 8 }} data-testid="warning" />}
+          {members.some((m) => m.state === 'refused' && m.note === 'WRONG_SITE') && <Alert type="error" showIcon title={t('station.wrongSite')} style={{ marginTop: 8 }} data-testid="wrong-site" />}
           {tube && (
             <>
               <Progress percent={Math.round((100 * filled) / campaign.poolSize)} format={() => `${filled} / ${campaign.poolSize}`} style={{ marginTop: 12 }} />

@@ -38,7 +38,7 @@ export default function TransportPage() {
             dataSource={onTheRoad} locale={{ emptyText: t('transport.none') }} data-testid="on-the-road"
             renderItem={(b) => (
               <List.Item extra={<Typography.Text type="secondary">{t('transport.since', { at: shanghai(b.shippedAt) })}</Typography.Text>}>
-                <List.Item.Meta title={b.box} description={`${b.areaName ?? b.areaCode} · ${t('transport.tubes', { n: b.tubes })} · ${t('transport.swabs', { n: b.swabs })}`} />
+                <List.Item.Meta title={b.box} description={`${b.areaName ?? b.areaCode}${b.lab ? ` → ${t('transport.to', { lab: b.lab })}` : ''} · ${t('transport.tubes', { n: b.tubes })} · ${t('transport.swabs', { n: b.swabs })}`} />
               </List.Item>
             )}
           />
