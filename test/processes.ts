@@ -49,7 +49,8 @@ export async function serveProcess(port: number, env: Record<string, string>) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += String(d)));
+  const t0 = Date.now();
+  child.stderr!.on('data', (d) => (stderr += String(d).replace(/^(?=.)/gm, () => `+${((Date.now() - t0) / 1000).toFixed(1)}s `)));
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d) => String(d).includes('running at') && resolve());
     child.on('exit', (c) => reject(new Error(`server exited ${c}: ${stderr}`)));

@@ -85,7 +85,7 @@ async function startEmbedded(dataDir: string, port: number, log: (m: string) => 
 }
 
 /** Waits between attempts to start the embedded server again, the last repeated. */
-const RESTART_MS = [0, 250, 500, 1000, 2000, 5000];
+const RESTART_MS = [0, 250, 500, 1000];
 
 /**
  * Keeps the embedded server up for as long as the database is open: when its postmaster ends
