@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { admitted, freePort, sessionAt } from './processes.js';
+import { admitted, freePort, jsonClient, serveProcess, sessionAt, stopProcess } from './processes.js';
 import { addResidents, addStaff, closeTestDb, databaseUrl, makeAccount, makeArea, testDb } from './helpers.js';
 import { sharedSecret } from '../src/db/secrets.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
@@ -14,48 +13,26 @@ import { signMemberToken, signVillageToken } from '../src/modules/mobilization/i
 let server: ChildProcess | null = null;
 /** a queue of this test's own: no other test's server sends its messages */
 const queue = `sim-${crypto.randomUUID().slice(0, 8)}`;
-let base = '';
+let client: ReturnType<typeof jsonClient> | null = null;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-crash-'));
 
 async function start(port: number) {
-  server = spawn(process.execPath, ['bin/bastion.js', 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'fatal', BASTION_SMS_QUEUE: queue, BASTION_SMS_RATE: '20', BASTION_SMS_LEASE_MS: '1000', BASTION_DATA: dataDir },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    server!.stdout!.on('data', (d) => String(d).includes('running at') && resolve());
-    server!.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
+  server = (await serveProcess(port, { DATABASE_URL: databaseUrl(), BASTION_SMS_QUEUE: queue, BASTION_SMS_RATE: '20', BASTION_SMS_LEASE_MS: '1000', BASTION_DATA: dataDir })).child;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-function post(p: string, body: unknown, cookie?: string) {
-  return new Promise<{ status: number; json: any; retryAfter: number }>((resolve, reject) => {
-    const text = JSON.stringify(body);
-    const req = http.request(base + p, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) } }, (res) => {
-      let out = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (out += c));
-      res.on('end', () => resolve({ status: res.statusCode!, json: out ? JSON.parse(out) : null, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
-    });
-    req.on('error', reject);
-    req.end(text);
-  });
-}
+const post = (p: string, body: unknown, cookie?: string) => client!.post(p, body, cookie);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server!.on('exit', r));
-  }
-  agent.destroy();
+  if (server) await stopProcess(server);
+  client?.close();
   await closeTestDb();
 });
 
 describe('kill -9 in the middle of sampling, check-ins and an SMS send', () => {
   it('loses nothing that was answered, records nothing twice, and the send resumes', async () => {
     const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+    const base = `http://127.0.0.1:${port}`;
+    client = jsonClient(base);
     await start(port);
     const { pool } = testDb();
     const area = await makeArea();

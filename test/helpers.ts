@@ -24,6 +24,19 @@ export async function closeTestDb() {
   shared = null;
 }
 
+/**
+ * Points the helpers at another database: a test's private server (one it kills), migrated
+ * already. Its connections may die under the test, which is no news to the test.
+ */
+export async function useDatabase(url: string) {
+  await closeTestDb();
+  const pool = new pg.Pool({ connectionString: url, max: 6 });
+  pool.on('error', () => {});
+  await pool.query('create sequence if not exists test_area_seq');
+  shared = { pool, db: drizzle(pool) as Db };
+  return shared;
+}
+
 export interface TestArea {
   district: string;
   town: string;

@@ -17,8 +17,11 @@ export interface DomainEvent {
   data: Record<string, unknown>;
 }
 
-/** Waits between attempts to listen again, the last repeated. */
-const RETRY_MS = [100, 250, 500, 1000, 2000, 5000];
+/**
+ * Waits between attempts to listen again, the last repeated: a board resumes within two seconds of
+ * the database's return (with 5 s it had waited up to 5 s after a restart that took as long).
+ */
+const RETRY_MS = [100, 250, 500, 1000, 2000];
 
 /**
  * One LISTEN connection per process, fanned out to in-process subscribers:

@@ -24,7 +24,9 @@ export type ErrorCode =
   | 'REST_TOO_SHORT'
   | 'DUTY_TOO_LONG'
   | 'TUBE_UNKNOWN'
-  | 'TUBE_NOT_SEALED';
+  | 'TUBE_NOT_SEALED'
+  /** the database cannot be reached now (restarting, its connection lost): send the same request again */
+  | 'DATABASE_UNAVAILABLE';
 
 export class AppError extends Error {
   constructor(

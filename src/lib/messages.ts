@@ -27,6 +27,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   REST_TOO_SHORT: { zh: '{name}两班之间只休息{restHours}小时，至少应休息{minRestHours}小时', en: '{name} would rest only {restHours} h between shifts; the minimum is {minRestHours} h' },
   DUTY_TOO_LONG: { zh: '{name}将连续值守{hours}小时，超过上限{maxHours}小时', en: '{name} would be on duty {hours} h in a row; the maximum is {maxHours} h' },
   INTERNAL: { zh: '服务器内部错误', en: 'Internal server error' },
+  DATABASE_UNAVAILABLE: { zh: '数据库暂时无法连接，请稍后自动重试', en: 'The database cannot be reached right now: retry shortly' },
   // import rejection reasons
   REQUIRED: { zh: '必填项为空', en: 'Required value is missing' },
   ID_MANGLED: { zh: '身份证号被表格软件改成了科学计数法或小数，请将该列设为文本后重新导出', en: 'The ID number was mangled by a spreadsheet (scientific notation or decimals); format the column as text and export again' },

@@ -3,10 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { asRole, closeTestDb, databaseUrl, NO_SHEDDING, signIn, testApp, testDb } from '../../test/helpers.js';
 import { EventBus } from '../db/events.js';
 import { NotifyRuntime } from '../modules/notify/index.js';
+import { freePort } from '../lib/ports.js';
+import type { Db } from '../db/connection.js';
 import { buildApp } from './app.js';
 
 let app: FastifyInstance;
@@ -42,6 +46,23 @@ describe('the API', () => {
     expect(names).toContain('鹿泉区疫情防控指挥部');
     expect(names).not.toContain('南平同村党支部');
     expect(orgs.filter((o) => o.kind === 'working_group').length).toBeGreaterThan(3);
+  });
+});
+
+describe('a database that cannot be reached (restarting, or its connection lost)', () => {
+  it('is answered 503 DATABASE_UNAVAILABLE with Retry-After, so the client sends the same request again; never 500', async () => {
+    const pool = new pg.Pool({ connectionString: `postgres://nobody@127.0.0.1:${await freePort()}/none` }); // nothing listens there
+    const down = await buildApp({ db: drizzle(pool) as Db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, shedding: NO_SHEDDING });
+    try {
+      const res = await down.inject({ method: 'POST', url: '/api/v1/access/session', headers: { 'accept-language': 'en' }, payload: { username: 'someone', password: 'something' } });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(res.json()).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE', title: 'The database cannot be reached right now: retry shortly' });
+    } finally {
+      await down.close();
+      await pool.end();
+    }
   });
 });
 

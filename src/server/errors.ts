@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, type ErrorCode } from '../lib/errors.js';
 import { langOf, message } from '../lib/messages.js';
+import { databaseUnavailable } from '../db/connection.js';
+import { retryAfter } from './shedding.js';
 
 /** The one place where error codes become HTTP statuses. */
 const STATUS: Record<ErrorCode, number> = {
@@ -27,6 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
   DUTY_TOO_LONG: 409,
   TUBE_UNKNOWN: 404,
   TUBE_NOT_SEALED: 409,
+  DATABASE_UNAVAILABLE: 503,
 };
 
 export const ProblemSchema = {
@@ -55,7 +58,15 @@ function fieldOf(v: NonNullable<FastifyError['validation']>[number], context?: s
 
 /** `webApp`: any other GET outside /api answers with the web app, which routes in the browser. */
 export function installErrorHandling(app: FastifyInstance, opts: { webApp: boolean }) {
-  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+  app.setErrorHandler((thrown: FastifyError | AppError, req, reply) => {
+    // the database restarting or a connection lost: the client sends the same request again (writes
+    // carry their own ids), as when the process sheds load; nothing was answered as done
+    const lost = !(thrown instanceof AppError) && databaseUnavailable(thrown);
+    const err = lost ? new AppError('DATABASE_UNAVAILABLE', 'the database cannot be reached right now') : thrown;
+    if (lost) {
+      req.log.warn(`database unavailable: ${(thrown as Error).message}`);
+      reply.header('retry-after', String(retryAfter()));
+    }
     const lang = langOf(req.headers['accept-language']);
     let status = 500;
     let code = 'INTERNAL';

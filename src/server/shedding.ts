@@ -13,7 +13,7 @@ export interface SheddingSettings {
 }
 
 /** Retry-After with jitter, so shed clients do not all come back in the same second. */
-const retryAfter = () => 1 + Math.floor(Math.random() * 4);
+export const retryAfter = () => 1 + Math.floor(Math.random() * 4);
 
 function shed(reply: FastifyReply, why: string) {
   const lang = langOf(reply.request.headers['accept-language']);

@@ -121,12 +121,18 @@ export class Dispatcher {
   }
 
   private async run() {
+    // a failure (the database restarting) is logged once, not at every turn until it is over
+    let failing = '';
     while (this.running) {
       let n = 0;
       try {
         n = await this.tick();
+        if (failing) this.o.log(`notify dispatcher (${this.gateway.name}): sending again`);
+        failing = '';
       } catch (e) {
-        this.o.log(`notify dispatcher (${this.gateway.name}): ${errorLine(e)}`);
+        const why = errorLine(e);
+        if (why !== failing) this.o.log(`notify dispatcher (${this.gateway.name}): ${why}`);
+        failing = why;
       }
       if (n > 0 || !this.running) continue;
       // idle or out of tokens: wait for a token, a wake-up or the idle tick

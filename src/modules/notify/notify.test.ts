@@ -67,6 +67,21 @@ describe('the queue', () => {
     expect(inbox.rows[0]).toEqual({ n: 1200, h: 1 });
   });
 
+  it('reports a delivery again when its receipt could not be recorded (the database restarting), as a provider retries its webhook', async () => {
+    const { pool } = testDb();
+    const topic = `t-${crypto.randomUUID()}`;
+    const q = queue();
+    await enqueueSms(pool, q, requests(topic, 3));
+    let refused = 0;
+    const gateway = new SimulatorGateway(pool, async (r) => {
+      if (refused++ < 2) throw new Error('Connection terminated unexpectedly');
+      await recordReceipts(pool, r);
+    }, q);
+    await drain(new Dispatcher(pool, gateway, { ratePerSecond: 0, idleMs: 10 }), topic);
+    await expect.poll(() => statuses(topic), { timeout: 10_000 }).toEqual({ delivered: 3 });
+    expect(refused).toBe(3);
+  });
+
   it('gets everything through a gateway that fails 30% of hand-overs, within the retries', async () => {
     const { pool } = testDb();
     const topic = `t-${crypto.randomUUID()}`;

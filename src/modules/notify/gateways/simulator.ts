@@ -25,7 +25,21 @@ export class SimulatorGateway implements Gateway {
     );
     const receipts = batch.map((m): Receipt => ({ gateway: this.name, ref: m.messageId, status: 'delivered' }));
     // the receipt comes back after the hand-over, as a provider's would
-    setImmediate(() => void this.onReceipts(receipts).catch(() => {}));
+    setImmediate(() => this.report(receipts));
     return batch.map((m) => ({ ok: true, providerId: m.messageId }));
   }
+
+  /**
+   * A receipt that could not be recorded (the database restarting) is reported again, as a
+   * provider retries its webhook, eight times over about a minute: a lost one had left its
+   * messages `sent` for good, never `delivered`.
+   */
+  private report(receipts: Receipt[], attempt = 0) {
+    this.onReceipts(receipts).catch(() => {
+      if (attempt < RECEIPT_RETRIES) setTimeout(() => this.report(receipts, attempt + 1), RECEIPT_RETRY_MS * 2 ** attempt).unref();
+    });
+  }
 }
+
+const RECEIPT_RETRIES = 8;
+const RECEIPT_RETRY_MS = 250;
