@@ -27,10 +27,29 @@ describe('export', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     const rows = csvRows(res.body);
-    expect(rows[0].slice(0, 5)).toEqual(['姓名', '身份证号', '性别', '出生日期', '手机号']);
+    expect(rows[0].slice(0, 5)).toEqual(['姓名', '身份证号', '性别', '出生年代', '手机号']);
     expect(rows.slice(1).map((r) => r[0])).toEqual(['东一', '东二']);
     expect(rows[1][1]).toMatch(/\*{8}/);
     expect(rows[1][4]).toBe('139****0001');
+  });
+
+  it('writes no birth date beside a masked ID number (the date is its masked part), as CSV and XLSX', async () => {
+    // the residents were born 1980-01-01
+    const csv = await app.inject({ url: `/api/v1/registry/export/residents?format=csv&area=${area.villages[0]}`, headers: { cookie: commander } });
+    expect(csv.body).not.toMatch(/1980-?01-?01/);
+    expect(csvRows(csv.body)[1][3]).toBe('1980年代');
+    const en = await app.inject({ url: `/api/v1/registry/export/residents?format=csv&area=${area.villages[0]}`, headers: { cookie: commander, 'accept-language': 'en' } });
+    expect(csvRows(en.body).map((r) => r[3]).slice(0, 2)).toEqual(['birth_decade', '1980s']);
+    const xlsx = await app.inject({ url: `/api/v1/registry/export/residents?format=xlsx&area=${area.villages[0]}`, headers: { cookie: commander } });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const cells = JSON.stringify(wb.worksheets[0].getSheetValues());
+    expect(cells).toContain('1980年代');
+    expect(cells).not.toMatch(/1980-?01-?01/);
+    // the full export (audited) has the date, with the full ID number
+    const full = await app.inject({ url: `/api/v1/registry/export/residents?format=csv&full=true&area=${area.villages[0]}`, headers: { cookie: commander } });
+    expect(csvRows(full.body)[0][3]).toBe('出生日期');
+    expect(csvRows(full.body)[1][3]).toBe('1980-01-01');
   });
 
   it('exports full ID numbers only on request, and audits that', async () => {
