@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkDigit, maskId, maskPhone, parseIdNumber } from './idcard.js';
+import { birthDecade, checkDigit, maskId, maskPhone, parseIdNumber } from './idcard.js';
 import { cleanCode, cleanText, isValidName } from './text.js';
 
 describe('GB 11643 ID numbers', () => {
@@ -54,6 +54,26 @@ describe('GB 11643 ID numbers', () => {
   it('masks all but the first 6 and last 4 characters', () => {
     expect(maskId('11010519491231002X')).toBe('110105********002X');
     expect(maskPhone('13812345678')).toBe('138****5678');
+  });
+
+  it('leaves hundreds of ID numbers possible beside what a masked list shows of the birth (its decade)', () => {
+    // every ID the mask, the check digit it shows and the birth shown could be
+    const candidates = (masked: string, years: number[]) => {
+      let n = 0;
+      for (const y of years)
+        for (let d = new Date(Date.UTC(y, 0, 1)); d.getUTCFullYear() === y; d.setUTCDate(d.getUTCDate() + 1)) {
+          const first17 = masked.slice(0, 6) + d.toISOString().slice(0, 10).replace(/-/g, '') + masked.slice(14, 17);
+          if (checkDigit(first17) === masked[17]) n++;
+        }
+      return n;
+    };
+    for (const id of ['11010519491231002X', '13011019850314123X', '130110200002290018']) {
+      const decade = birthDecade(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`);
+      expect(decade % 10).toBe(0);
+      expect(candidates(maskId(id), Array.from({ length: 10 }, (_, i) => decade + i))).toBeGreaterThan(300);
+      // what a birth year would have left: the reason lists do not show it
+      expect(candidates(maskId(id), [Number(id.slice(6, 10))])).toBeLessThan(40);
+    }
   });
 });
 

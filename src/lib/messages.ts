@@ -41,6 +41,12 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   AREA_NOT_VILLAGE: { zh: '区划须为村（社区）或网格', en: 'The area must be a village, a community or a grid' },
   ROLE_INVALID: { zh: '角色无法识别（干部、村支书、采样员、检查员、配送员）', en: 'Unknown role (cadre, lead, sampler, inspector, courier)' },
   HEADER_MISSING: { zh: '缺少必需的列', en: 'A required column is missing' },
+  // files beyond what a reader takes (PAYLOAD_TOO_LARGE, lib/rows.ts READ_LIMITS)
+  XLSX_UNPACKS_TOO_LARGE: { zh: '表格解压后过大（可能是压缩炸弹），请拆分成几个较小的文件再上传', en: 'The workbook is too large once unpacked (it may be a zip bomb): split it into smaller files' },
+  TOO_MANY_ROWS: { zh: '行数超过上限，请拆分成几个文件再上传', en: 'The file has too many rows: split it into several files' },
+  CELL_TOO_LONG: { zh: '有单元格内容过长（超过 32767 个字符）', en: 'A cell is longer than 32,767 characters' },
+  // registry search
+  SEARCH_TAIL_TOO_LONG: { zh: '按身份证号或手机号尾号搜索最多输入后4位（完整号码仅限有权查看者搜索）', en: 'Search by at most the last 4 digits of an ID number or phone (a whole number only with the right to see it)' },
   // testing: tubes, scans and lab results
   TUBE_UNKNOWN: { zh: '没有这个管号', en: 'No such tube' },
   TUBE_NOT_SEALED: { zh: '试管尚未封管，或已经送出', en: 'The tube is not sealed, or has already left' },

@@ -96,7 +96,7 @@ export function installErrorHandling(app: FastifyInstance, opts: { webApp: boole
     } else {
       req.log.error({ err }, 'unhandled error');
     }
-    if (status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+    if (status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? String(params?.retryAfterS ?? 60));
     reply
       .code(status)
       .type('application/problem+json')

@@ -10,8 +10,9 @@ async function handle<T>(res: Response): Promise<T> {
   if (res.status === 204) return undefined as T;
   const body = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
   if (!res.ok) {
-    // the title is in the reader's language; a validation problem's detail says which value and why
-    const text = body?.code === 'VALIDATION_FAILED' && body?.detail ? `${body.title}：${body.detail}` : (body?.title ?? res.statusText);
+    // the title is in the reader's language; a validation problem's detail says which value and why,
+    // a file too large which limit it passed (unpacked size, rows, a cell)
+    const text = (body?.code === 'VALIDATION_FAILED' || body?.code === 'PAYLOAD_TOO_LARGE') && body?.detail ? `${body.title}：${body.detail}` : (body?.title ?? res.statusText);
     throw new ApiError(res.status, body?.code ?? 'HTTP_' + res.status, text, body?.field);
   }
   return body as T;

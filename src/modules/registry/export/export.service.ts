@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import type { Db } from '../../../db/connection.js';
-import { maskId, maskPhone } from '../../../lib/idcard.js';
+import { birthDecade, maskId, maskPhone } from '../../../lib/idcard.js';
 import type { Lang } from '../../../lib/messages.js';
 import { writeTable, type TableFormat, type TableValue } from '../../../lib/tabular.js';
 import { audit, type Actor } from '../../access/index.js';
@@ -12,7 +12,7 @@ import { forbidden } from '../../../lib/errors.js';
 
 export type ExportList = PersonKind | 'areas';
 
-/** Column headers match the import's, so an export can be edited and imported again. */
+/** Column headers match the import's, so an export can be edited and imported again (the birth column, 4th, is read from the ID number and never imported). */
 const HEADERS: Record<ExportList, Record<Lang, string[]>> = {
   residents: {
     zh: ['姓名', '身份证号', '性别', '出生日期', '手机号', '住址', '户号', '区划代码', '所属村(社区)', '卧床', '独居老人', '残疾'],
@@ -28,14 +28,20 @@ const HEADERS: Record<ExportList, Record<Lang, string[]>> = {
   },
 };
 
+/** A masked export shows the decade of birth, not the date, which the masked ID hides (lib/idcard.ts `birthDecade`). */
+const BIRTH_HEADER = { full: { zh: '出生日期', en: 'birth_date' }, masked: { zh: '出生年代', en: 'birth_decade' } } as const;
+const headers = (list: ExportList, full: boolean, lang: Lang) =>
+  list === 'areas' ? HEADERS.areas[lang] : HEADERS[list][lang].map((h, i) => (i === 3 ? BIRTH_HEADER[full ? 'full' : 'masked'][lang] : h));
+
 const sexWord = (s: string, lang: Lang) => (lang === 'zh' ? (s === 'M' ? '男' : '女') : s);
 
 function personRow(kind: PersonKind, r: PersonRow, full: boolean, lang: Lang): TableValue[] {
   const id = full ? r.idNumber : maskId(r.idNumber);
   const phone = full ? r.phone : maskPhone(r.phone);
+  const birth = full ? r.birthDate : lang === 'zh' ? `${birthDecade(r.birthDate)}年代` : `${birthDecade(r.birthDate)}s`;
   return kind === 'residents'
-    ? [r.name, id, sexWord(r.sex, lang), r.birthDate, phone, r.address, r.householdNo as string, r.areaCode, r.areaName, r.bedridden as boolean, r.elderlyAlone as boolean, r.disabled as boolean]
-    : [r.name, id, sexWord(r.sex, lang), r.birthDate, phone, r.workUnit as string, r.partyMember as boolean, r.unitHead as boolean, r.role as string, r.areaCode, r.areaName];
+    ? [r.name, id, sexWord(r.sex, lang), birth, phone, r.address, r.householdNo as string, r.areaCode, r.areaName, r.bedridden as boolean, r.elderlyAlone as boolean, r.disabled as boolean]
+    : [r.name, id, sexWord(r.sex, lang), birth, phone, r.workUnit as string, r.partyMember as boolean, r.unitHead as boolean, r.role as string, r.areaCode, r.areaName];
 }
 
 async function* personPages(pool: pg.Pool, kind: PersonKind, area: string, full: boolean, lang: Lang) {
@@ -72,6 +78,6 @@ export async function prepareExport(
   if (list !== 'areas' && opts.full) await audit(db, actor, 'pii.export', list, area || '*', { format: opts.format });
   return (out) => {
     const pages = list === 'areas' ? areaPages(db, area) : personPages(pool, list, area, opts.full, opts.lang);
-    return writeTable(out, opts.format, HEADERS[list][opts.lang], pages, list);
+    return writeTable(out, opts.format, headers(list, opts.full, opts.lang), pages, list);
   };
 }

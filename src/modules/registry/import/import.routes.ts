@@ -71,7 +71,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const filename = path.basename(file.filename || 'upload').slice(0, 200);
       const { size } = await fs.promises.stat(dest);
       const job = await importRepo.createJob(app.pool, { id, kind: req.query.kind, filename, accountId: actor.accountId, scopeCode: actor.areaCode, totalBytes: size });
-      runImport(app.db, app.pool, { kind: req.query.kind, path: dest, filename, actor, jobId: id })
+      runImport(app.db, app.pool, { kind: req.query.kind, path: dest, filename, actor, jobId: id, checked: true })
         .catch((e) => req.log.warn({ err: e, job: id }, 'import failed'))
         .finally(() => fs.promises.rm(dest, { force: true }));
       return reply.code(202).send(job);

@@ -58,7 +58,8 @@ async function areaResolver(db: Db, scopeCode: string): Promise<AreaResolver> {
 export async function runImport(
   db: Db,
   pool: pg.Pool,
-  opts: { kind: ImportKind; path: string; filename: string; actor: Actor | null; jobId?: string; batchSize?: number },
+  /** `checked`: the upload route's `checkFile` measured the file already (lib/rows.ts) */
+  opts: { kind: ImportKind; path: string; filename: string; actor: Actor | null; jobId?: string; batchSize?: number; checked?: boolean },
 ): Promise<ImportSummary> {
   const scopeCode = opts.actor?.areaCode ?? '';
   const jobId = opts.jobId ?? crypto.randomUUID();
@@ -66,7 +67,7 @@ export async function runImport(
   await importRepo.createJob(pool, { id: jobId, kind: opts.kind, filename: opts.filename, accountId: opts.actor?.accountId ?? null, scopeCode, totalBytes });
   const totals = { imported: 0, updated: 0, rejected: 0, rowsRead: 0 };
   try {
-    const source = await openRows(opts.path);
+    const source = await openRows(opts.path, undefined, { checked: opts.checked });
     const areas = await areaResolver(db, scopeCode);
     let header: ReturnType<typeof mapHeader> | null = null;
     let judge: RowJudge | null = null;

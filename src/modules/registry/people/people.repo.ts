@@ -39,14 +39,22 @@ const select = (k: PersonKind, alias = 'p') => {
     ${t.extra.replace(/(^|, )(\w)/g, `$1${alias}.$2`)}`;
 };
 
-export type SearchMode = 'initials' | 'name' | 'tail' | 'idNumber' | 'phone';
+export type SearchMode = 'initials' | 'name' | 'tail' | 'idNumber' | 'phone' | 'longTail';
 
-/** How a search string is read: pinyin initials, a name, an ID or phone tail, or a whole ID or phone. */
+/** The digits of an ID number or phone a list shows at its end (`130110********123X`, `138****5678`). */
+export const TAIL_DIGITS = 4;
+
+/**
+ * How a search string is read: pinyin initials, a name, an ID or phone tail, or a whole ID or
+ * phone. A tail is at most the four characters a list shows: a longer one (`longTail`, refused)
+ * would unmask a phone one hidden digit at a time, ten searches a digit.
+ */
 export function searchMode(q: string): SearchMode {
   if (/^[a-z]+$/i.test(q)) return 'initials';
   if (/^\d{17}[\dX]$/i.test(q)) return 'idNumber';
   if (/^1\d{10}$/.test(q)) return 'phone';
-  if (/^\d{1,10}[X]?$/i.test(q) || /^\d{0,9}X$/i.test(q)) return 'tail';
+  if (/^\d{1,4}$/.test(q) || /^\d{0,3}X$/i.test(q)) return 'tail';
+  if (/^\d+X?$/i.test(q)) return 'longTail';
   return 'name';
 }
 
@@ -60,6 +68,8 @@ export const peopleRepo = {
     let text: string;
     let params: unknown[];
     switch (mode) {
+      case 'longTail':
+        return [];
       case 'initials':
         text = `select ${select(kind)} from ${from} where ${scope} and p.name_initials like $2 order by p.name_initials, p.id limit $3`;
         params = [scopePattern(area), q.toLowerCase() + '%', limit];

@@ -2,12 +2,12 @@ import { Type } from '@sinclair/typebox';
 
 const nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
-/** A person as lists show them: ID number and phone masked. */
+/** A person as lists show them: ID number and phone masked, the decade of birth and not the date (lib/idcard.ts `birthDecade`). */
 export const PersonListItem = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   sex: Type.String(),
-  birthDate: Type.String(),
+  birthDecade: Type.Integer({ description: 'the decade of birth (1980 for 1980–1989): the date is part of the ID number, revealed with it' }),
   idMasked: Type.String(),
   phoneMasked: nullable(Type.String()),
   address: nullable(Type.String()),
@@ -34,14 +34,20 @@ export const PersonDetail = Type.Composite([
   Type.Object({ household: Type.Array(PersonListItem) }),
 ]);
 
-export const Pii = Type.Object({ idNumber: Type.String(), phone: nullable(Type.String()) });
+export const Pii = Type.Object({ idNumber: Type.String(), phone: nullable(Type.String()), birthDate: Type.String() });
 
 export const KindParam = Type.Object({ kind: Type.Union([Type.Literal('residents'), Type.Literal('staff')]) });
 export const PersonParams = Type.Composite([KindParam, Type.Object({ id: Type.Integer({ minimum: 1 }) })]);
 
 export const ListQuery = Type.Object({
   area: Type.Optional(Type.String({ pattern: '^\\d{2,15}$' })),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 40,
+      description: 'a name, pinyin initials, the last 1–4 digits of an ID number or phone, or (roles that may see personal data: audited, limited) a whole ID number or phone',
+    }),
+  ),
   cursor: Type.Optional(Type.String({ pattern: '^\\d{1,15}$' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   homeVisit: Type.Optional(Type.Boolean()),

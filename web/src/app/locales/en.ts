@@ -7,11 +7,11 @@ const en: typeof zh = {
   login: { title: 'Sign in', username: 'User name', password: 'Password', submit: 'Sign in', required: 'Enter the {{field}}', hint: 'Demo: commander, shanyin (village secretary), sampler (station), lab; password bastion2021' },
   areas: { tree: 'Areas', residents: 'Residents', staff: 'Cadres', count: '{{residents}} residents · {{staff}} cadres', select: 'Choose an area', loadMore: 'Load more', empty: 'Nobody here yet', levels: { city: 'City', district: 'District', town: 'Town', village: 'Village', community: 'Community', grid: 'Grid' } },
   person: {
-    name: 'Name', idNumber: 'ID number', sex: 'Sex', M: 'Male', F: 'Female', birthDate: 'Born', phone: 'Phone', address: 'Address', area: 'Area',
+    name: 'Name', idNumber: 'ID number', sex: 'Sex', M: 'Male', F: 'Female', birthDate: 'Born', birthDecade: 'Born in', decade: 'the {{decade}}s', bornIn: 'born in the {{decade}}s', age: '{{age}}', phone: 'Phone', address: 'Address', area: 'Area',
     household: 'Household', householdNo: 'Household no.', flags: 'Needs', bedridden: 'Bed-ridden', elderlyAlone: 'Elderly, alone', disabled: 'Disabled',
-    workUnit: 'Work unit', partyMember: 'Party member', unitHead: 'Head of unit', role: 'Role', reveal: 'Show full ID number and phone', revealed: 'This read is audited', notFound: 'Not found, or outside your area', back: 'Back',
+    workUnit: 'Work unit', partyMember: 'Party member', unitHead: 'Head of unit', role: 'Role', reveal: 'Show full ID number, phone and birth date', revealed: 'This read is audited', notFound: 'Not found, or outside your area', back: 'Back',
   },
-  search: { placeholder: 'Name, pinyin initials, ID tail or phone tail', residents: 'Residents', staff: 'Cadres', none: 'Nobody matches', tip: 'e.g. 张伟, zw, 1234, 13812345678' },
+  search: { placeholder: 'Name, pinyin initials, last 4 digits of an ID or phone', residents: 'Residents', staff: 'Cadres', none: 'Nobody matches', tip: 'e.g. 张伟, zw, 1234 (last 4 digits of an ID or phone; a whole number only with the right to see it, audited)' },
   export: { title: 'Export', xlsx: 'Export XLSX', csv: 'Export CSV', gbk: 'CSV (GBK)', full: 'With full ID numbers (audited)' },
   import: {
     title: 'Import', kind: 'What', residents: 'Residents', staff: 'Cadres', drop: 'Click or drop a file', formats: 'CSV (UTF-8 or GBK, with or without BOM) or XLSX; Chinese or English headers; unknown columns are ignored',

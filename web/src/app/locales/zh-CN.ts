@@ -5,11 +5,11 @@ const zh = {
   login: { title: '登录', username: '用户名', password: '密码', submit: '登录', required: '请填写{{field}}', hint: '演示账号：commander（指挥部）、shanyin（村书记）、sampler（采样台）、lab（检测机构），密码 bastion2021' },
   areas: { tree: '区划', residents: '居民', staff: '干部', count: '{{residents}} 人 · 干部 {{staff}}', select: '请选择左侧区划', loadMore: '加载更多', empty: '暂无人员', levels: { city: '市', district: '区县', town: '乡镇（街道）', village: '村', community: '社区', grid: '网格' } },
   person: {
-    name: '姓名', idNumber: '身份证号', sex: '性别', M: '男', F: '女', birthDate: '出生日期', phone: '手机号', address: '住址', area: '所属区划',
+    name: '姓名', idNumber: '身份证号', sex: '性别', M: '男', F: '女', birthDate: '出生日期', birthDecade: '出生年代', decade: '{{decade}}年代', bornIn: '{{decade}}年代生', age: '{{age}}岁', phone: '手机号', address: '住址', area: '所属区划',
     household: '同户成员', householdNo: '户号', flags: '重点人群', bedridden: '卧床', elderlyAlone: '独居老人', disabled: '残疾',
-    workUnit: '工作单位', partyMember: '党员', unitHead: '单位负责人', role: '角色', reveal: '查看完整证件号与手机号', revealed: '已记录查看日志', notFound: '未找到此人，或不在您的管辖范围内', back: '返回',
+    workUnit: '工作单位', partyMember: '党员', unitHead: '单位负责人', role: '角色', reveal: '查看完整证件号、手机号与出生日期', revealed: '已记录查看日志', notFound: '未找到此人，或不在您的管辖范围内', back: '返回',
   },
-  search: { placeholder: '姓名、拼音首字母、身份证后几位或手机尾号', residents: '居民', staff: '干部', none: '没有找到匹配的人员', tip: '例：张伟、zw、1234、13812345678' },
+  search: { placeholder: '姓名、拼音首字母、身份证号或手机号后4位', residents: '居民', staff: '干部', none: '没有找到匹配的人员', tip: '例：张伟、zw、1234（证件号或手机号后4位；按完整号码搜索仅限有权查看者，并记录日志）' },
   export: { title: '导出', xlsx: '导出 XLSX', csv: '导出 CSV', gbk: 'CSV (GBK)', full: '含完整证件号（将记录日志）' },
   import: {
     title: '批量导入', kind: '导入内容', residents: '居民', staff: '干部', drop: '点击或拖入文件', formats: '支持 CSV（UTF-8 或 GBK，含或不含 BOM）与 XLSX；表头可用中文或英文，无法识别的列将被忽略',

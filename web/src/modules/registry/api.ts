@@ -15,7 +15,8 @@ export interface Person {
   id: number;
   name: string;
   sex: 'M' | 'F';
-  birthDate: string;
+  /** the decade of birth (1980): the date is part of the ID number, revealed with it */
+  birthDecade: number;
   idMasked: string;
   phoneMasked: string | null;
   address: string | null;
@@ -32,6 +33,11 @@ export interface Person {
   actions: string[];
 }
 export type PersonKind = 'residents' | 'staff';
+export interface Pii {
+  idNumber: string;
+  phone: string | null;
+  birthDate: string;
+}
 
 export interface ImportJob {
   id: string;
@@ -59,7 +65,7 @@ export const registryApi = {
   people: (kind: PersonKind, p: { area?: string; q?: string; cursor?: string | null; limit?: number }) =>
     api.get<{ items: Person[]; nextCursor: string | null }>(`/registry/${kind}${qs({ area: p.area, q: p.q, cursor: p.cursor, limit: p.limit })}`),
   person: (kind: PersonKind, id: number | string) => api.get<Person & { household: Person[] }>(`/registry/${kind}/${id}`),
-  pii: (kind: PersonKind, id: number | string) => api.post<{ idNumber: string; phone: string | null }>(`/registry/${kind}/${id}/pii`),
+  pii: (kind: PersonKind, id: number | string) => api.post<Pii>(`/registry/${kind}/${id}/pii`),
   startImport: (kind: PersonKind, file: File, id: string) => api.upload<ImportJob>(`/registry/imports${qs({ kind, id })}`, file),
   importJob: (id: string) => api.get<ImportJob>(`/registry/imports/${id}`),
   rejections: (id: string) => api.get<Rejection[]>(`/registry/imports/${id}/rejections?limit=500`),

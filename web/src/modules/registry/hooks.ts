@@ -16,6 +16,8 @@ export function usePeople(kind: PersonKind, area: string | undefined, q?: string
         setItems((prev) => (replace ? page.items : [...prev, ...page.items]));
         setCursor(page.nextCursor);
       } catch (e) {
+        // a refused search (a tail of more than 4 digits, say) shows no earlier search's matches under its reason
+        if (replace) setItems([]);
         setError((e as Error).message);
       } finally {
         setLoading(false);

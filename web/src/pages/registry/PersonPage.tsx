@@ -3,7 +3,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Descriptions, Space, Spin, Typography } from 'antd';
 import { ArrowLeftOutlined, EyeOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { registryApi, type Person, type PersonKind } from '../../modules/registry/api';
+import { registryApi, type Person, type PersonKind, type Pii } from '../../modules/registry/api';
 import { PersonFlags, PersonList, ageOf } from '../../modules/registry/components/PersonList';
 
 export default function PersonPage() {
@@ -12,7 +12,7 @@ export default function PersonPage() {
   const { kind, id } = useParams() as { kind: PersonKind; id: string };
   const [p, setP] = useState<(Person & { household: Person[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [pii, setPii] = useState<{ idNumber: string; phone: string | null } | null>(null);
+  const [pii, setPii] = useState<Pii | null>(null);
   useEffect(() => {
     setP(null);
     setPii(null);
@@ -32,7 +32,12 @@ export default function PersonPage() {
           <Descriptions.Item label={t('person.idNumber')}>{pii?.idNumber ?? p.idMasked}</Descriptions.Item>
           <Descriptions.Item label={t('person.phone')}>{pii ? (pii.phone ?? '—') : (p.phoneMasked ?? '—')}</Descriptions.Item>
           <Descriptions.Item label={t('person.sex')}>{t(`person.${p.sex}`)}</Descriptions.Item>
-          <Descriptions.Item label={t('person.birthDate')}>{p.birthDate}（{ageOf(p.birthDate)}）</Descriptions.Item>
+          {/* the birth date is the masked part of the ID number: shown with it, else only the decade */}
+          {pii ? (
+            <Descriptions.Item label={t('person.birthDate')}>{pii.birthDate}（{t('person.age', { age: ageOf(pii.birthDate) })}）</Descriptions.Item>
+          ) : (
+            <Descriptions.Item label={t('person.birthDecade')}>{t('person.decade', { decade: p.birthDecade })}</Descriptions.Item>
+          )}
           {kind === 'residents' ? (
             <>
               <Descriptions.Item label={t('person.address')}>{p.address}</Descriptions.Item>

@@ -39,7 +39,7 @@ export function PersonList({ kind, items, loading, footer }: { kind: PersonKind;
               <Space wrap size={4}>
                 <Link to={`/people/${kind}/${p.id}`}>{p.name}</Link>
                 <Typography.Text type="secondary">
-                  {t(`person.${p.sex}`)} · {ageOf(p.birthDate)}
+                  {t(`person.${p.sex}`)} · {t('person.bornIn', { decade: p.birthDecade })}
                 </Typography.Text>
                 <PersonFlags p={p} />
               </Space>
