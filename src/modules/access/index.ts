@@ -2,4 +2,4 @@
 export { ROLES, inScope, scopePattern, type Actor, type Role } from './access.policy.js';
 export { accessPlugin, guard, actorOf, SESSION_COOKIE } from './access.plugin.js';
 export { accessRoutes } from './access.routes.js';
-export { addAccount, accountsNamed, issueApiToken, audit, type NewAccount } from './access.service.js';
+export { addAccount, accountsNamed, anyAccount, issueApiToken, audit, type NewAccount } from './access.service.js';
