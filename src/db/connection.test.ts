@@ -19,5 +19,9 @@ describe('the embedded PostgreSQL', () => {
     const { port } = taken.address() as net.AddressInfo;
     const failure = openDatabase({ databaseUrl: null, dataDir, embeddedPgPort: port, log: () => {} });
     await expect(failure).rejects.toThrow(new StartFailure(`port ${port} is in use: BASTION_PG_PORT chooses another for the embedded PostgreSQL`));
+    // an empty folder under /tmp, as mkdtemp leaves it (mode 0700): opened for the postgres user
+    // to pass through, so the cluster stays in it rather than under BASTION_PG_HOME
+    expect(fs.lstatSync(path.join(dataDir, 'pg')).isDirectory()).toBe(true);
+    expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
   }, 120_000);
 });

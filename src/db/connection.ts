@@ -166,8 +166,9 @@ async function clusterDir(dataDir: string, as: RunAs | null, pgHome: string): Pr
   }
   try {
     const made = await fs.mkdir(dataDir, { recursive: true });
-    // a data folder Bastion made: the server's user may pass through it (not list it)
-    if (made && as) await fs.chmod(dataDir, 0o711);
+    // a data folder just made (by Bastion, or empty as mkdtemp leaves it): the server's user may
+    // pass through it (not list it)
+    if (as && (made || !(await fs.readdir(dataDir)).length)) await fs.chmod(dataDir, 0o711);
     await fs.access(dataDir, fsConstants.W_OK);
     await fs.mkdir(link);
   } catch (e) {
