@@ -204,7 +204,8 @@ async function main(argv: string[]): Promise<number> {
           const t0 = Date.now();
           const r = await loadDemo(db, pool, demo, 1, (m) => console.log(m));
           await seedModules(db, pool, r, config);
-          console.log(`Loaded ${r.residents} residents and ${r.staff} cadres in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+          const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+          console.log(r.townsLoaded ? `Loaded ${r.residents} residents and ${r.staff} cadres in ${took}` : `The ${demo} demo was loaded already (${r.townsSkipped} towns; checked in ${took})`);
         }
         if (config.workers > 1) {
           const workers = await superviseWorkers(config, database);

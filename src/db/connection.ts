@@ -356,7 +356,9 @@ export async function openDatabase(opts: {
   // pool.end() resolves once its idle connections are told to end, not once they have: stopping
   // the embedded server right after may end one first, which is no news while closing
   let closing = false;
-  pool.on('error', (e) => closing || log(`postgres pool: ${e.message}`));
+  // (a Ctrl-C reaches the embedded server too, which ends the idle connections first: no news either)
+  const shutDown = (e: Error) => !opts.databaseUrl && (e as Error & { code?: string }).code === '57P01';
+  pool.on('error', (e) => closing || shutDown(e) || log(`postgres pool: ${e.message}`));
   let closed: Promise<void> | null = null;
   // once, whoever asks first (a signal and a failing start may both)
   const close = () =>
