@@ -157,7 +157,8 @@ describe('a call-up, end to end', () => {
     const arrived = () => board.getByTestId('board-totals').textContent();
     await expect.poll(arrived, { timeout: 15_000 }).toMatch(/已到岗0\s*\/\s*2/);
 
-    // the cadre's phone: the simulator's inbox, the link, 收到, the code at the village committee
+    // the cadre's phone, as the simulator shows it to the signed-in commander (this browser's
+    // session): the link, 收到, the code at the village committee
     const mobile = watch(await ctx.newPage(), 'mobile');
     await mobile.setViewportSize({ width: 390, height: 844 });
     await mobile.goto(`${server.url}/phone/${phone}`);

@@ -5,14 +5,13 @@ import { ConfigError, loadConfig, type Config } from '../server/config.js';
 import { openDatabase, type Database } from '../db/connection.js';
 import { runMigrations } from '../db/migrate.js';
 import { startServer } from '../server/start.js';
-import { ROLES, accountsNamed, addAccount, createAccount, issueApiToken, type Role } from '../modules/access/index.js';
+import { ROLES, accountsNamed, addAccount, anyAccount, createAccount, issueApiToken, type Role } from '../modules/access/index.js';
 import { disableAccount, listApiTokens, revokeApiTokens } from '../modules/access/index.js';
 import {
   DEMO_PASSWORD,
   SCALES,
   areaName,
   importRepo,
-  registryEmpty,
   loadDemo,
   prepareExport,
   runImport,
@@ -21,7 +20,7 @@ import {
   type ExportList,
   type Scale,
 } from '../modules/registry/index.js';
-import { AppError } from '../lib/errors.js';
+import { AppError, StartFailure } from '../lib/errors.js';
 import { seedDemoCheckinPoints } from '../modules/mobilization/index.js';
 import { seedDemoTesting } from '../modules/testing/index.js';
 import { NotifyRuntime } from '../modules/notify/index.js';
@@ -31,7 +30,7 @@ import { purgeCommand } from './purge.js';
 
 const USAGE = `bastion — 疫情防控指挥平台
 
-  bastion start [--demo village|district|city] [--workers N]   migrate, load the demo if the database is empty (default: district), serve
+  bastion start [--demo village|district|city] [--workers N]   migrate, load the demo when asked, serve
   bastion serve [--workers N]                    migrate and serve (N app processes on one port; default BASTION_WORKERS or 1)
   bastion demo --scale village|district|city [--seed N]
   bastion import residents|staff FILE [--report errors.xlsx]
@@ -48,13 +47,17 @@ const USAGE = `bastion — 疫情防控指挥平台
   bastion purge --area CODE --before YYYY-MM-DD  the emergency over: erase the ID numbers, names, phones and addresses of
                                                  the area's people registered or changed before that day (counts stay)
 
-Configuration (environment): PORT, HOST, DATABASE_URL, BASTION_DATA, BASTION_PG_PORT, LOG_LEVEL,
-BASTION_PUBLIC_URL, BASTION_TRUSTED_PROXIES, BASTION_SESSION_HOURS, BASTION_SESSION_IDLE_MINUTES, BASTION_UPLOAD_LIMIT_MB, BASTION_DB_POOL`;
+Configuration (environment): PORT, HOST, DATABASE_URL, BASTION_DATA, BASTION_PG_PORT, BASTION_PG_HOME,
+BASTION_DEMO, LOG_LEVEL, BASTION_PUBLIC_URL, BASTION_TRUSTED_PROXIES, BASTION_SESSION_HOURS,
+BASTION_SESSION_IDLE_MINUTES, BASTION_UPLOAD_LIMIT_MB, BASTION_DB_POOL`;
 
 class UsageError extends Error {}
 
+const open = (config: Config, databaseUrl: string | null, poolSize: number) =>
+  openDatabase({ databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, pgHome: config.pgHome, poolSize });
+
 async function withDb<T>(config: Config, fn: (d: Database) => Promise<T>): Promise<T> {
-  const d = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: 4 });
+  const d = await open(config, config.databaseUrl, 4);
   try {
     await runMigrations(d.pool);
     return await fn(d);
@@ -82,40 +85,76 @@ async function seedModules(db: Database['db'], pool: Database['pool'], r: DemoRe
  * `serve --workers N`: N app processes share the port (node:cluster hands out the connections
  * in turn). They share nothing but PostgreSQL — sessions, queues, escalation rounds and live-board
  * events all live there — so N behave as one. This process keeps the embedded database (when
- * there is one) and starts a worker again if one dies.
+ * there is one) and starts a worker again if one dies. A worker that ends before all listen (a
+ * port in use) fails the start with its one line.
  */
 async function superviseWorkers(config: Config, database: Database) {
   let stopping = false;
   const fork = () => cluster.fork({ BASTION_WORKER_DB: database.url });
-  for (let i = 0; i < config.workers; i++) fork();
-  let listening = 0;
-  await new Promise<void>((resolve) =>
-    cluster.on('listening', () => {
-      if (++listening === config.workers) resolve();
-    }),
-  );
+  const stopWorkers = async () => {
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+    await Promise.all(workers.map((w) => new Promise((r) => (w!.once('exit', r), w!.process.kill('SIGTERM')))));
+  };
+  await new Promise<void>((resolve, reject) => {
+    let listening = 0;
+    let failure: string | null = null;
+    const told = (m: { startFailure?: string }) => m?.startFailure && (failure = m.startFailure);
+    const early = (w: import('node:cluster').Worker, code: number, signal: string) => {
+      cluster.off('listening', heard);
+      cluster.off('exit', early);
+      stopping = true;
+      void stopWorkers().then(() => reject(new StartFailure(failure ?? `an app process ended while starting (${signal ?? code})`)));
+    };
+    const heard = () => {
+      if (++listening < config.workers) return;
+      cluster.off('listening', heard);
+      cluster.off('exit', early);
+      resolve();
+    };
+    cluster.on('message', (_w, m) => told(m));
+    cluster.on('listening', heard);
+    cluster.on('exit', early);
+    for (let i = 0; i < config.workers; i++) fork();
+  });
   cluster.on('exit', (w, code, signal) => {
     if (stopping) return;
     console.error(`worker ${w.process.pid} ended (${signal ?? code}); starting another`);
     fork();
   });
-  const stop = async () => {
-    stopping = true;
-    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
-    await database.close();
-    process.exit(0);
+  return {
+    async stop() {
+      stopping = true;
+      await stopWorkers();
+    },
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 /** One app process of `serve --workers N`, on the database its supervisor opened. */
 async function serveWorker(config: Config): Promise<number> {
-  const url = process.env.BASTION_WORKER_DB ?? config.databaseUrl;
-  const database = await openDatabase({ databaseUrl: url, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: config.dbPoolSize });
-  stopOnSignal(await startServer({ ...config, workers: 1 }, { database }), database);
+  const database = await open(config, process.env.BASTION_WORKER_DB ?? config.databaseUrl, config.dbPoolSize);
+  const running = await startServer({ ...config, workers: 1 }, { database }).catch(async (e) => {
+    await database.close();
+    throw e;
+  });
+  stopOnSignal(running, database);
   return -1;
+}
+
+/**
+ * SIGINT or SIGTERM before the server serves (a demo loading, migrations): stop the embedded
+ * PostgreSQL, then exit. Returns what takes the handler off once the server runs.
+ */
+function stopWhileStarting(database: Database) {
+  const stop = () => {
+    console.error('stopped before serving');
+    void database.close().finally(() => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
 }
 
 /** SIGINT or SIGTERM: finish what is in hand, close the database (stopping an embedded one), exit. */
@@ -129,11 +168,10 @@ function stopOnSignal(running: { stop(): Promise<void> }, database: Database) {
   process.once('SIGTERM', stop);
 }
 
-function printDemoAccounts(url: string | null, accounts: { username: string; role: string; areaName: string }[]) {
-  if (url) console.log(`\nBastion is running at ${url}`);
-  console.log(`Demo sign-in (password ${DEMO_PASSWORD}):`);
-  for (const a of accounts) console.log(`  ${a.username.padEnd(12)} ${a.role.padEnd(10)} ${a.areaName}`);
-}
+const demoAccounts = (accounts: { username: string; role: string; areaName: string }[]) => [
+  `Demo sign-in (password ${DEMO_PASSWORD}):`,
+  ...accounts.map((a) => `  ${a.username.padEnd(12)} ${a.role.padEnd(10)} ${a.areaName}`),
+];
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -163,32 +201,50 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'start':
     case 'serve': {
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: config.dbPoolSize });
+      if (cmd === 'serve' && values.demo) throw new UsageError('--demo goes with start: bastion start --demo village|district|city');
+      // the demo loads only when asked: its accounts share one public password
+      const demo = cmd === 'start' && values.demo !== undefined ? scaleOf(values.demo, 'district') : null;
+      const database = await open(config, config.databaseUrl, config.dbPoolSize);
       const { pool, db } = database;
-      await runMigrations(pool);
-      let accounts: { username: string; role: string; areaName: string }[] = [];
-      if (cmd === 'start') {
-        // the demo is in place before the first page is served
-        const empty = await registryEmpty(pool);
-        if (empty || values.demo) {
-          const scale = scaleOf(values.demo, 'district');
-          console.log(`Loading the ${scale} demo (real geography, synthetic people)…`);
+      const started = stopWhileStarting(database);
+      let running: { url: string; stop(): Promise<void> };
+      try {
+        await runMigrations(pool);
+        if (demo) {
+          // the demo is in place before the first page is served
+          console.log(`Loading the ${demo} demo (real geography, synthetic people)…`);
           const t0 = Date.now();
-          const r = await loadDemo(db, pool, scale, 1, (m) => console.log(m));
+          const r = await loadDemo(db, pool, demo, 1, (m) => console.log(m));
           await seedModules(db, pool, r, config);
-          console.log(`Loaded ${r.residents} residents and ${r.staff} cadres in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+          const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+          console.log(r.townsLoaded ? `Loaded ${r.residents} residents and ${r.staff} cadres in ${took}` : `The ${demo} demo was loaded already (${r.townsSkipped} towns; checked in ${took})`);
         }
+        if (config.workers > 1) {
+          const workers = await superviseWorkers(config, database);
+          const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+          running = { url: config.publicUrl ?? `http://${host}:${config.port}`, stop: () => workers.stop() };
+        } else running = await startServer(config, { database });
+      } catch (e) {
+        started();
+        await database.close();
+        throw e;
+      }
+      started();
+      stopOnSignal(running, database);
+      // one write: whoever waits for the URL has what follows it too
+      const said = [`\nBastion is running at ${running.url}`];
+      if (demo) {
+        const accounts = [];
         for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong', 'sampler', 'courier', 'lab']))
           accounts.push({ username: a.username, role: a.role, areaName: (await areaName(db, a.areaCode)) ?? a.areaCode });
+        said.push(...demoAccounts(accounts));
+      } else if (!(await anyAccount(db))) {
+        said.push(
+          'No account yet. Create the first commander (CODE: the division code of the area it commands, e.g. 130110), or start with --demo district:',
+          '  npx bastion user add --username NAME --password PASSWORD --role commander --area CODE',
+        );
       }
-      if (config.workers > 1) {
-        await superviseWorkers(config, database);
-        printDemoAccounts(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`, accounts);
-        return -1;
-      }
-      const running = await startServer(config, { database });
-      printDemoAccounts(running.url, accounts);
-      stopOnSignal(running, database);
+      console.log(said.join('\n'));
       return -1; // keep running
     }
     case 'migrate':
@@ -203,7 +259,7 @@ async function main(argv: string[]): Promise<number> {
         const r = await loadDemo(db, pool, scale, seed, (m) => console.log(m));
         await seedModules(db, pool, r, config);
         console.log(`${scale}: ${r.areas} official areas; loaded ${r.townsLoaded} towns (${r.residents} residents, ${r.staff} cadres), ${r.townsSkipped} already there; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-        printDemoAccounts(null, r.accounts);
+        console.log(demoAccounts(r.accounts).join('\n'));
         return 0;
       });
     }
@@ -289,15 +345,30 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * What went wrong, in one line (a bad configuration: one line per bad variable). No stack trace:
+ * LOG_LEVEL=debug (or trace) adds it for an error nothing here foresaw.
+ */
+function oneLine(e: unknown): string {
+  if (e instanceof ConfigError || e instanceof UsageError || e instanceof StartFailure) return e.message;
+  if (e instanceof AppError) return `${e.code}${e.field ? ` (${e.field})` : ''}: ${e.message}`;
+  const err = e as (Error & { code?: string }) | undefined;
+  const first = (err?.message || String(e)).split('\n')[0];
+  return `bastion: ${first}${err?.code ? ` (${err.code})` : ''}`;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exit(code);
   },
   (e) => {
-    if (e instanceof ConfigError) console.error(e.message);
-    else if (e instanceof UsageError) console.error(e.message);
-    else if (e instanceof AppError) console.error(`${e.code}${e.field ? ` (${e.field})` : ''}: ${e.message}`);
-    else console.error(e);
-    process.exit(2);
+    const line = oneLine(e);
+    if (['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '') && e instanceof Error && !(e instanceof StartFailure)) console.error(e.stack);
+    // a worker of `serve --workers N` tells its supervisor, which says it once
+    if (cluster.isWorker && process.send) process.send({ startFailure: line }, () => process.exit(2));
+    else {
+      console.error(line);
+      process.exit(2);
+    }
   },
 );

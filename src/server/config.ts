@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { DEFAULT_HTTP_BODY } from '../modules/notify/index.js';
+import { DEFAULT_PG_HOME } from '../db/connection.js';
 
 /**
  * Configuration comes from the environment and is validated at start: the
@@ -12,6 +13,10 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   embeddedPgPort: number;
+  /** as root: where the embedded PostgreSQL goes when the postgres user cannot reach dataDir */
+  pgHome: string;
+  /** BASTION_DEMO=1: a demo, which may serve the simulator SMS gateway beyond this machine */
+  demo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicUrl: string | null;
   sessionHours: number;
@@ -40,7 +45,8 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super('Bad configuration:\n' + problems.map((p) => `  - ${p}`).join('\n'));
+    // one line for one bad variable, a line each for more
+    super(problems.length === 1 ? `Bad configuration: ${problems[0]}` : 'Bad configuration:\n' + problems.map((p) => `  - ${p}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -67,6 +73,9 @@ function isProxyAddress(p: string): boolean {
   if (bits === undefined) return true;
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
+
+/** the addresses of this machine only */
+const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -136,8 +145,15 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push('DATABASE_URL: must look like postgres://user@host:5432/database');
     }
   }
-  const host = env.HOST ?? '0.0.0.0';
+  const host = env.HOST || '127.0.0.1';
   if (!/^[\w.:-]+$/.test(host)) problems.push(`HOST=${JSON.stringify(host)}: not a host name or address`);
+  const demo = env.BASTION_DEMO === '1';
+  if (![undefined, '', '0', '1'].includes(env.BASTION_DEMO)) problems.push(`BASTION_DEMO=${JSON.stringify(env.BASTION_DEMO)}: 1 for a demo, else unset`);
+  // the simulator sends nothing and shows every SMS, personal links included, to commanders
+  if (smsGateway === 'simulator' && !demo && !LOCAL_HOSTS.includes(host))
+    problems.push(`HOST=${host}: the simulator SMS gateway (BASTION_SMS_GATEWAY's default) sends no SMS and serves beyond this machine only a demo: set BASTION_DEMO=1 for one, or a real gateway (http, twilio)`);
+  const pgHome = env.BASTION_PG_HOME || DEFAULT_PG_HOME;
+  if (!path.isAbsolute(pgHome)) problems.push(`BASTION_PG_HOME=${JSON.stringify(pgHome)}: an absolute path`);
 
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)}: one of ${LEVELS.join(', ')}`);
@@ -157,6 +173,8 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir: path.resolve(env.BASTION_DATA || 'data'),
     embeddedPgPort,
+    pgHome,
+    demo,
     logLevel,
     publicUrl,
     sessionHours,

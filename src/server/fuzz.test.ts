@@ -40,7 +40,7 @@ afterAll(async () => {
 const WRITES: { url: string; role: keyof typeof cookies | null; method?: 'POST' | 'PUT' | 'DELETE' }[] = [
   { url: '/api/v1/access/session', role: null },
   { url: '/api/v1/registry/residents/1/pii', role: 'commander' },
-  { url: '/api/v1/notify/simulator/inbox/13900000000/reply', role: null },
+  { url: '/api/v1/notify/simulator/inbox/13900000000/reply', role: 'commander' },
   { url: '/api/v1/mobilization/callups', role: 'commander' },
   { url: '/api/v1/mobilization/callups/1/send', role: 'commander' },
   { url: '/api/v1/mobilization/callups/1/members/1/present', role: 'lead' },

@@ -46,6 +46,8 @@ export const accessRepo = {
       .where(inArray(accounts.username, usernames))
       .orderBy(accounts.id),
 
+  anyAccount: async (db: Db) => (await db.select({ id: accounts.id }).from(accounts).limit(1)).length > 0,
+
   insertSession: (db: Db, tokenHash: string, accountId: number, expiresAt: Date) =>
     db.insert(sessions).values({ tokenHash, accountId, expiresAt }),
 

@@ -149,6 +149,9 @@ async function accountIdOf(db: Db, username: string): Promise<number> {
 
 export const accountsNamed = (db: Db, usernames: string[]) => accessRepo.accountsNamed(db, usernames);
 
+/** Whether anyone can sign in yet (an empty Bastion has no account until `bastion user add`). */
+export const anyAccount = (db: Db) => accessRepo.anyAccount(db);
+
 /** A bearer token for a device or a lab; only its hash is kept. */
 export async function issueApiToken(db: Db, accountId: number, label: string): Promise<string> {
   const { token, hash } = newToken();

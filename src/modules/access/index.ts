@@ -2,5 +2,5 @@
 export { ROLES, inScope, reaches, assertInScope, scopedArea, scopePattern, type Actor, type Role } from './access.policy.js';
 export { accessPlugin, guard, actorOf, SESSION_COOKIE } from './access.plugin.js';
 export { accessRoutes } from './access.routes.js';
-export { addAccount, createAccount, accountsNamed, issueApiToken, audit, type NewAccount } from './access.service.js';
+export { addAccount, createAccount, accountsNamed, anyAccount, issueApiToken, audit, type NewAccount } from './access.service.js';
 export { disableAccount, revokeApiTokens, listApiTokens } from './access.service.js';

@@ -51,7 +51,7 @@ const as = (cookie: string) => ({ headers: { cookie } });
 const TEMPLATE = '{name}同志：请于{deadline}前到{area}报到，收到请点 {link}';
 
 async function inbox(phone: string) {
-  const res = await app.inject({ url: `/api/v1/notify/simulator/inbox/${phone}` });
+  const res = await app.inject({ url: `/api/v1/notify/simulator/inbox/${phone}`, ...as(commander) });
   return res.json() as { kind: string; body: string }[];
 }
 async function linkOf(phone: string) {
@@ -101,7 +101,7 @@ describe('a call-up', () => {
   });
 
   it('is acknowledged by an SMS reply of 1', async () => {
-    await app.inject({ method: 'POST', url: `/api/v1/notify/simulator/inbox/${phones[1]}/reply`, payload: { body: '1' } });
+    await app.inject({ method: 'POST', url: `/api/v1/notify/simulator/inbox/${phones[1]}/reply`, ...as(commander), payload: { body: '1' } });
     const token = await linkOf(phones[1]);
     const page = (await app.inject({ url: `/api/v1/mobilization/me/${token}` })).json();
     expect(page.me.ackAt).not.toBeNull();
@@ -201,7 +201,7 @@ describe('escalation', () => {
     const id = c.json().id;
     await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${id}/send`, ...as(boss) });
     await linkOf(p(4)); // the SMS has arrived; its reply answers it
-    await app.inject({ method: 'POST', url: `/api/v1/notify/simulator/inbox/${p(4)}/reply`, payload: { body: '1' } });
+    await app.inject({ method: 'POST', url: `/api/v1/notify/simulator/inbox/${p(4)}/reply`, ...as(boss), payload: { body: '1' } });
 
     // nothing yet: the send was just now
     expect(await runEscalations(deps)).toMatchObject({ resent: 0, escalated: 0, flagged: 0 });

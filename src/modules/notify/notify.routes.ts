@@ -8,14 +8,15 @@ import type { NotifyRuntime } from './notify.runtime.js';
 const Phone = Type.String({ pattern: '^1[3-9]\\d{9}$', description: 'a mainland mobile number' });
 
 /**
- * The simulator's phones. Its inbox stands for a handset: whoever holds the
- * number reads it, as on a real phone, so reading one number's inbox needs no
- * account; listing the numbers does. Only mounted when the simulator is the gateway.
+ * The simulator's phones, for a demo's command centre: a phone's inbox holds the cadre's personal
+ * link (acknowledging and checking in as them), so reading it, replying from it and listing the
+ * numbers all need a signed-in commander. Only mounted when the simulator is the gateway, which
+ * serves beyond this machine only with BASTION_DEMO=1 (server/config.ts).
  */
 export const notifyRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRuntime }> = async (app, { runtime }) => {
   if (runtime.settings.gateway !== 'simulator') return;
 
-  // every number across areas: for the district's command centre only
+  // every number across areas: for the command centre only
   app.get(
     '/simulator/phones',
     {
@@ -32,6 +33,7 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRuntime }>
   app.get(
     '/simulator/inbox/:phone',
     {
+      preHandler: guard('commander'),
       schema: {
         tags: ['notify'],
         summary: 'The simulated phone of a number: messages received and replies sent',
@@ -39,6 +41,8 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRuntime }>
         response: {
           200: Type.Array(Type.Object({ kind: Type.Union([Type.Literal('in'), Type.Literal('out')]), id: Type.String(), body: Type.String(), at: Type.String({ format: 'date-time' }) })),
           400: problemRef,
+          401: problemRef,
+          403: problemRef,
         },
       },
     },
@@ -48,12 +52,13 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRuntime }>
   app.post(
     '/simulator/inbox/:phone/reply',
     {
+      preHandler: guard('commander'),
       schema: {
         tags: ['notify'],
         summary: 'Reply from the simulated phone, as an SMS would',
         params: Type.Object({ phone: Phone }),
         body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ messageId: Type.Union([Type.String(), Type.Null()]) }), 400: problemRef },
+        response: { 200: Type.Object({ messageId: Type.Union([Type.String(), Type.Null()]) }), 400: problemRef, 401: problemRef, 403: problemRef },
       },
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
     },

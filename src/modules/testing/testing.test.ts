@@ -433,7 +433,7 @@ describe('lab results and recalls', () => {
     const tube = await tubeAtLab(c, east.slice(8, 11));
     await results(lab, [{ tube, result: '阳性' }]);
     await expect
-      .poll(async () => (await app.inject({ url: `/api/v1/notify/simulator/inbox/${phone}` })).json().map((m: { body: string }) => m.body).join('\n'), { timeout: 10_000 })
+      .poll(async () => (await app.inject({ url: `/api/v1/notify/simulator/inbox/${phone}`, ...as(commander) })).json().map((m: { body: string }) => m.body).join('\n'), { timeout: 10_000 })
       .toContain(`混管${tube}（阳性），本村3人需单管复检`);
   });
 });
@@ -639,7 +639,7 @@ describe('planning', () => {
     expect((await post(`/api/v1/testing/campaigns/${c}/sites/${site.id}/notify`, boss)).json().queued).toBe(0);
     const first = `138${a.district}00`;
     await expect
-      .poll(async () => (await app.inject({ url: `/api/v1/notify/simulator/inbox/${first}` })).json().map((m: { body: string }) => m.body).join(''), { timeout: 10_000 })
+      .poll(async () => (await app.inject({ url: `/api/v1/notify/simulator/inbox/${first}`, ...as(boss) })).json().map((m: { body: string }) => m.body).join(''), { timeout: 10_000 })
       .toMatch(/请您家4人于1月1日 08:00–08:30到东村小学（东村小学操场）采样/);
   });
 

@@ -34,19 +34,20 @@ const HOME: Record<string, string> = { sampler: '/station', lab: '/lab', courier
 
 const FONT = "'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif";
 
-/** Pages a phone opens without an account: the personal link, the village code, the simulator's phone, a resident's code and results. */
+/** Pages a phone opens without an account: the personal link, the village code, a resident's code and results. */
 function PublicRoutes() {
   return (
     <Routes>
       <Route path="/m/:token" element={<MyCallupPage />} />
       <Route path="/checkin/:village" element={<CheckinPage />} />
-      <Route path="/phone/:phone?" element={<PhonePage />} />
       <Route path="/r/:code" element={<ResidentPage />} />
       <Route path="/lookup" element={<ResidentPage />} />
     </Routes>
   );
 }
-const PUBLIC = /^\/(m|checkin|phone|r|lookup)(\/|$)/;
+const PUBLIC = /^\/(m|checkin|r|lookup)(\/|$)/;
+/** The simulator's phone: a page of its own, shaped as a handset, for a signed-in commander (its SMS carry personal links). */
+const PHONE = /^\/phone(\/|$)/;
 
 function Routed() {
   const { me, loading } = useSession();
@@ -65,6 +66,12 @@ function Routed() {
     return (
       <Routes>
         <Route path="*" element={<LoginPage />} />
+      </Routes>
+    );
+  if (PHONE.test(pathname))
+    return (
+      <Routes>
+        <Route path="/phone/:phone?" element={<PhonePage />} />
       </Routes>
     );
   return (

@@ -34,7 +34,7 @@ const en: typeof zh = {
     smsLabel: 'SMS',
     villageCode: 'Check-in code', villageCodeHelp: 'Print it and post it at the village committee; cadres scan it to check in', methods: { qr: 'code', location: 'location', lead: 'by the secretary' },
   },
-  phone: { title: 'Simulated phone', pick: 'Number', reply: 'Reply', placeholder: 'Type a reply (1 = received)', empty: 'No messages yet', sendReply: 'Send' },
+  phone: { title: 'Simulated phone', pick: 'Number', reply: 'Reply', placeholder: 'Type a reply (1 = received)', empty: 'No messages yet', sendReply: 'Send', commanderOnly: 'The simulated phones are for the command centre: sign in as a commander' },
   common: { error: 'Something went wrong', retry: 'Retry', loading: 'Loading…', busy: 'The system is busy: retrying in {{s}} s…' },
   testing: {
     new: 'New population-wide testing campaign', title: 'Title', poolSize: 'Pooling', poolHelp: 'National guidance: 10 to a tube; single tubes where positives are frequent', single: 'Single tubes', pooled: '{{n}} to a tube',

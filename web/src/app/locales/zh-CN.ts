@@ -32,7 +32,7 @@ const zh = {
     smsLabel: '短信条数',
     villageCode: '报到码', villageCodeHelp: '打印后张贴在村委会，包村干部用手机扫码报到', methods: { qr: '扫码', location: '定位', lead: '书记登记' },
   },
-  phone: { title: '模拟手机', pick: '选择号码', reply: '回复', placeholder: '输入回复内容（回复 1 表示收到）', empty: '还没有短信', sendReply: '发送' },
+  phone: { title: '模拟手机', pick: '选择号码', reply: '回复', placeholder: '输入回复内容（回复 1 表示收到）', empty: '还没有短信', sendReply: '发送', commanderOnly: '模拟手机仅供指挥部使用：请以指挥部账号登录' },
   common: { error: '出错了', retry: '重试', loading: '加载中…', busy: '系统繁忙，{{s}} 秒后自动重试…' },
   testing: {
     new: '新建一轮全员核酸检测', title: '名称', poolSize: '混采比例', poolHelp: '国家指引：10混1；阳性率高时可改为单采', single: '单人单管', pooled: '{{n}}混1',

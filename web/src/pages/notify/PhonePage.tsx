@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
-import { Button, Card, Empty, Input, Select, Space, Typography } from 'antd';
+import { useNavigate, useParams } from 'react-router-dom';
+import { Alert, Button, Card, Empty, Input, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { notifyApi, type InboxItem } from '../../modules/notify/api';
+import { useSession } from '../../modules/access/session';
 
 /** Renders a message with its links clickable, as a phone's SMS app does. */
 function Linkified({ text }: { text: string }) {
@@ -20,8 +21,20 @@ function Linkified({ text }: { text: string }) {
   );
 }
 
-/** The simulator's phone: the SMS a number received, and a reply box. */
+/** The simulator's phone: the SMS a number received, and a reply box; for a commander (App.tsx asks for a sign-in first). */
 export default function PhonePage() {
+  const { t } = useTranslation();
+  const { me } = useSession();
+  if (me?.role !== 'commander')
+    return (
+      <div style={{ maxWidth: 480, margin: '0 auto', padding: 12 }}>
+        <Alert type="warning" showIcon title={t('phone.commanderOnly')} data-testid="phone-commander-only" />
+      </div>
+    );
+  return <Phone />;
+}
+
+function Phone() {
   const { t } = useTranslation();
   const { phone } = useParams();
   const navigate = useNavigate();
@@ -78,7 +91,6 @@ export default function PhonePage() {
             <Button type="primary" onClick={send}>{t('phone.sendReply')}</Button>
           </Space.Compact>
         )}
-        {!phone && phones.length === 0 && <Typography.Paragraph type="secondary"><Link to="/login">{t('login.submit')}</Link></Typography.Paragraph>}
       </Card>
     </div>
   );
