@@ -56,6 +56,24 @@ describe('the embedded PostgreSQL', () => {
     expect(fs.lstatSync(path.join(dataDir, 'pg')).isDirectory()).toBe(true);
     expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
   }, 120_000);
+
+  it('refuses, in one line, a data folder made by another major version of PostgreSQL', async () => {
+    // as a folder of the earlier Bastion, whose embedded server was PostgreSQL 18, would be
+    const older = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-embedded-'));
+    try {
+      fs.mkdirSync(path.join(older, 'pg'));
+      fs.writeFileSync(path.join(older, 'pg', 'PG_VERSION'), '18\n');
+      // within reach of the postgres user, as a cluster of its own would be
+      fs.chmodSync(older, 0o711);
+      fs.chmodSync(path.join(older, 'pg'), 0o777);
+      await expect(openDatabase({ databaseUrl: null, dataDir: older, embeddedPgPort: 0, log: () => {} })).rejects.toThrow(
+        new StartFailure(`${path.join(older, 'pg')} holds a PostgreSQL 18 database and this Bastion runs PostgreSQL 15: move ${older} away to start afresh (or set BASTION_DATA to another folder)`),
+      );
+      expect(fs.readdirSync(path.join(older, 'pg'))).toEqual(['PG_VERSION']);
+    } finally {
+      fs.rmSync(older, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a lost connection', () => {

@@ -279,7 +279,10 @@ async function startEmbedded(dataDir: string, port: number, pgHome: string, log:
     return { url: embeddedUrl(running.port), stop: keepUp(() => startPostgres(b, dir, running.port, as), dir, running, false, log) };
   }
   const b = await reachableBinaries(await packagedBinaries(), as, pgHome);
-  if (!(await fs.stat(path.join(dir, 'PG_VERSION')).catch(() => null))) await initCluster(b, dir, as);
+  const made = (await fs.readFile(path.join(dir, 'PG_VERSION'), 'utf8').catch(() => null))?.trim();
+  if (!made) await initCluster(b, dir, as);
+  else if (made !== b.version.split('.')[0])
+    throw new StartFailure(`${dir} holds a PostgreSQL ${made} database and this Bastion runs PostgreSQL ${b.version.split('.')[0]}: move ${dataDir} away to start afresh (or set BASTION_DATA to another folder)`);
   // Port 0: one the OS says is free. It can be taken before PostgreSQL binds it (another
   // process's outgoing connection, from the same range), so such a port is tried three times.
   for (let attempt = 1; ; attempt++) {
