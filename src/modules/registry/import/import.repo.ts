@@ -35,14 +35,20 @@ const updateSet = (cols: string[]) => cols.filter((c) => c !== 'id_number').map(
 
 type Row = (string | number | boolean | null)[];
 
+/** What a row brings besides its own record (a resident's household), written by the same batch. */
+interface Beside<T> {
+  write(client: pg.PoolClient, rows: JudgedRow<T>[], pattern: string): Promise<void>;
+  /** the rows naming one registered outside the scope (after `write`, which leaves those as they are) */
+  elsewhere(client: pg.PoolClient, rows: JudgedRow<T>[], pattern: string): Promise<OutOfScope[]>;
+}
+
 interface Table<T> {
   name: 'residents' | 'staff';
   columns: string[];
   /** where a record lives, for the importer's scope */
   areaColumn: 'area_code' | 'assigned_area_code';
   values: (v: T) => Row;
-  /** written before the rows (a resident's household); returns the rows it refuses */
-  before?: (client: pg.PoolClient, rows: JudgedRow<T>[], pattern: string) => Promise<OutOfScope[]>;
+  beside?: Beside<T>;
 }
 
 const without = <T>(rows: JudgedRow<T>[], refused: OutOfScope[]) => {
@@ -58,41 +64,34 @@ const without = <T>(rows: JudgedRow<T>[], refused: OutOfScope[]) => {
  * is rolled back and the batch is COPied into a session-local staging table (no WAL,
  * no indexes) and upserted by ID number in one statement; `xmax = 0` marks a new row.
  *
- * The importer's scope holds in that statement: a record registered outside it is
- * neither moved nor changed (the conflict's update is guarded by its area), and its
- * row, the one not written, is refused `AREA_OUT_OF_SCOPE` like a row naming an area
- * outside the scope. The counts and the rejections say nothing more about it.
+ * The importer's scope holds in that statement: the update of a record registered
+ * outside it is guarded by the record's area (evaluated on the row it locks), so the
+ * record is neither moved nor changed, and its row, the one not written, is refused
+ * `AREA_OUT_OF_SCOPE` as a row naming an area outside the scope is. Nothing else
+ * (counts, reasons) says more about it. No statement reads the whole table.
  */
 async function writeBatch<T>(client: pg.PoolClient, t: Table<T>, rows: JudgedRow<T>[], scopeCode: string): Promise<Written> {
   const pattern = scopePattern(scopeCode);
   await client.query('savepoint fresh_rows');
   try {
-    const refused = t.before ? await t.before(client, rows, pattern) : [];
+    let refused: OutOfScope[] = [];
+    if (t.beside) {
+      await t.beside.write(client, rows, pattern);
+      refused = await t.beside.elsewhere(client, rows, pattern);
+    }
     const fresh = without(rows, refused);
     await copyRows(client, t.name, t.columns, fresh.map((r) => t.values(r.values)));
     await client.query('release savepoint fresh_rows');
     return { inserted: fresh.length, updated: 0, outOfScope: refused };
   } catch (e) {
     if ((e as { code?: string }).code !== '23505') throw e; // unique_violation: some are registered
-    await client.query('rollback to savepoint fresh_rows'); // and what `before` wrote
+    await client.query('rollback to savepoint fresh_rows'); // with what `beside` wrote
   }
   const stage = `import_${t.name}`; // emptied at commit: one batch per transaction
   await client.query(`create temp table if not exists ${stage} on commit delete rows as select 0 as row_no, ${t.columns.join(', ')} from ${t.name} with no data`);
   await copyRows(client, stage, ['row_no', ...t.columns], rows.map((r) => [r.rowNo, ...t.values(r.values)]));
-  const outOfScope: OutOfScope[] = [];
-  if (t.before) {
-    // what `before` writes is for the rows that will be written: those registered elsewhere go first
-    if (pattern !== '%') {
-      const elsewhere = await client.query<{ row_no: number }>(
-        `delete from ${stage} s using ${t.name} r where reverse(r.id_number) = reverse(s.id_number) and r.${t.areaColumn} not like $1 returning s.row_no`,
-        [pattern],
-      );
-      outOfScope.push(...elsewhere.rows.map((r) => ({ rowNo: r.row_no, field: 'idNumber' as const })));
-    }
-    const refused = await t.before(client, without(rows, outOfScope), pattern);
-    if (refused.length) await client.query(`delete from ${stage} where row_no = any($1::int[])`, [col(refused, 'rowNo')]);
-    outOfScope.push(...refused);
-  }
+  const outOfScope = t.beside ? await t.beside.elsewhere(client, rows, pattern) : [];
+  if (outOfScope.length) await client.query(`delete from ${stage} where row_no = any($1::int[])`, [col(outOfScope, 'rowNo')]);
   // a staff member's new phone clears the mark of an undeliverable one
   const extra = t.name === 'staff' ? `, phone_undeliverable_at = case when staff.phone is distinct from excluded.phone then null else staff.phone_undeliverable_at end` : '';
   const res = await client.query<{ inserted: number; written: number; refused: number[] }>(
@@ -108,41 +107,47 @@ async function writeBatch<T>(client: pg.PoolClient, t: Table<T>, rows: JudgedRow
   );
   const { inserted, written, refused } = res.rows[0];
   outOfScope.push(...refused.map((rowNo) => ({ rowNo, field: 'idNumber' as const })));
+  // what the written rows bring: a household registered elsewhere meanwhile is left as it is
+  if (t.beside) await t.beside.write(client, without(rows, outOfScope), pattern);
   return { inserted, updated: written - inserted, outOfScope };
 }
 
 /**
- * One row per household (the last one read wins), in one lock order for batches written
- * at the same time. A household number registered outside the importer's area is left as
- * it is, and the rows naming it are refused.
+ * Households: one row per household (the last one read wins), in one lock order for
+ * batches written at the same time; one registered outside the importer's area is
+ * left as it is, and the rows naming it are refused.
  */
-async function writeHouseholds(client: pg.PoolClient, rows: JudgedRow<ResidentValues>[], pattern: string): Promise<OutOfScope[]> {
-  const households = new Map<string, ResidentValues>();
-  for (const { values: r } of rows) if (r.householdNo) households.set(r.householdNo, r);
-  if (!households.size) return [];
-  const hh = [...households.values()].sort((a, b) => (a.householdNo! < b.householdNo! ? -1 : 1));
-  const numbers = col(hh, 'householdNo');
-  await client.query(
-    `insert into households (household_no, area_code, address)
-     select * from unnest($1::text[], $2::text[], $3::text[])
-     on conflict (household_no) do update set area_code = excluded.area_code, address = excluded.address
-     where households.area_code like $4 and (households.area_code <> excluded.area_code or households.address <> excluded.address)`,
-    [numbers, col(hh, 'areaCode'), hh.map((h) => h.address ?? ''), pattern],
-  );
-  if (pattern === '%') return [];
-  // after the upsert: one registered meanwhile by another import has been waited for, and is seen
-  const elsewhere = await client.query<{ household_no: string }>(`select household_no from households where household_no = any($1::text[]) and area_code not like $2`, [numbers, pattern]);
-  if (!elsewhere.rows.length) return [];
-  const foreign = new Set(elsewhere.rows.map((r) => r.household_no));
-  return rows.filter((r) => r.values.householdNo && foreign.has(r.values.householdNo)).map((r) => ({ rowNo: r.rowNo, field: 'householdNo' as const }));
-}
+const HOUSEHOLDS: Beside<ResidentValues> = {
+  async write(client, rows, pattern) {
+    const households = new Map<string, ResidentValues>();
+    for (const { values: r } of rows) if (r.householdNo) households.set(r.householdNo, r);
+    if (!households.size) return;
+    const hh = [...households.values()].sort((a, b) => (a.householdNo! < b.householdNo! ? -1 : 1));
+    await client.query(
+      `insert into households (household_no, area_code, address)
+       select * from unnest($1::text[], $2::text[], $3::text[])
+       on conflict (household_no) do update set area_code = excluded.area_code, address = excluded.address
+       where households.area_code like $4 and (households.area_code <> excluded.area_code or households.address <> excluded.address)`,
+      [col(hh, 'householdNo'), col(hh, 'areaCode'), hh.map((h) => h.address ?? ''), pattern],
+    );
+  },
+  async elsewhere(client, rows, pattern) {
+    if (pattern === '%') return [];
+    const numbers = [...new Set(rows.map((r) => r.values.householdNo).filter((n) => n !== null))];
+    if (!numbers.length) return [];
+    const found = await client.query<{ household_no: string }>(`select household_no from households where household_no = any($1::text[]) and area_code not like $2`, [numbers, pattern]);
+    if (!found.rows.length) return [];
+    const foreign = new Set(found.rows.map((r) => r.household_no));
+    return rows.filter((r) => r.values.householdNo !== null && foreign.has(r.values.householdNo)).map((r) => ({ rowNo: r.rowNo, field: 'householdNo' as const }));
+  },
+};
 
 const RESIDENTS: Table<ResidentValues> = {
   name: 'residents',
   columns: RESIDENT_COLUMNS,
   areaColumn: 'area_code',
   values: (r) => [r.idNumber, r.name, r.nameInitials, r.sex, r.birthDate, r.phone, r.address, r.areaCode, r.householdNo, r.bedridden, r.elderlyAlone, r.disabled],
-  before: writeHouseholds,
+  beside: HOUSEHOLDS,
 };
 
 const STAFF: Table<StaffValues> = {
