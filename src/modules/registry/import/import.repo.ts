@@ -35,11 +35,12 @@ const updateSet = (cols: string[]) => cols.filter((c) => c !== 'id_number').map(
 
 type Row = (string | number | boolean | null)[];
 
-/** What a row brings besides its own record (a resident's household), written by the same batch. */
+/** What a row brings besides its own record (a resident's household), written by the same batch after the rows. */
 interface Beside<T> {
-  write(client: pg.PoolClient, rows: JudgedRow<T>[], pattern: string): Promise<void>;
-  /** the rows naming one registered outside the scope (after `write`, which leaves those as they are) */
+  /** the rows naming one registered outside the scope: refused before anything is written */
   elsewhere(client: pg.PoolClient, rows: JudgedRow<T>[], pattern: string): Promise<OutOfScope[]>;
+  /** for the rows written; leaves one registered outside the scope as it is */
+  write(client: pg.PoolClient, rows: JudgedRow<T>[], pattern: string): Promise<void>;
 }
 
 interface Table<T> {
@@ -72,26 +73,29 @@ const without = <T>(rows: JudgedRow<T>[], refused: OutOfScope[]) => {
  */
 async function writeBatch<T>(client: pg.PoolClient, t: Table<T>, rows: JudgedRow<T>[], scopeCode: string): Promise<Written> {
   const pattern = scopePattern(scopeCode);
+  const outOfScope = t.beside ? await t.beside.elsewhere(client, rows, pattern) : [];
+  const mine = without(rows, outOfScope);
+  const written = await writeRows(client, t, mine, pattern);
+  outOfScope.push(...written.refused.map((rowNo) => ({ rowNo, field: 'idNumber' as const })));
+  // what the written rows bring (one registered elsewhere since `elsewhere` looked is left as it is)
+  if (t.beside) await t.beside.write(client, without(mine, outOfScope), pattern);
+  return { inserted: written.inserted, updated: written.updated, outOfScope };
+}
+
+async function writeRows<T>(client: pg.PoolClient, t: Table<T>, rows: JudgedRow<T>[], pattern: string): Promise<{ inserted: number; updated: number; refused: number[] }> {
+  if (!rows.length) return { inserted: 0, updated: 0, refused: [] };
   await client.query('savepoint fresh_rows');
   try {
-    let refused: OutOfScope[] = [];
-    if (t.beside) {
-      await t.beside.write(client, rows, pattern);
-      refused = await t.beside.elsewhere(client, rows, pattern);
-    }
-    const fresh = without(rows, refused);
-    await copyRows(client, t.name, t.columns, fresh.map((r) => t.values(r.values)));
+    await copyRows(client, t.name, t.columns, rows.map((r) => t.values(r.values)));
     await client.query('release savepoint fresh_rows');
-    return { inserted: fresh.length, updated: 0, outOfScope: refused };
+    return { inserted: rows.length, updated: 0, refused: [] };
   } catch (e) {
     if ((e as { code?: string }).code !== '23505') throw e; // unique_violation: some are registered
-    await client.query('rollback to savepoint fresh_rows'); // with what `beside` wrote
+    await client.query('rollback to savepoint fresh_rows');
   }
-  const stage = `import_${t.name}`; // emptied at commit: one batch per transaction
+  const stage = `import_stage_${t.name}`; // emptied at commit: one batch per transaction
   await client.query(`create temp table if not exists ${stage} on commit delete rows as select 0 as row_no, ${t.columns.join(', ')} from ${t.name} with no data`);
   await copyRows(client, stage, ['row_no', ...t.columns], rows.map((r) => [r.rowNo, ...t.values(r.values)]));
-  const outOfScope = t.beside ? await t.beside.elsewhere(client, rows, pattern) : [];
-  if (outOfScope.length) await client.query(`delete from ${stage} where row_no = any($1::int[])`, [col(outOfScope, 'rowNo')]);
   // a staff member's new phone clears the mark of an undeliverable one
   const extra = t.name === 'staff' ? `, phone_undeliverable_at = case when staff.phone is distinct from excluded.phone then null else staff.phone_undeliverable_at end` : '';
   const res = await client.query<{ inserted: number; written: number; refused: number[] }>(
@@ -106,10 +110,7 @@ async function writeBatch<T>(client: pg.PoolClient, t: Table<T>, rows: JudgedRow
     [pattern],
   );
   const { inserted, written, refused } = res.rows[0];
-  outOfScope.push(...refused.map((rowNo) => ({ rowNo, field: 'idNumber' as const })));
-  // what the written rows bring: a household registered elsewhere meanwhile is left as it is
-  if (t.beside) await t.beside.write(client, without(rows, outOfScope), pattern);
-  return { inserted, updated: written - inserted, outOfScope };
+  return { inserted, updated: written - inserted, refused };
 }
 
 /**
