@@ -77,6 +77,16 @@ export async function registryBench(d: Database, scale: Scale, workDir: string, 
   log('registry: importing the same file again (updates)…');
   const again = await timed(() => runImport(db, pool, { kind: 'residents', path: csvPath, filename: 'bench.csv', actor: null }));
   figures.push({ name: 'registry.reimport_rate', value: Math.round((again.result.updated / again.ms) * 1000), unit: 'rows/s', note: `${again.result.imported} new, ${again.result.updated} updated: a second import never duplicates` });
+
+  // the same as the district's commander: every row checked against the importer's scope in its batch's upsert
+  log('registry: importing the same file again as the district commander (updates, inside a scope)…');
+  const bossId = await addAccount(db, { username: 'bench-import-commander', password: 'bench-password', role: 'commander', areaCode: root });
+  const boss = { accountId: bossId, username: 'bench-import-commander', displayName: '', role: 'commander' as const, areaCode: root, staffId: null };
+  const scoped = await timed(() => runImport(db, pool, { kind: 'residents', path: csvPath, filename: 'bench.csv', actor: boss }));
+  figures.push({
+    name: 'registry.reimport_scoped_rate', value: Math.round((scoped.result.updated / scoped.ms) * 1000), unit: 'rows/s',
+    note: `${scoped.result.updated} updated, ${scoped.result.rejected} rejected: the re-import by an account with an area, whose rows are written only where the records are inside it`,
+  });
   await pool.query('vacuum analyze residents');
 
   log('registry: searching through the HTTP server…');

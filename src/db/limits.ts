@@ -20,6 +20,12 @@ export async function hitLimit(pool: pg.Pool, key: string, max: number, windowMs
   return { allowed: rows[0].hits <= max, retryAfterS: Math.max(1, Math.ceil(rows[0].left)) };
 }
 
+/** Whether `key` has had `max` hits in its current window (counting none). */
+export async function limitReached(pool: pg.Pool, key: string, max: number): Promise<boolean> {
+  const { rows } = await pool.query(`select 1 from rate_limits where key = $1 and window_ends > now() and hits >= $2`, [key, max]);
+  return rows.length > 0;
+}
+
 /** Windows that have ended; run now and then. */
 export const sweepLimits = (pool: pg.Pool) => pool.query(`delete from rate_limits where window_ends < now() - interval '1 minute'`);
 

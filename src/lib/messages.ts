@@ -34,6 +34,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   ID_FORMAT: { zh: '身份证号应为18位（或15位旧号）', en: 'An ID number has 18 characters (or 15 digits for a legacy ID)' },
   ID_BIRTH_DATE: { zh: '身份证号中的出生日期无效', en: 'The birth date inside the ID number is not a valid date' },
   ID_CHECK_DIGIT: { zh: '身份证号校验位错误', en: 'The check digit of the ID number is wrong' },
+  ID_NAME_MISMATCH: { zh: '身份证号与姓名不符，或不是本辖区的居民：请居民出示本人的个人码', en: 'The ID number does not go with this name among the residents of your area: ask for the person’s own personal code' },
   ID_DUPLICATE_IN_FILE: { zh: '身份证号与本文件前面的行重复', en: 'The ID number repeats an earlier row of this file' },
   PHONE_INVALID: { zh: '不是有效的大陆手机号', en: 'Not a valid mainland mobile number' },
   NAME_INVALID: { zh: '姓名须为1–30个汉字或英文字母，可含空格和间隔号', en: 'A name is 1–30 CJK or Latin letters, spaces and the middle dot' },

@@ -676,6 +676,61 @@ describe('planning', () => {
   });
 });
 
+describe('walk-ins of people already registered', () => {
+  const walkIn = (c: number, who: string, body: object) => post(`/api/v1/testing/campaigns/${c}/walk-ins`, who, body);
+  const person = (n: number, name: string) => ({ idNumber: idFor(area.district, n), name, address: '东村外来务工宿舍' });
+  const residentsWith = async (n: number) => (await testDb().pool.query(`select id, name, area_code from residents where id_number = $1`, [idFor(area.district, n)])).rows;
+
+  it('give a resident’s code only with their name and inside the station’s area, and one refusal for the rest', async () => {
+    const c = await campaign(10);
+    const [here] = await addResidents(area.grids[0], [{ name: '东村居民', initials: 'dcjm', n: 493 }], area.district);
+    await addResidents(area.villages[1], [{ name: '西村居民', initials: 'xcjm', n: 492 }], area.district);
+    const before = await residentsWith(492);
+    // a resident of the west village, outside this station's (the east village), with their own name
+    const elsewhere = await walkIn(c, sampler, person(492, '西村居民'));
+    expect(elsewhere.statusCode).toBe(400);
+    expect(elsewhere.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(elsewhere.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'idNumber' });
+    expect(elsewhere.json()).not.toHaveProperty('residentId');
+    // a resident of this village, under another name: the same answer, word for word
+    const wrongName = await walkIn(c, sampler, person(493, '冒名'));
+    expect(wrongName.statusCode).toBe(400);
+    expect(wrongName.json()).toEqual(elsewhere.json());
+    expect(await residentsWith(492)).toEqual(before);
+    expect((await residentsWith(493))[0].name).toBe('东村居民');
+    const right = await walkIn(c, sampler, person(493, '东村居民'));
+    expect(right.statusCode).toBe(200);
+    expect(right.json()).toEqual({ residentId: here, created: false, code: codeOf(here) });
+
+    // someone new, the request sent twice at once (a retry that crossed the first): registered once, one code
+    const twice = await Promise.all([walkIn(c, sampler, person(490, '新来的')), walkIn(c, sampler, person(490, '新来的'))]);
+    expect(twice.map((r) => r.statusCode)).toEqual([200, 200]);
+    const [a, b] = twice.map((r) => r.json());
+    expect(b.residentId).toBe(a.residentId);
+    expect(b.code).toBe(a.code);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(await residentsWith(490)).toEqual([{ id: a.residentId, name: '新来的', area_code: area.villages[0] }]);
+    expect((await walkIn(c, sampler, person(490, '新来的'))).json()).toEqual({ residentId: a.residentId, created: false, code: a.code });
+  });
+
+  it('register no one for the rest of the hour from an account refused 20 times', async () => {
+    const c = await campaign(10);
+    const station = await asRole(app, 'sampler', area.villages[0]);
+    for (let i = 0; i < 20; i++) {
+      const r = await walkIn(c, station, person(100 + (i % 3), '猜一猜'));
+      expect(r.statusCode, `refusal ${i + 1}`).toBe(400);
+      expect(r.json().field).toBe('idNumber');
+    }
+    // the 21st, even someone new, is not answered: trying IDs one after another learns nothing more
+    const limited = await walkIn(c, station, person(491, '又来一个'));
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await residentsWith(491)).toEqual([]);
+    // another station is not held up
+    expect((await walkIn(c, sampler, person(491, '又来一个'))).json()).toMatchObject({ created: true });
+  });
+});
+
 describe('when the connection that hears events is lost', () => {
   it('forgets the kept residents’ pages and tells live boards to reload, once it listens again', async () => {
     const { pool } = testDb();

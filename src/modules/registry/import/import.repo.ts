@@ -9,13 +9,54 @@ export interface RejectionRow {
   reason: string;
 }
 
+/** A row the judge let through, with its row number: the registry may still refuse it. */
+export interface JudgedRow<T> {
+  rowNo: number;
+  values: T;
+}
+
+/** A row whose ID number (or household number) is registered outside the importer's area. */
+export interface OutOfScope {
+  rowNo: number;
+  field: 'idNumber' | 'householdNo';
+}
+
+export interface Written {
+  inserted: number;
+  updated: number;
+  outOfScope: OutOfScope[];
+}
+
 const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
 
 const RESIDENT_COLUMNS = ['id_number', 'name', 'name_initials', 'sex', 'birth_date', 'phone', 'address', 'area_code', 'household_no', 'bedridden', 'elderly_alone', 'disabled'];
 const STAFF_COLUMNS = ['id_number', 'name', 'name_initials', 'sex', 'birth_date', 'phone', 'address', 'assigned_area_code', 'work_unit', 'party_member', 'unit_head', 'role'];
 const updateSet = (cols: string[]) => cols.filter((c) => c !== 'id_number').map((c) => `${c} = excluded.${c}`).join(', ');
 
-type Row = (string | boolean | null)[];
+type Row = (string | number | boolean | null)[];
+
+/** What a row brings besides its own record (a resident's household), written by the same batch after the rows. */
+interface Beside<T> {
+  /** the rows naming one registered outside the scope: refused before anything is written */
+  elsewhere(client: pg.PoolClient, rows: JudgedRow<T>[], pattern: string): Promise<OutOfScope[]>;
+  /** for the rows written; leaves one registered outside the scope as it is */
+  write(client: pg.PoolClient, rows: JudgedRow<T>[], pattern: string): Promise<void>;
+}
+
+interface Table<T> {
+  name: 'residents' | 'staff';
+  columns: string[];
+  /** where a record lives, for the importer's scope */
+  areaColumn: 'area_code' | 'assigned_area_code';
+  values: (v: T) => Row;
+  beside?: Beside<T>;
+}
+
+const without = <T>(rows: JudgedRow<T>[], refused: OutOfScope[]) => {
+  if (!refused.length) return rows;
+  const out = new Set(refused.map((r) => r.rowNo));
+  return rows.filter((r) => !out.has(r.rowNo));
+};
 
 /**
  * A batch is first COPied straight into the table, inside a savepoint: the usual
@@ -23,65 +64,107 @@ type Row = (string | boolean | null)[];
  * If an ID is already there (a re-import, or another import meanwhile), the savepoint
  * is rolled back and the batch is COPied into a session-local staging table (no WAL,
  * no indexes) and upserted by ID number in one statement; `xmax = 0` marks a new row.
- * Returns how many rows were new.
+ *
+ * The importer's scope holds in that statement: the update of a record registered
+ * outside it is guarded by the record's area (evaluated on the row it locks), so the
+ * record is neither moved nor changed, and its row, the one not written, is refused
+ * `AREA_OUT_OF_SCOPE` as a row naming an area outside the scope is. Nothing else
+ * (counts, reasons) says more about it. No statement reads the whole table.
  */
-async function writeBatch(client: pg.PoolClient, table: 'residents' | 'staff', columns: string[], rows: Row[]): Promise<number> {
+async function writeBatch<T>(client: pg.PoolClient, t: Table<T>, rows: JudgedRow<T>[], scopeCode: string): Promise<Written> {
+  const pattern = scopePattern(scopeCode);
+  const outOfScope = t.beside ? await t.beside.elsewhere(client, rows, pattern) : [];
+  const mine = without(rows, outOfScope);
+  const written = await writeRows(client, t, mine, pattern);
+  outOfScope.push(...written.refused.map((rowNo) => ({ rowNo, field: 'idNumber' as const })));
+  // what the written rows bring (one registered elsewhere since `elsewhere` looked is left as it is)
+  if (t.beside) await t.beside.write(client, without(mine, outOfScope), pattern);
+  return { inserted: written.inserted, updated: written.updated, outOfScope };
+}
+
+async function writeRows<T>(client: pg.PoolClient, t: Table<T>, rows: JudgedRow<T>[], pattern: string): Promise<{ inserted: number; updated: number; refused: number[] }> {
+  if (!rows.length) return { inserted: 0, updated: 0, refused: [] };
   await client.query('savepoint fresh_rows');
   try {
-    await copyRows(client, table, columns, rows);
+    await copyRows(client, t.name, t.columns, rows.map((r) => t.values(r.values)));
     await client.query('release savepoint fresh_rows');
-    return rows.length;
+    return { inserted: rows.length, updated: 0, refused: [] };
   } catch (e) {
     if ((e as { code?: string }).code !== '23505') throw e; // unique_violation: some are registered
     await client.query('rollback to savepoint fresh_rows');
   }
-  const stage = `import_${table}`; // emptied at commit: one batch per transaction
-  await client.query(`create temp table if not exists ${stage} on commit delete rows as select ${columns.join(', ')} from ${table} with no data`);
-  await copyRows(client, stage, columns, rows);
+  const stage = `import_stage_${t.name}`; // emptied at commit: one batch per transaction
+  await client.query(`create temp table if not exists ${stage} on commit delete rows as select 0 as row_no, ${t.columns.join(', ')} from ${t.name} with no data`);
+  await copyRows(client, stage, ['row_no', ...t.columns], rows.map((r) => [r.rowNo, ...t.values(r.values)]));
   // a staff member's new phone clears the mark of an undeliverable one
-  const extra = table === 'staff' ? `, phone_undeliverable_at = case when staff.phone is distinct from excluded.phone then null else staff.phone_undeliverable_at end` : '';
-  const res = await client.query<{ inserted: number }>(
+  const extra = t.name === 'staff' ? `, phone_undeliverable_at = case when staff.phone is distinct from excluded.phone then null else staff.phone_undeliverable_at end` : '';
+  const res = await client.query<{ inserted: number; written: number; refused: number[] }>(
     `with written as (
-       insert into ${table} (${columns.join(', ')}) select ${columns.join(', ')} from ${stage}
-       on conflict ((reverse(id_number))) do update set ${updateSet(columns)}, updated_at = now()${extra}
-       returning (xmax = 0) as inserted)
-     select count(*) filter (where inserted)::int as inserted from written`,
+       insert into ${t.name} (${t.columns.join(', ')}) select ${t.columns.join(', ')} from ${stage}
+       on conflict ((reverse(id_number))) do update set ${updateSet(t.columns)}, updated_at = now()${extra}
+       where ${t.name}.${t.areaColumn} like $1
+       returning id_number, (xmax = 0) as inserted)
+     select count(*) filter (where inserted)::int as inserted, count(*)::int as written,
+       array(select s.row_no from ${stage} s where not exists (select 1 from written w where w.id_number = s.id_number)) as refused
+     from written`,
+    [pattern],
   );
-  return res.rows[0].inserted;
+  const { inserted, written, refused } = res.rows[0];
+  return { inserted, updated: written - inserted, refused };
 }
 
-export async function upsertResidents(client: pg.PoolClient, rows: ResidentValues[]): Promise<number> {
-  if (!rows.length) return 0;
-  // one row per household (the last one read wins), in one lock order for batches written at the same time
-  const households = new Map<string, ResidentValues>();
-  for (const r of rows) if (r.householdNo) households.set(r.householdNo, r);
-  if (households.size) {
+/**
+ * Households: one row per household (the last one read wins), in one lock order for
+ * batches written at the same time; one registered outside the importer's area is
+ * left as it is, and the rows naming it are refused.
+ */
+const HOUSEHOLDS: Beside<ResidentValues> = {
+  async write(client, rows, pattern) {
+    const households = new Map<string, ResidentValues>();
+    for (const { values: r } of rows) if (r.householdNo) households.set(r.householdNo, r);
+    if (!households.size) return;
     const hh = [...households.values()].sort((a, b) => (a.householdNo! < b.householdNo! ? -1 : 1));
     await client.query(
       `insert into households (household_no, area_code, address)
        select * from unnest($1::text[], $2::text[], $3::text[])
        on conflict (household_no) do update set area_code = excluded.area_code, address = excluded.address
-       where households.area_code <> excluded.area_code or households.address <> excluded.address`,
-      [col(hh, 'householdNo'), col(hh, 'areaCode'), hh.map((h) => h.address ?? '')],
+       where households.area_code like $4 and (households.area_code <> excluded.area_code or households.address <> excluded.address)`,
+      [col(hh, 'householdNo'), col(hh, 'areaCode'), hh.map((h) => h.address ?? ''), pattern],
     );
-  }
-  return writeBatch(
-    client,
-    'residents',
-    RESIDENT_COLUMNS,
-    rows.map((r) => [r.idNumber, r.name, r.nameInitials, r.sex, r.birthDate, r.phone, r.address, r.areaCode, r.householdNo, r.bedridden, r.elderlyAlone, r.disabled]),
-  );
-}
+  },
+  async elsewhere(client, rows, pattern) {
+    if (pattern === '%') return [];
+    const numbers = [...new Set(rows.map((r) => r.values.householdNo).filter((n) => n !== null))];
+    if (!numbers.length) return [];
+    const found = await client.query<{ household_no: string }>(`select household_no from households where household_no = any($1::text[]) and area_code not like $2`, [numbers, pattern]);
+    if (!found.rows.length) return [];
+    const foreign = new Set(found.rows.map((r) => r.household_no));
+    return rows.filter((r) => r.values.householdNo !== null && foreign.has(r.values.householdNo)).map((r) => ({ rowNo: r.rowNo, field: 'householdNo' as const }));
+  },
+};
 
-export async function upsertStaff(client: pg.PoolClient, rows: StaffValues[]): Promise<number> {
-  if (!rows.length) return 0;
-  return writeBatch(
-    client,
-    'staff',
-    STAFF_COLUMNS,
-    rows.map((r) => [r.idNumber, r.name, r.nameInitials, r.sex, r.birthDate, r.phone, r.address, r.areaCode, r.workUnit, r.partyMember, r.unitHead, r.role]),
-  );
-}
+const RESIDENTS: Table<ResidentValues> = {
+  name: 'residents',
+  columns: RESIDENT_COLUMNS,
+  areaColumn: 'area_code',
+  values: (r) => [r.idNumber, r.name, r.nameInitials, r.sex, r.birthDate, r.phone, r.address, r.areaCode, r.householdNo, r.bedridden, r.elderlyAlone, r.disabled],
+  beside: HOUSEHOLDS,
+};
+
+const STAFF: Table<StaffValues> = {
+  name: 'staff',
+  columns: STAFF_COLUMNS,
+  areaColumn: 'assigned_area_code',
+  values: (r) => [r.idNumber, r.name, r.nameInitials, r.sex, r.birthDate, r.phone, r.address, r.areaCode, r.workUnit, r.partyMember, r.unitHead, r.role],
+};
+
+/** Writes a batch of residents (and their households) by ID number, inside the importer's scope (`''`: everywhere). */
+export const upsertResidents = (client: pg.PoolClient, rows: JudgedRow<ResidentValues>[], scopeCode: string): Promise<Written> =>
+  rows.length ? writeBatch(client, RESIDENTS, rows, scopeCode) : Promise.resolve({ inserted: 0, updated: 0, outOfScope: [] });
+
+/** Writes a batch of staff by ID number, inside the importer's scope (`''`: everywhere). */
+export const upsertStaff = (client: pg.PoolClient, rows: JudgedRow<StaffValues>[], scopeCode: string): Promise<Written> =>
+  rows.length ? writeBatch(client, STAFF, rows, scopeCode) : Promise.resolve({ inserted: 0, updated: 0, outOfScope: [] });
 
 export async function insertRejections(client: pg.PoolClient, jobId: string, rows: RejectionRow[]) {
   if (!rows.length) return;

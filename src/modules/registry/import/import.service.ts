@@ -8,7 +8,7 @@ import type { Db } from '../../../db/connection.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { RowJudge, mapHeader, type AreaResolver, type ImportKind, type ResidentValues, type StaffValues } from './import.fields.js';
 import { openRows } from '../../../lib/rows.js';
-import { importRepo, insertRejections, upsertResidents, upsertStaff, type RejectionRow } from './import.repo.js';
+import { importRepo, insertRejections, upsertResidents, upsertStaff, type JudgedRow, type RejectionRow } from './import.repo.js';
 
 const BATCH = 10_000;
 const WRITERS = 2; // this machine has 2 cores: one parses while the database writes on both
@@ -21,10 +21,10 @@ export interface ImportSummary {
   rowsRead: number;
 }
 
-function sameHousehold(j: { values: ResidentValues | StaffValues } | object, last: ResidentValues | StaffValues | undefined): boolean {
+function sameHousehold(j: { values: ResidentValues | StaffValues } | object, last: JudgedRow<ResidentValues | StaffValues> | undefined): boolean {
   const h = (v: unknown) => (v && typeof v === 'object' && 'householdNo' in v ? (v as ResidentValues).householdNo : null);
   const a = 'values' in j ? h(j.values) : null;
-  return a !== null && a === h(last);
+  return a !== null && a === h(last?.values);
 }
 
 /** Area codes and village names the file may use, with the scope of the importer. */
@@ -71,7 +71,7 @@ export async function runImport(
     const areas = await areaResolver(db, scopeCode);
     let header: ReturnType<typeof mapHeader> | null = null;
     let judge: RowJudge | null = null;
-    let valid: (ResidentValues | StaffValues)[] = [];
+    let valid: JudgedRow<ResidentValues | StaffValues>[] = [];
     let rejected: RejectionRow[] = [];
     let rejectedRows = 0;
     // Batches hold distinct IDs (repeats are rejected first), so two can be written at once.
@@ -84,12 +84,14 @@ export async function runImport(
       rejectedRows = 0;
       const pending = (async () => {
         const p = await inTransaction(pool, async (client) => {
-          const inserted =
+          const w =
             opts.kind === 'residents'
-              ? await upsertResidents(client, batch.valid as ResidentValues[])
-              : await upsertStaff(client, batch.valid as StaffValues[]);
-          await insertRejections(client, jobId, batch.rejected);
-          const p = { readBytes: batch.readBytes, rowsRead: batch.rowsRead, imported: inserted, updated: batch.valid.length - inserted, rejected: batch.rejectedRows };
+              ? await upsertResidents(client, batch.valid as JudgedRow<ResidentValues>[], scopeCode)
+              : await upsertStaff(client, batch.valid as JudgedRow<StaffValues>[], scopeCode);
+          // a row whose ID (or household) is registered outside the scope: refused as a row naming an area outside it
+          const outOfScope = w.outOfScope.map((r) => ({ rowNo: r.rowNo, field: header!.labels[r.field] ?? r.field, reason: 'AREA_OUT_OF_SCOPE' }));
+          await insertRejections(client, jobId, [...batch.rejected, ...outOfScope]);
+          const p = { readBytes: batch.readBytes, rowsRead: batch.rowsRead, imported: w.inserted, updated: w.updated, rejected: batch.rejectedRows + outOfScope.length };
           await importRepo.progress(client, jobId, p);
           return p;
         });
@@ -122,7 +124,7 @@ export async function runImport(
         await drain(WRITERS - 1);
         flush();
       }
-      if ('values' in judged) valid.push(judged.values);
+      if ('values' in judged) valid.push({ rowNo, values: judged.values });
       else {
         rejectedRows++;
         for (const r of judged.rejections) rejected.push({ rowNo, field: header.labels[r.field] ?? r.field, reason: r.reason });

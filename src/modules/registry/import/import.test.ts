@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeTestDb, databaseUrl, idFor, makeAccount, makeArea, testDb, type TestArea } from '../../../../test/helpers.js';
+import { addResidents, addStaff, closeTestDb, databaseUrl, idFor, makeAccount, makeArea, testDb, type TestArea } from '../../../../test/helpers.js';
 import type { Actor } from '../../access/index.js';
 import { runImport } from './import.service.js';
 import { importRepo } from './import.repo.js';
@@ -140,6 +140,66 @@ describe('importing residents', () => {
     const rows = wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
     expect(rows[0]).toEqual(['行号', '字段', '原因代码', '原因']);
     expect(rows[1].slice(0, 3)).toEqual([2, '姓名', 'NAME_INVALID']);
+  });
+});
+
+describe('a lead importing people registered in another village', () => {
+  it('leaves them where they are, refuses their rows AREA_OUT_OF_SCOPE with nothing more, and imports the lead’s own', async () => {
+    const x = await makeArea();
+    const [a, b] = x.villages;
+    const { pool } = testDb();
+    const [bResident] = await addResidents(b, [{ name: '西村人', initials: 'xcr', n: 1, phone: '13711110001' }], x.district);
+    await pool.query(`update residents set household_no = $1 where id = $2`, [`H${b}`, bResident]);
+    await pool.query(`insert into households (household_no, area_code, address) values ($1, $2, '西村1号')`, [`H${b}`, b]);
+    const [bStaff] = await addStaff(b, [{ name: '西村干部', n: 1, phone: '13711110002' }], x.district);
+    const lead = await makeAccount('lead', a);
+    const actor: Actor = { accountId: lead.id, username: lead.username, displayName: '', role: 'lead', areaCode: a, staffId: null };
+    const state = async () => ({
+      resident: (await pool.query(`select name, phone, area_code, household_no from residents where id = $1`, [bResident])).rows[0],
+      household: (await pool.query(`select area_code, address from households where household_no = $1`, [`H${b}`])).rows[0],
+      staff: (await pool.query(`select name, phone, assigned_area_code from staff where id = $1`, [bStaff])).rows[0],
+    });
+    const before = await state();
+
+    const residents = file('elsewhere.csv', csv([
+      ['姓名', '身份证号', '联系电话', '住址', '户号', '区划代码'],
+      ['冒名', idFor(x.district, 1), '13799990001', '东村1号', '', a], // registered in B
+      ['东村人', idFor(x.district, 2), '13799990002', '东村2号', `H${b}`, a], // new, in B's household
+      ['东村自己', idFor(x.district, 3), '13799990003', '东村3号', `H${a}`, a], // the lead's own
+    ]));
+    const staff = file('elsewhere-staff.csv', csv([
+      ['姓名', '身份证号', '手机号', '工作单位', '分包村'],
+      ['东村干部', idFor(x.district, 402), '13799990004', '东村党支部', a], // the lead's own
+      ['冒名干部', idFor(x.district, 401), '13799990005', '东村党支部', a], // registered in B
+    ]));
+    for (const round of [1, 2]) {
+      const r = await run(residents, actor);
+      expect(r).toMatchObject({ imported: round === 1 ? 1 : 0, updated: round === 1 ? 0 : 1, rejected: 2, rowsRead: 3 });
+      expect(await importRepo.rejections(pool, r.jobId, 10)).toEqual([
+        { rowNo: 2, field: '身份证号', reason: 'AREA_OUT_OF_SCOPE' },
+        { rowNo: 3, field: '户号', reason: 'AREA_OUT_OF_SCOPE' },
+      ]);
+      const s = await run(staff, actor, 'staff');
+      expect(s).toMatchObject({ imported: round === 1 ? 1 : 0, updated: round === 1 ? 0 : 1, rejected: 1, rowsRead: 2 });
+      expect(await importRepo.rejections(pool, s.jobId, 10)).toEqual([{ rowNo: 3, field: '身份证号', reason: 'AREA_OUT_OF_SCOPE' }]);
+      expect(await state()).toEqual(before);
+      expect((await residentsIn(a)).map((p) => [p.name, p.household_no])).toEqual([['东村自己', `H${a}`]]);
+      expect((await pool.query(`select name from staff where assigned_area_code = $1`, [a])).rows).toEqual([{ name: '东村干部' }]);
+    }
+
+    // a file of new IDs only (written by a straight COPY) that names B's household
+    const fresh = file('elsewhere-household.csv', csv([['姓名', '身份证号', '住址', '户号', '区划代码'], ['新户', idFor(x.district, 4), '东村4号', `H${b}`, a], ['新人', idFor(x.district, 5), '东村5号', '', a]]));
+    const f = await run(fresh, actor);
+    expect(f).toMatchObject({ imported: 1, updated: 0, rejected: 1 });
+    expect(await importRepo.rejections(pool, f.jobId, 10)).toEqual([{ rowNo: 2, field: '户号', reason: 'AREA_OUT_OF_SCOPE' }]);
+    expect(await state()).toEqual(before);
+
+    // the district's commander (and the command line) moves them as before
+    const boss = await makeAccount('commander', x.district);
+    const commander: Actor = { accountId: boss.id, username: boss.username, displayName: '', role: 'commander', areaCode: x.district, staffId: null };
+    expect(await run(residents, commander)).toMatchObject({ imported: 1, updated: 2, rejected: 0 });
+    expect((await state()).resident).toMatchObject({ name: '冒名', area_code: a, phone: '13799990001' });
+    expect((await state()).household).toMatchObject({ area_code: a });
   });
 });
 
