@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import { BackupError, backupDatabase, restoreDatabase } from '../db/backup.js';
 import { openDatabase, type Database } from '../db/connection.js';
-import type { Config } from '../server/config.js';
+import { databaseOptions, type Config } from '../server/config.js';
 import { runMigrations } from '../db/migrate.js';
 
 /** The database a command works on; migrated only if asked (a backup reads as it is, a restore needs it empty). Prints its line. */
 export async function onDatabase(config: Config, fn: (d: Database) => Promise<string>, opts: { migrate?: boolean } = {}): Promise<number> {
-  const d = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, poolSize: 2 });
+  const d = await openDatabase(databaseOptions(config, 2));
   try {
     if (opts.migrate) await runMigrations(d.pool);
     console.log(await fn(d));

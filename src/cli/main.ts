@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../server/config.js';
+import { ConfigError, databaseOptions, loadConfig, type Config } from '../server/config.js';
 import { openDatabase, type Database } from '../db/connection.js';
 import { runMigrations } from '../db/migrate.js';
 import { startServer } from '../server/start.js';
@@ -47,14 +47,13 @@ const USAGE = `bastion — 疫情防控指挥平台
   bastion purge --area CODE --before YYYY-MM-DD  the emergency over: erase the ID numbers, names, phones and addresses of
                                                  the area's people registered or changed before that day (counts stay)
 
-Configuration (environment): PORT, HOST, DATABASE_URL, BASTION_DATA, BASTION_PG_PORT, BASTION_PG_HOME,
+Configuration (environment): PORT, HOST, DATABASE_URL, BASTION_DATA, BASTION_PG_PORT, BASTION_PG_HOME, BASTION_WAL_ARCHIVE,
 BASTION_DEMO, LOG_LEVEL, BASTION_PUBLIC_URL, BASTION_TRUSTED_PROXIES, BASTION_SESSION_HOURS,
 BASTION_SESSION_IDLE_MINUTES, BASTION_UPLOAD_LIMIT_MB, BASTION_DB_POOL`;
 
 class UsageError extends Error {}
 
-const open = (config: Config, databaseUrl: string | null, poolSize: number) =>
-  openDatabase({ databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, pgHome: config.pgHome, poolSize });
+const open = (config: Config, databaseUrl: string | null, poolSize: number) => openDatabase(databaseOptions(config, poolSize, databaseUrl));
 
 async function withDb<T>(config: Config, fn: (d: Database) => Promise<T>): Promise<T> {
   const d = await open(config, config.databaseUrl, 4);

@@ -57,6 +57,22 @@ describe('the embedded PostgreSQL', () => {
     expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
   }, 120_000);
 
+  it('archives each finished WAL segment into BASTION_WAL_ARCHIVE, for point-in-time recovery', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-wal-'));
+    fs.chmodSync(dir, 0o711); // as root the server's user writes the archive inside
+    const archive = path.join(dir, 'wal');
+    const d = await openDatabase({ databaseUrl: null, dataDir: path.join(dir, 'data'), embeddedPgPort: 0, walArchive: archive, poolSize: 1, log: () => {} });
+    try {
+      await d.pool.query('create table archived (n int)');
+      const { rows } = await d.pool.query<{ segment: string }>('select pg_walfile_name(pg_switch_wal()) as segment');
+      await expect.poll(() => fs.existsSync(path.join(archive, rows[0].segment)), { timeout: 30_000, interval: 50 }).toBe(true);
+      expect((await d.pool.query(`select current_setting('archive_mode') as m`)).rows[0].m).toBe('on');
+    } finally {
+      await d.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('refuses, in one line, a data folder made by another major version of PostgreSQL', async () => {
     // as a folder of the earlier Bastion, whose embedded server was PostgreSQL 18, would be
     const older = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-embedded-'));

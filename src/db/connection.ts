@@ -228,10 +228,27 @@ async function initCluster(b: Binaries, dir: string, as: RunAs | null) {
   }
 }
 
+/**
+ * Point-in-time recovery needs every WAL segment beside the last backup: the server copies each
+ * one it finishes to `dir` (PostgreSQL's own example command: never over a file already there),
+ * and no segment is recycled before it was. The folder is the server's user's to write.
+ */
+async function archiveFlags(dir: string, as: RunAs | null): Promise<string[]> {
+  try {
+    await openFolder(path.dirname(dir));
+    await fs.mkdir(dir, { recursive: true });
+    if (as) await fs.chown(dir, as.uid, as.gid);
+  } catch (e) {
+    throw new StartFailure(`BASTION_WAL_ARCHIVE=${dir}: cannot make the folder (${failing(e)})`);
+  }
+  if (as && !canUse(as, dir)) throw new StartFailure(`BASTION_WAL_ARCHIVE=${dir}: the postgres user cannot write there; choose a folder it can reach (each folder above it mode 755)`);
+  return ['-c', 'archive_mode=on', '-c', `archive_command=test ! -f '${dir}/%f' && cp '%p' '${dir}/%f'`];
+}
+
 /** Starts the server on `dir` and resolves once it accepts connections; stop() is a fast shutdown. */
-function startPostgres(b: Binaries, dir: string, port: number, as: RunAs | null) {
+function startPostgres(b: Binaries, dir: string, port: number, as: RunAs | null, flags: string[]) {
   return new Promise<{ stop(): Promise<void> }>((resolve, reject) => {
-    const child = spawn(binPath(b, 'postgres'), ['-D', dir, '-p', String(port), ...POSTGRES_FLAGS], { ...as, cwd: path.dirname(dir), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(binPath(b, 'postgres'), ['-D', dir, '-p', String(port), ...POSTGRES_FLAGS, ...flags], { ...as, cwd: path.dirname(dir), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     let out = '';
     let ready = false;
@@ -269,14 +286,15 @@ class PortTaken extends StartFailure {}
  * running on that cluster (started by `bastion serve` while a CLI command runs, or left behind
  * by a killed process) is joined rather than started twice.
  */
-async function startEmbedded(dataDir: string, port: number, pgHome: string, log: (m: string) => void) {
+async function startEmbedded(dataDir: string, port: number, pgHome: string, walArchive: string | null, log: (m: string) => void) {
   const as = postgresUser();
   const dir = await clusterDir(dataDir, as, pgHome);
+  const flags = walArchive ? await archiveFlags(walArchive, as) : [];
   const running = await readPidFile(dir);
   if (running && alive(running.pid)) {
     // joined: should its server end, this process may be the one to start it again
     const b = await reachableBinaries(await packagedBinaries(), as, pgHome);
-    return { url: embeddedUrl(running.port), stop: keepUp(() => startPostgres(b, dir, running.port, as), dir, running, false, log) };
+    return { url: embeddedUrl(running.port), stop: keepUp(() => startPostgres(b, dir, running.port, as, flags), dir, running, false, log) };
   }
   const b = await reachableBinaries(await packagedBinaries(), as, pgHome);
   const made = (await fs.readFile(path.join(dir, 'PG_VERSION'), 'utf8').catch(() => null))?.trim();
@@ -289,7 +307,7 @@ async function startEmbedded(dataDir: string, port: number, pgHome: string, log:
     const at = port || (await freePort());
     let server: { stop(): Promise<void> };
     try {
-      server = await startPostgres(b, dir, at, as);
+      server = await startPostgres(b, dir, at, as, flags);
     } catch (e) {
       if (e instanceof PortTaken && !port && attempt < 3) continue;
       throw e;
@@ -312,7 +330,7 @@ async function startEmbedded(dataDir: string, port: number, pgHome: string, log:
       await server.stop();
       throw new StartFailure(`the embedded PostgreSQL started on port ${at} but wrote no postmaster.pid in ${dir}`);
     }
-    return { url: embeddedUrl(at), stop: keepUp(() => startPostgres(b, dir, at, as), dir, started, true, log) };
+    return { url: embeddedUrl(at), stop: keepUp(() => startPostgres(b, dir, at, as, flags), dir, started, true, log) };
   }
 }
 
@@ -429,6 +447,8 @@ export async function openDatabase(opts: {
   embeddedPgPort: number;
   /** as root: where the embedded server goes when the postgres user cannot reach `dataDir` (default /var/lib/bastion) */
   pgHome?: string;
+  /** the embedded server archives its WAL into this folder (BASTION_WAL_ARCHIVE) */
+  walArchive?: string | null;
   poolSize?: number;
   log?: (m: string) => void;
 }): Promise<Database> {
@@ -446,7 +466,7 @@ export async function openDatabase(opts: {
       await probe.end().catch(() => {});
     }
   } else {
-    const e = await startEmbedded(opts.dataDir, opts.embeddedPgPort, opts.pgHome ?? DEFAULT_PG_HOME, log);
+    const e = await startEmbedded(opts.dataDir, opts.embeddedPgPort, opts.pgHome ?? DEFAULT_PG_HOME, opts.walArchive ?? null, log);
     url = e.url;
     stop = e.stop;
   }

@@ -29,6 +29,9 @@ describe('configuration', () => {
     expect(problems({ HOST: '0.0.0.0', BASTION_SMS_GATEWAY: 'http', BASTION_SMS_HTTP_URL: 'https://sms.example.cn/send', BASTION_SMS_WEBHOOK_SECRET: 'x'.repeat(20) })).toEqual([]);
     expect(problems({ BASTION_DEMO: 'yes' })).toEqual(['BASTION_DEMO="yes": 1 for a demo, else unset']);
     expect(problems({ BASTION_PG_HOME: 'relative/dir' })).toEqual(['BASTION_PG_HOME="relative/dir": an absolute path']);
+    expect(problems({ BASTION_WAL_ARCHIVE: '/backup/wal' })).toEqual([]);
+    expect(problems({ BASTION_WAL_ARCHIVE: "/backup/it's" })).toEqual([`BASTION_WAL_ARCHIVE="/backup/it's": an absolute path of letters, digits, . _ - /`]);
+    expect(problems({ BASTION_WAL_ARCHIVE: '/backup/wal', DATABASE_URL: 'postgres://u@h:5432/d' })).toEqual([expect.stringMatching(/^BASTION_WAL_ARCHIVE: for the embedded PostgreSQL only/)]);
   });
 
   it('refuses, in one line, to start the simulator on 0.0.0.0 without BASTION_DEMO', () => {

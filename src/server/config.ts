@@ -15,6 +15,8 @@ export interface Config {
   embeddedPgPort: number;
   /** as root: where the embedded PostgreSQL goes when the postgres user cannot reach dataDir */
   pgHome: string;
+  /** the embedded server copies each finished WAL segment here (point-in-time recovery) */
+  walArchive: string | null;
   /** BASTION_DEMO=1: a demo, which may serve the simulator SMS gateway beyond this machine */
   demo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -154,6 +156,10 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`HOST=${host}: the simulator SMS gateway (BASTION_SMS_GATEWAY's default) sends no SMS and serves beyond this machine only a demo: set BASTION_DEMO=1 for one, or a real gateway (http, twilio)`);
   const pgHome = env.BASTION_PG_HOME || DEFAULT_PG_HOME;
   if (!path.isAbsolute(pgHome)) problems.push(`BASTION_PG_HOME=${JSON.stringify(pgHome)}: an absolute path`);
+  const walArchive = env.BASTION_WAL_ARCHIVE || null;
+  // it goes into the server's archive_command, inside quotes
+  if (walArchive && !(path.isAbsolute(walArchive) && /^[\w./-]+$/.test(walArchive))) problems.push(`BASTION_WAL_ARCHIVE=${JSON.stringify(walArchive)}: an absolute path of letters, digits, . _ - /`);
+  if (walArchive && env.DATABASE_URL) problems.push('BASTION_WAL_ARCHIVE: for the embedded PostgreSQL only; with DATABASE_URL set archive_mode and archive_command in that server\'s postgresql.conf');
 
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)}: one of ${LEVELS.join(', ')}`);
@@ -174,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.BASTION_DATA || 'data'),
     embeddedPgPort,
     pgHome,
+    walArchive,
     demo,
     logLevel,
     publicUrl,
@@ -188,3 +195,13 @@ export function loadConfig(env: Env = process.env): Config {
     sms: { gateway: smsGateway as 'simulator' | 'http' | 'twilio', ratePerSecond: smsRate, leaseMs: smsLeaseMs, queue: smsQueue, http: smsHttp, webhookSecret, twilio },
   };
 }
+
+/** What openDatabase takes of the configuration (a worker of `serve --workers N` passes its supervisor's URL). */
+export const databaseOptions = (c: Config, poolSize = c.dbPoolSize, databaseUrl = c.databaseUrl) => ({
+  databaseUrl,
+  dataDir: c.dataDir,
+  embeddedPgPort: c.embeddedPgPort,
+  pgHome: c.pgHome,
+  walArchive: c.walArchive,
+  poolSize,
+});

@@ -6,7 +6,7 @@ import { NotifyRuntime } from '../modules/notify/index.js';
 import { EventBus } from '../db/events.js';
 import { sweepLimits } from '../db/limits.js';
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import { databaseOptions, type Config } from './config.js';
 import { StartFailure } from '../lib/errors.js';
 
 export interface Running {
@@ -21,7 +21,7 @@ export interface Running {
 export async function startServer(config: Config, opts: { web?: boolean; database?: Database } = {}): Promise<Running> {
   const database =
     opts.database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPgPort: config.embeddedPgPort, pgHome: config.pgHome, poolSize: config.dbPoolSize }));
+    (await openDatabase(databaseOptions(config)));
   try {
     return await serve(config, database, opts);
   } catch (e) {
