@@ -140,6 +140,8 @@ describe('a start', () => {
     await s.up;
     expect(s.output()).toContain('npx bastion user add --username NAME --password PASSWORD --role commander --area CODE');
     expect(s.output()).not.toContain('bastion2021');
+    // BASTION_PUBLIC_URL unset: the personal links in SMS would point to this machine
+    expect(s.output()).toMatch(/SMS links point to http:\/\/127\.0\.0\.1:\d+, which no phone can reach: set BASTION_PUBLIC_URL/);
     const client = new pg.Client({ connectionString: `postgres://postgres:bastion@127.0.0.1:${pgPort}/bastion` });
     await client.connect();
     const counts = (await client.query(`select (select count(*) from residents)::int as residents, (select count(*) from areas)::int as areas, (select count(*) from accounts)::int as accounts`)).rows[0];

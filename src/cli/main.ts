@@ -232,6 +232,8 @@ async function main(argv: string[]): Promise<number> {
       stopOnSignal(running, database);
       // one write: whoever waits for the URL has what follows it too
       const said = [`\nBastion is running at ${running.url}`];
+      // the personal links in SMS carry this address: 127.0.0.1 reaches no phone
+      if (!config.publicUrl) said.push(`SMS links point to ${running.url}, which no phone can reach: set BASTION_PUBLIC_URL to the address phones reach`);
       if (demo) {
         const accounts = [];
         for (const a of await accountsNamed(db, ['commander', 'shanyin', 'nanpingtong', 'sampler', 'courier', 'lab']))
