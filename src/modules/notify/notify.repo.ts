@@ -184,7 +184,9 @@ export const notifyRepo = {
     const res = await pool.query<{ taken: boolean; messageId: string | null; topic: string | null }>(
       `with last as (
          select id, topic, status, coalesce(sent_at, created_at) as at from notify_messages
-         where gateway = $1 and to_phone = $3 and status in ('sent', 'delivered', 'replied')
+         -- 'sending' too: the gateway may have handed it over (the phone has it, and answers) before
+         -- the dispatcher records it sent
+         where gateway = $1 and to_phone = $3 and status in ('sending', 'sent', 'delivered', 'replied')
            and ($5::text is null or id::text = $5 or provider_id = $5)
          order by created_at desc limit 1),
        answered as (select id, topic from last where $5::text is not null or (status <> 'replied' and at > now() - make_interval(secs => $6::float8))),

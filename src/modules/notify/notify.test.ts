@@ -177,6 +177,18 @@ describe('the queue', () => {
     // every reply is heard, the ones that answer nothing without a topic
     expect(heard).toEqual([`${a}:1`, 'null:1', 'null:1', `${b}:1`]);
   });
+
+  it('ties a reply to a message the gateway has handed over but the dispatcher has not yet recorded as sent', async () => {
+    const { pool } = testDb();
+    const q = queue();
+    const to = `1361${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const topic = `t-${crypto.randomUUID()}`;
+    await enqueueSms(pool, q, [{ dedupeKey: topic, to, body: '集结号', topic }]);
+    // as between the phone's receiving it and the gateway's answer being recorded
+    await pool.query(`update notify_messages set status = 'sending' where topic = $1`, [topic]);
+    expect((await recordReply(pool, [], { gateway: q, providerId: null, fromPhone: to, body: '1' })).topic).toBe(topic);
+    expect((await pool.query(`select status from notify_messages where topic = $1`, [topic])).rows[0].status).toBe('replied');
+  });
 });
 
 describe('a crash in the middle of a send', () => {
