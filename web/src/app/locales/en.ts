@@ -47,7 +47,7 @@ const en: typeof zh = {
     rate: 'Swabs per hour', householdPhone: 'household', noSwabsYet: 'No swabs in the last 24 hours', coverage: 'Coverage', recalls: 'Recalls', untested: 'Export the untested', recallStatus: 'Status',
     recall: { pending_retest: 'Awaiting retest', negative: 'Retest negative', positive: 'Retest positive', cancelled: 'Cancelled' },
     // a pool is not a person: positive tubes, their members still to retest, people a single tube confirmed
-    positivePools: 'Positive pools', positivePoolsUnit: 'tubes', toRetest: 'People to retest', confirmed: 'Confirmed positive (single tube)', people: 'people', unassigned: 'Not in a grid (registered here)',
+    positivePools: 'Positive pools', positivePoolsUnit: 'tubes', toRetest: 'People to retest', confirmed: 'Confirmed positive (single tube)', people: 'people', unassigned: 'Not in a grid (registered at the village)', unassignedHere: 'Registered here (in no sub-area)',
     recallCounts: '{{toRetest}} to retest (members of a positive pool, not yet retested alone); {{confirmed}} positive on their single-tube retest',
   },
   plan: {

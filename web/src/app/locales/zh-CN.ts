@@ -45,7 +45,7 @@ const zh = {
     rate: '每小时采样人数', householdPhone: '家属', noSwabsYet: '过去 24 小时尚无采样', coverage: '应检尽检', recalls: '复检名单', untested: '导出未检人员', recallStatus: '状态',
     recall: { pending_retest: '待复检', negative: '复检阴性', positive: '复检阳性', cancelled: '已撤销' },
     // a pool is not a person: positive tubes, their members still to retest, people a single tube confirmed
-    positivePools: '阳性混管', positivePoolsUnit: '管', toRetest: '待复核人员', confirmed: '确诊阳性（单管）', people: '人', unassigned: '未分网格（登记在本级）',
+    positivePools: '阳性混管', positivePoolsUnit: '管', toRetest: '待复核人员', confirmed: '确诊阳性（单管）', people: '人', unassigned: '未分网格（登记在本村）', unassignedHere: '登记在本级（未分到下级区划）',
     recallCounts: '待复核 {{toRetest}} 人（阳性混管成员，尚未单管复检）；单管复检阳性 {{confirmed}} 人',
   },
   plan: {

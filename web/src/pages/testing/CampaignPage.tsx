@@ -84,7 +84,7 @@ export default function CampaignPage() {
   );
   const red = (n: number) => (n ? <Typography.Text type="danger" strong>{num(n)}</Typography.Text> : 0);
   const coverageColumns = [
-    { title: t('testing.area'), dataIndex: 'name', render: (n: string, r: CoverageRow) => (r.level === 'unassigned' ? t('testing.unassigned') : r.level === 'grid' ? n : <a onClick={() => setPath([...path, { code: r.code, name: n }])}>{n}</a>) },
+    { title: t('testing.area'), dataIndex: 'name', render: (n: string, r: CoverageRow) => (r.level === 'unassigned' ? t(board.children[0]?.level === 'grid' ? 'testing.unassigned' : 'testing.unassignedHere') : r.level === 'grid' ? n : <a onClick={() => setPath([...path, { code: r.code, name: n }])}>{n}</a>) },
     { title: t('testing.expected'), dataIndex: 'expected', align: 'right' as const, responsive: ['sm' as const], render: num },
     { title: t('testing.sampled'), dataIndex: 'sampled', align: 'right' as const, render: (n: number, r: CoverageRow) => <Space size={4}>{num(n)}<Typography.Text type="secondary">{pct(n, r.expected)}%</Typography.Text></Space> },
     { title: t('testing.resulted'), dataIndex: 'resulted', align: 'right' as const, render: num },
