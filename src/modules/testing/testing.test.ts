@@ -609,15 +609,6 @@ describe('planning', () => {
     const theirs = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}`, ...as(westLead) })).json();
     expect(theirs.villages.map((v: { code: string }) => v.code)).toEqual([a.villages[1]]);
     expect(theirs.campaign).toMatchObject({ residents: 0, tubes: 0, villagesUnchecked: 1, missingLabTubesPerDay: 0 });
-    // the area asked for (the board's drill-down) is the one planned: the east village, or its grid, lists only the east village
-    for (const shown of [a.villages[0], a.grids[0]]) {
-      const east = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}&area=${shown}`, ...as(boss) })).json();
-      expect(east.area).toBe(shown);
-      expect(east.villages.map((v: { code: string }) => v.code)).toEqual([a.villages[0]]);
-      expect(east.campaign).toMatchObject({ residents: 20, tubes: 4, resultsEnd: at(start, 6) });
-    }
-    // an area outside the reader's is not found
-    expect((await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan?area=${a.villages[0]}`, ...as(westLead) })).statusCode).toBe(404);
 
     // a site with one table: the village's own plan replaces the guidance
     const site = await app.inject({ method: 'POST', url: `/api/v1/testing/campaigns/${roomy}/sites`, ...as(boss), payload: { areaCode: a.villages[0], name: '村委会广场', address: '村委会', tables: 1, samplers: 1, opensAt: at(start, 0), closesAt: at(start, 8) } });
@@ -646,6 +637,25 @@ describe('planning', () => {
     const t2 = (await app.inject({ url: `/api/v1/testing/campaigns/${tight}/plan${q}&area=${a.villages[0]}`, ...as(boss) })).json();
     expect(t2.villages).toEqual([expect.objectContaining({ code: a.villages[0], missingTables: 3, missingSamplers: 3 })]);
     expect(t2.campaign).toMatchObject({ missingTables: 3, missingSamplers: 3, villagesUnchecked: 0 });
+  });
+
+  it('plans the area the board is drilled into, the labs’ queue still the whole campaign’s', async () => {
+    const { a, boss, create } = await plannedArea();
+    const roomy = await create(24);
+    await addResidents(a.villages[1], Array.from({ length: 5 }, (_, i) => ({ name: `西计划${i}`, initials: 'xjh', n: 200 + i })), a.district);
+    // the east village, or its grid: the east village only, its results when the whole campaign's plan has them (the labs take every village's tubes)
+    const whole = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}`, ...as(boss) })).json();
+    expect(whole.villages.map((v: { code: string }) => v.code)).toEqual(a.villages);
+    for (const shown of [a.villages[0], a.grids[0]]) {
+      const east = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}&area=${shown}`, ...as(boss) })).json();
+      expect(east.area).toBe(shown);
+      expect(east.villages).toEqual([whole.villages[0]]);
+      expect(east.campaign).toMatchObject({ residents: 20, tubes: 4, sites: 1, resultsEnd: whole.villages[0].resultsEnd, villagesUnchecked: 1 });
+    }
+    expect(whole.campaign).toMatchObject({ residents: 25, tubes: 5, villagesUnchecked: 2 });
+    // an area outside the reader's is not found
+    const westLead = await asRole(app, 'lead', a.villages[1]);
+    expect((await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan?area=${a.villages[0]}`, ...as(westLead) })).statusCode).toBe(404);
   });
 
   it('gives households time slots at their site and tells each by one SMS', async () => {
