@@ -7,39 +7,54 @@ import { signPersonalCode } from './testing.codes.js';
 import { assertCan } from './testing.policy.js';
 import { conflictsRepo, testingRepo } from './testing.repo.js';
 
-export interface CoverageRow {
-  code: string;
-  name: string;
-  level: string;
+export interface CoverageCounts {
+  /** the residents registered in the area (its code's prefix), at whatever level: the registry's own count */
   expected: number;
   sampled: number;
   resulted: number;
-  positive: number;
+  /** pooled tubes (more than one swab) with a positive result: tubes, not people */
+  positivePools: number;
+  /** members of a positive pool not yet retested alone (their recall pending) */
+  toRetest: number;
+  /** residents with a positive single-tube result (a tube holding one swab: single sampling or a retest) */
+  confirmed: number;
+}
+
+export interface CoverageRow extends CoverageCounts {
+  code: string;
+  name: string;
+  /** the child area's level; 'unassigned' for the residents registered at the area itself, in none of its children */
+  level: string;
 }
 
 /**
  * 应检尽检: per child area (towns of a district, villages of a town, grids of a
  * village) the residents expected (the registry), sampled, with a result back,
- * and in a positive tube; and the same for the area as a whole.
+ * positive pools, people to retest and people confirmed; and the same for the area as a whole.
+ * "Expected" is one thing everywhere: the residents whose area code starts with the area's,
+ * whatever their level, as the area tree counts them. Residents registered at the area itself
+ * (a village's not put in a grid) have a row of their own, so the rows add up to the total.
  */
 export async function coverage(d: TestingDeps, actor: Actor, campaignId: number, area?: string) {
   assertCan(actor, 'readRecalls');
   const { area: a } = await campaignArea(d, actor, campaignId, area);
-  const children = await areaChildrenWithCounts(d.db, a);
+  const [children, expected] = await Promise.all([areaChildrenWithCounts(d.db, a), residentCount(d.db, a)]);
   const len = children.length ? children[0].code.length : a.length;
-  const stats = new Map((await testingRepo.coverage(d.pool, campaignId, a, len)).map((s) => [s.code, s]));
-  const rows: CoverageRow[] = children.map((k) => ({
-    code: k.code,
-    name: k.name,
-    level: k.level,
-    expected: k.residents,
-    sampled: stats.get(k.code)?.sampled ?? 0,
-    resulted: stats.get(k.code)?.resulted ?? 0,
-    positive: stats.get(k.code)?.positive ?? 0,
-  }));
-  const sum = (f: keyof CoverageRow) => [...stats.values()].reduce((n, s) => n + Number((s as unknown as Record<string, number>)[f] ?? 0), 0);
-  const expected = children.length ? rows.reduce((n, r) => n + r.expected, 0) : await residentCount(d.db, a);
-  return { area: a, totals: { expected, sampled: sum('sampled'), resulted: sum('resulted'), positive: sum('positive') }, children: rows };
+  const stats = await testingRepo.coverage(d.pool, campaignId, a, len);
+  const byCode = new Map(stats.filter((s) => s.code !== null).map((s) => [s.code!, s]));
+  const counts = (code: string, expected: number): CoverageCounts => {
+    const s = byCode.get(code);
+    return { expected, sampled: s?.sampled ?? 0, resulted: s?.resulted ?? 0, positivePools: s?.positivePools ?? 0, toRetest: s?.toRetest ?? 0, confirmed: s?.confirmed ?? 0 };
+  };
+  const rows: CoverageRow[] = children.map((k) => ({ code: k.code, name: k.name, level: k.level, ...counts(k.code, k.residents) }));
+  const direct = expected - rows.reduce((n, r) => n + r.expected, 0);
+  if (children.length && (direct > 0 || byCode.has(a))) rows.push({ code: a, name: '', level: 'unassigned', ...counts(a, direct) });
+  const all = stats.find((s) => s.code === null);
+  return {
+    area: a,
+    totals: { expected, sampled: all?.sampled ?? 0, resulted: all?.resulted ?? 0, positivePools: all?.positivePools ?? 0, toRetest: all?.toRetest ?? 0, confirmed: all?.confirmed ?? 0 },
+    children: rows,
+  };
 }
 
 /**
@@ -96,6 +111,9 @@ export async function recallList(d: TestingDeps, actor: Actor, campaignId: numbe
   return {
     area: a,
     pending: rows.filter((r) => r.status === 'pending_retest').length,
+    // a pool is not a person: who is still to be retested from a positive pool, and who a single tube confirmed
+    toRetest: new Set(rows.filter((r) => r.status === 'pending_retest' && r.reason === 'positive').map((r) => r.residentId)).size,
+    confirmed: new Set(rows.filter((r) => r.status === 'positive').map((r) => r.residentId)).size,
     recalls: rows.map((r) => {
       const p = people.get(r.residentId);
       return {

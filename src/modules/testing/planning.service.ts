@@ -1,7 +1,7 @@
 import { shanghaiClock, shanghaiText } from '../../lib/time.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { assertInScope, inScope, scopedArea, type Actor } from '../access/index.js';
-import { areaChildrenWithCounts, householdsIn, registerResident, residentsPage, staffInArea, type WalkIn } from '../registry/index.js';
+import { areaChildrenWithCounts, areaName, householdsIn, registerResident, residentsPage, staffInArea, type WalkIn } from '../registry/index.js';
 import { cadresOnPost } from '../mobilization/index.js';
 import { campaignArea, campaignFor, type TestingDeps } from './campaigns.service.js';
 import { signPersonalCode } from './testing.codes.js';
@@ -28,18 +28,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * 能力测算: for each village, the sites and tables it has (or the guidance gives it),
- * when its sampling finishes and its results come back; for the campaign, the same,
- * and what is missing — tables (and samplers, one to a table) and lab tubes a day —
- * to finish by the target. Results wait for sampling and for the labs, which take
- * tubes in the order villages finish.
+ * when its sampling finishes and its results come back; for the area shown (the board's
+ * drill-down: a town, a village, or the whole campaign), the same, and what is missing —
+ * tables, samplers (one to a table) and lab tubes a day — to finish by the target.
+ * Results wait for sampling and for the labs, which take every village's tubes in the
+ * order villages finish, so the queue is worked out over the whole campaign. What the
+ * plan has no data for is null ("not checked"), never 0: the tables and samplers of a
+ * village with no site registered, the labs' capacity when no lab is registered.
  */
-export async function plan(d: TestingDeps, actor: Actor, campaignId: number, overrides: Partial<PlanAssumptions> = {}) {
+export async function plan(d: TestingDeps, actor: Actor, campaignId: number, overrides: Partial<PlanAssumptions> = {}, area?: string) {
   assertCan(actor, 'plan');
-  const c = await campaignFor(d, actor, campaignId);
+  const { campaign: c, area: shown } = await campaignArea(d, actor, campaignId, area);
   const a = { ...PLAN_DEFAULTS, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) } as PlanAssumptions;
   const villages = await villagesUnder(d, c.areaCode);
   const sites = await sitesRepo.list(d.pool, campaignId, c.areaCode);
-  const labCapacity = a.labTubesPerDay ?? (await testingRepo.labs(d.pool)).reduce((n, l) => n + l.capacityPerDay, 0);
+  const labs = await testingRepo.labs(d.pool);
+  const labCapacity = a.labTubesPerDay ?? (labs.length ? labs.reduce((n, l) => n + l.capacityPerDay, 0) : null);
   const start = c.startsAt.getTime();
   const target = c.targetEnd.getTime();
   const samplingWindowH = Math.max(0.5, (target - start) / HOUR - a.turnaroundHours);
@@ -51,15 +55,19 @@ export async function plan(d: TestingDeps, actor: Actor, campaignId: number, ove
     const tables = planned ? mine.reduce((n, s) => n + s.tables, 0) : Math.max(1, Math.ceil(v.residents / a.residentsPerTable));
     const hours = v.residents / (tables * a.swabsPerTableHour);
     const tablesNeeded = Math.ceil(v.residents / (a.swabsPerTableHour * samplingWindowH));
+    const samplers = mine.reduce((n, s) => n + s.samplers, 0);
     return {
       code: v.code, name: v.name, residents: v.residents, sitesPlanned: planned, sites: siteCount, tables,
       tubes: Math.ceil(v.residents / c.poolSize), samplingHours: Math.round(hours * 10) / 10,
-      samplingEnd: start + hours * HOUR, missingTables: Math.max(0, tablesNeeded - tables),
+      samplingEnd: start + hours * HOUR,
+      // only a registered site says how many tables and samplers there are
+      missingTables: planned ? Math.max(0, tablesNeeded - tables) : null,
+      missingSamplers: planned ? Math.max(0, Math.max(tables, tablesNeeded) - samplers) : null,
     };
   });
   // the labs take the tubes in the order the villages finish
   let tubesSoFar = 0;
-  const perHour = labCapacity / 24;
+  const perHour = (labCapacity ?? 0) / 24;
   const byFinish = [...rows].sort((x, y) => x.samplingEnd - y.samplingEnd);
   const resultsEnd = new Map<string, number>();
   for (const r of byFinish) {
@@ -67,24 +75,29 @@ export async function plan(d: TestingDeps, actor: Actor, campaignId: number, ove
     const labDone = perHour > 0 ? start + (tubesSoFar / perHour) * HOUR : Infinity;
     resultsEnd.set(r.code, Math.max(r.samplingEnd, labDone) + a.turnaroundHours * HOUR);
   }
+  // the area shown: its villages, or the village holding the grid shown
+  const mine = rows.filter((r) => r.code.startsWith(shown) || shown.startsWith(r.code));
+  const checked = mine.filter((r) => r.missingTables !== null);
+  const sum = (f: 'missingTables' | 'missingSamplers') => (checked.length ? checked.reduce((n, r) => n + r[f]!, 0) : null);
   const totalTubes = rows.reduce((n, r) => n + r.tubes, 0);
-  const samplingEnd = Math.max(start, ...rows.map((r) => r.samplingEnd));
-  const allResults = Math.max(start, ...resultsEnd.values());
+  const samplingEnd = Math.max(start, ...mine.map((r) => r.samplingEnd));
+  const allResults = Math.max(start, ...mine.map((r) => resultsEnd.get(r.code)!));
   const labNeeded = Math.ceil(totalTubes / (samplingWindowH / 24));
   return {
+    area: shown,
+    areaName: await areaName(d.db, shown),
     assumptions: { ...a, labTubesPerDay: labCapacity },
     campaign: {
-      residents: rows.reduce((n, r) => n + r.residents, 0), tubes: totalTubes, sites: rows.reduce((n, r) => n + r.sites, 0), tables: rows.reduce((n, r) => n + r.tables, 0),
+      residents: mine.reduce((n, r) => n + r.residents, 0), tubes: mine.reduce((n, r) => n + r.tubes, 0), sites: mine.reduce((n, r) => n + r.sites, 0), tables: mine.reduce((n, r) => n + r.tables, 0),
       samplingEnd: iso(samplingEnd), resultsEnd: Number.isFinite(allResults) ? iso(allResults) : null, targetEnd: iso(target),
-      onTime: Number.isFinite(allResults) && allResults <= target,
-      missingTables: rows.reduce((n, r) => n + r.missingTables, 0),
-      missingSamplers: rows.reduce((n, r) => n + r.missingTables, 0),
-      missingLabTubesPerDay: Math.max(0, labNeeded - labCapacity),
+      onTime: Number.isFinite(allResults) ? allResults <= target : null,
+      missingTables: sum('missingTables'),
+      missingSamplers: sum('missingSamplers'),
+      villagesUnchecked: mine.length - checked.length,
+      // the labs serve the whole campaign: what they lack is the campaign's
+      missingLabTubesPerDay: labCapacity === null ? null : Math.max(0, labNeeded - labCapacity),
     },
-    // worked out over the whole campaign (the labs take every village's tubes), shown for the actor's area only
-    villages: rows
-      .filter((r) => inScope(actor, r.code))
-      .map((r) => ({ ...r, samplingEnd: iso(r.samplingEnd), resultsEnd: Number.isFinite(resultsEnd.get(r.code)!) ? iso(resultsEnd.get(r.code)!) : null })),
+    villages: mine.map((r) => ({ ...r, samplingEnd: iso(r.samplingEnd), resultsEnd: Number.isFinite(resultsEnd.get(r.code)!) ? iso(resultsEnd.get(r.code)!) : null })),
   };
 }
 

@@ -222,15 +222,32 @@ export const testingRepo = {
 
   // --- coverage and the board ---
 
-  /** Per child area (codes cut to `len`): residents sampled, with a result back, in a positive tube. */
+  /**
+   * Per child area (codes cut to `len`; a resident registered above the children keeps their own, shorter code)
+   * and for the whole area (code null): residents sampled, with a result back; positive pooled tubes (a pool is
+   * not a person); members of a positive pool not yet retested alone (their recall pending); residents confirmed
+   * positive by a single-tube result (a tube holding one swab).
+   */
   coverage: async (q: Q, campaignId: number, area: string, len: number) =>
     (
-      await q.query<{ code: string; sampled: number; resulted: number; positive: number }>(
-        `select substr(s.area_code, 1, $3) as code, count(distinct s.resident_id)::int as sampled,
-                count(distinct s.resident_id) filter (where t.result is not null)::int as resulted,
-                count(distinct s.resident_id) filter (where t.result = 'positive')::int as positive
-         from samples s join tubes t on t.code = s.tube_code
-         where s.campaign_id = $1 and s.area_code like $2 group by 1`,
+      await q.query<{ code: string | null; sampled: number; resulted: number; positivePools: number; toRetest: number; confirmed: number }>(
+        `with s as (
+           select substr(s.area_code, 1, $3) as code, s.resident_id, s.tube_code, t.result, t.members
+           from samples s join tubes t on t.code = s.tube_code where s.campaign_id = $1 and s.area_code like $2),
+         c as (
+           select code, count(distinct resident_id)::int as sampled,
+                  count(distinct resident_id) filter (where result is not null)::int as resulted,
+                  count(distinct tube_code) filter (where result = 'positive' and members > 1)::int as "positivePools",
+                  count(distinct resident_id) filter (where result = 'positive' and members = 1)::int as confirmed
+           from s group by grouping sets ((code), ())),
+         r as (
+           select code, count(distinct resident_id)::int as n from (
+             select substr(area_code, 1, $3) as code, resident_id from recalls
+             where campaign_id = $1 and area_code like $2 and status = 'pending_retest' and reason = 'positive') x
+           group by grouping sets ((code), ()))
+         -- every recalled member was sampled: c holds each code r does; the whole area's row has no code, '' in the join
+         select c.code, c.sampled, c.resulted, c."positivePools", coalesce(r.n, 0) as "toRetest", c.confirmed
+         from c left join r on coalesce(r.code, '') = coalesce(c.code, '')`,
         [campaignId, scopePattern(area), len],
       )
     ).rows,

@@ -154,8 +154,10 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
 
   // Planning: capacity, sites and their time slots, door-to-door visits, walk-ins.
   const planners = guard('commander', 'lead');
-  app.get('/campaigns/:id/plan', { preHandler: planners, schema: { tags, summary: 'Capacity plan: expected end of sampling and results per village, and what is missing to finish by the target', params: S.IdParam, querystring: S.PlanQuery, response: { 200: S.Plan, ...errors } } }, async (req) =>
-    plan(d, actorOf(req), req.params.id, req.query),
+  app.get('/campaigns/:id/plan', { preHandler: planners, schema: { tags, summary: 'Capacity plan of the area shown (area, the reader’s own by default): expected end of sampling and results per village, and what is missing to finish by the target (null where not checked)', params: S.IdParam, querystring: S.PlanQuery, response: { 200: S.Plan, ...errors } } }, async (req) => {
+    const { area, ...assumptions } = req.query;
+    return plan(d, actorOf(req), req.params.id, assumptions, area);
+  },
   );
   app.post('/campaigns/:id/sites', { preHandler: planners, schema: { tags, summary: 'A sampling site of a village (changed by name)', params: S.IdParam, body: S.SiteBody, response: { 200: S.Site, ...errors } } }, async (req) =>
     saveSite(d, actorOf(req), req.params.id, req.body),

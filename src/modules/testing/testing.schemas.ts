@@ -118,11 +118,18 @@ export const ResultsAnswer = Type.Object({
   rejected: Type.Array(Type.Object({ row: Type.Integer(), tube: Type.String(), field: Type.String(), reason: Type.String(), message: Type.String() })),
 });
 
-const Counts = { expected: Type.Integer(), sampled: Type.Integer(), resulted: Type.Integer(), positive: Type.Integer() };
+const Counts = {
+  expected: Type.Integer({ description: 'residents registered in the area (area-code prefix), at whatever level' }),
+  sampled: Type.Integer(),
+  resulted: Type.Integer(),
+  positivePools: Type.Integer({ description: 'positive pooled tubes (阳性混管): tubes, not people' }),
+  toRetest: Type.Integer({ description: 'members of a positive pool not yet retested alone (待复核人员)' }),
+  confirmed: Type.Integer({ description: 'residents positive by a single-tube result (确诊阳性（单管）)' }),
+};
 export const Coverage = Type.Object({
   area: Type.String(),
   totals: Type.Object(Counts),
-  children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), level: Type.String(), ...Counts })),
+  children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), level: Type.String({ description: "the child's level; 'unassigned': residents registered at the area itself, in none of its children" }), ...Counts })),
 });
 
 export const Board = Type.Composite([
@@ -174,6 +181,8 @@ export const UntestedQuery = Type.Object({
 export const Recalls = Type.Object({
   area: Type.String(),
   pending: Type.Integer(),
+  toRetest: Type.Integer({ description: 'members of a positive pool on the list not yet retested alone (待复核人员)' }),
+  confirmed: Type.Integer({ description: 'people on the list whose single-tube retest was positive (确诊阳性（单管）)' }),
   recalls: Type.Array(
     Type.Object({
       id: Type.Integer(),
@@ -213,17 +222,23 @@ export const PlanQuery = Type.Object({
   swabsPerTableHour: Num(1, 1000, 'swabs a table takes in an hour'),
   turnaroundHours: Num(0, 72, 'from a sealed tube to its result'),
   labTubesPerDay: Num(0, 10_000_000, 'the labs’ capacity; the registered labs’ sum when absent'),
+  area: Type.Optional(AreaCode),
 });
 const When = nullable(Type.String());
+const NotChecked = (description: string) => nullable(Type.Integer({ description: `${description}; null: not checked (no data)` }));
 export const Plan = Type.Object({
-  assumptions: Type.Object({ residentsPerSite: Type.Number(), residentsPerTable: Type.Number(), swabsPerTableHour: Type.Number(), turnaroundHours: Type.Number(), labTubesPerDay: Type.Number() }),
+  area: Type.String({ description: 'the area planned: the one asked for (the board\'s drill-down), the reader\'s own by default' }),
+  areaName: nullable(Type.String()),
+  assumptions: Type.Object({ residentsPerSite: Type.Number(), residentsPerTable: Type.Number(), swabsPerTableHour: Type.Number(), turnaroundHours: Type.Number(), labTubesPerDay: nullable(Type.Number({ description: 'null: no lab registered and none assumed' })) }),
   campaign: Type.Object({
-    residents: Type.Integer(), tubes: Type.Integer(), sites: Type.Integer(), tables: Type.Integer(), samplingEnd: Type.String(), resultsEnd: When, targetEnd: Type.String(), onTime: Type.Boolean(),
-    missingTables: Type.Integer(), missingSamplers: Type.Integer(), missingLabTubesPerDay: Type.Integer(),
-  }),
+    residents: Type.Integer(), tubes: Type.Integer(), sites: Type.Integer(), tables: Type.Integer(), samplingEnd: Type.String(), resultsEnd: When, targetEnd: Type.String(), onTime: nullable(Type.Boolean()),
+    missingTables: NotChecked('over the villages with a site registered'), missingSamplers: NotChecked('over the villages with a site registered'),
+    villagesUnchecked: Type.Integer({ description: 'villages of the area with no site registered: their tables and samplers are not checked' }),
+    missingLabTubesPerDay: NotChecked('the whole campaign\'s'),
+  }, { description: 'the area planned (kept under this name for existing clients)' }),
   villages: Type.Array(Type.Object({
     code: Type.String(), name: Type.String(), residents: Type.Integer(), sitesPlanned: Type.Boolean(), sites: Type.Integer(), tables: Type.Integer(), tubes: Type.Integer(),
-    samplingHours: Type.Number(), samplingEnd: Type.String(), resultsEnd: When, missingTables: Type.Integer(),
+    samplingHours: Type.Number(), samplingEnd: Type.String(), resultsEnd: When, missingTables: NotChecked('tables'), missingSamplers: NotChecked('samplers'),
   })),
 });
 

@@ -83,14 +83,14 @@ async function scan(campaignId: number, tube: string, residentIds: number[], ids
 
 const post = (url: string, cookie: string, payload?: object) => app.inject({ method: 'POST', url, ...as(cookie), ...(payload ? { payload } : {}) });
 
-/** Scans, seals, ships and receives a tube at the first lab: ready for a result. */
-async function tubeAtLab(campaignId: number, residentIds: number[]) {
+/** Scans, seals, ships and receives a tube at the first lab: ready for a result (by the east village's station, or the one given). */
+async function tubeAtLab(campaignId: number, residentIds: number[], station = { sampler, courier }) {
   const tube = newTube();
-  await scan(campaignId, tube, residentIds);
-  expect((await post(`/api/v1/testing/tubes/${tube}/seal`, sampler)).statusCode).toBe(200);
+  await scan(campaignId, tube, residentIds, undefined, station.sampler);
+  expect((await post(`/api/v1/testing/tubes/${tube}/seal`, station.sampler)).statusCode).toBe(200);
   const box = `B${tube}`;
-  expect((await post(`/api/v1/testing/boxes/${box}/ship`, sampler, { tubes: [tube], lab: labId })).statusCode).toBe(200);
-  expect((await post(`/api/v1/testing/boxes/${box}/pickup`, courier)).statusCode).toBe(200);
+  expect((await post(`/api/v1/testing/boxes/${box}/ship`, station.sampler, { tubes: [tube], lab: labId })).statusCode).toBe(200);
+  expect((await post(`/api/v1/testing/boxes/${box}/pickup`, station.courier)).statusCode).toBe(200);
   expect((await post(`/api/v1/testing/boxes/${box}/receive`, lab)).statusCode).toBe(200);
   return tube;
 }
@@ -447,8 +447,8 @@ describe('coverage and scope', () => {
     await results(lab, [{ tube: pos, result: 'positive' }]);
     const cov = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/coverage?area=${area.town}`, ...as(commander) })).json();
     const byCode = Object.fromEntries(cov.children.map((x: { code: string }) => [x.code, x]));
-    expect(byCode[area.villages[0]]).toMatchObject({ expected: 12, sampled: 7, resulted: 5, positive: 5 });
-    expect(byCode[area.villages[1]]).toMatchObject({ sampled: 1, resulted: 0, positive: 0 });
+    expect(byCode[area.villages[0]]).toMatchObject({ expected: 12, sampled: 7, resulted: 5, positivePools: 1, toRetest: 5, confirmed: 0 });
+    expect(byCode[area.villages[1]]).toMatchObject({ sampled: 1, resulted: 0, positivePools: 0, toRetest: 0 });
     expect(byCode[area.villages[1]].expected).toBeGreaterThanOrEqual(3);
     const grid = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/coverage?area=${area.villages[0]}`, ...as(commander) })).json();
     expect(grid.children).toEqual([expect.objectContaining({ code: area.grids[0], expected: 12, sampled: 7 })]);
@@ -599,14 +599,16 @@ describe('planning', () => {
     const p = res.json();
     const [east, west] = a.villages.map((v) => p.villages.find((x: { code: string }) => x.code === v));
     // 20 residents, 2 tables of 5 an hour: 2 h; 4 tubes at 1 an hour: results at 4 h + 2 h
-    expect(east).toMatchObject({ residents: 20, tables: 2, tubes: 4, samplingHours: 2, samplingEnd: at(start, 2), resultsEnd: at(start, 6), missingTables: 0 });
+    // no site registered: the guidance's tables give the times, and what is missing is not checked (null), not 0
+    expect(east).toMatchObject({ residents: 20, tables: 2, tubes: 4, samplingHours: 2, samplingEnd: at(start, 2), resultsEnd: at(start, 6), missingTables: null, missingSamplers: null });
     expect(west).toMatchObject({ residents: 0, tubes: 0, samplingEnd: at(start, 0) });
-    expect(p.campaign).toMatchObject({ residents: 20, tubes: 4, samplingEnd: at(start, 2), resultsEnd: at(start, 6), onTime: true, missingTables: 0, missingLabTubesPerDay: 0 });
-    // a village's lead: the campaign's ends, and of the villages their own only
+    expect(p.area).toBe(a.district);
+    expect(p.campaign).toMatchObject({ residents: 20, tubes: 4, samplingEnd: at(start, 2), resultsEnd: at(start, 6), onTime: true, missingTables: null, missingSamplers: null, villagesUnchecked: 2, missingLabTubesPerDay: 0 });
+    // a village's lead: their own village planned, in the queue of the whole campaign's tubes
     const westLead = await asRole(app, 'lead', a.villages[1]);
     const theirs = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}`, ...as(westLead) })).json();
     expect(theirs.villages.map((v: { code: string }) => v.code)).toEqual([a.villages[1]]);
-    expect(theirs.campaign).toEqual(p.campaign);
+    expect(theirs.campaign).toMatchObject({ residents: 0, tubes: 0, villagesUnchecked: 1, missingLabTubesPerDay: 0 });
 
     // a site with one table: the village's own plan replaces the guidance
     const site = await app.inject({ method: 'POST', url: `/api/v1/testing/campaigns/${roomy}/sites`, ...as(boss), payload: { areaCode: a.villages[0], name: '村委会广场', address: '村委会', tables: 1, samplers: 1, opensAt: at(start, 0), closesAt: at(start, 8) } });
@@ -620,12 +622,40 @@ describe('planning', () => {
     const sites = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/sites`, ...as(boss) })).json();
     expect(sites[0].cadres).toEqual([expect.objectContaining({ name: '支援干部', startsAt: at(start, 1) })]);
     const again = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}`, ...as(boss) })).json();
-    expect(again.villages.find((x: { code: string }) => x.code === a.villages[0])).toMatchObject({ sitesPlanned: true, tables: 1, samplingHours: 4 });
+    expect(again.villages.find((x: { code: string }) => x.code === a.villages[0])).toMatchObject({ sitesPlanned: true, tables: 1, samplingHours: 4, missingTables: 0, missingSamplers: 0 });
+    // one site registered: its village is checked, the other is not (null, and counted as such)
+    expect(again.villages.find((x: { code: string }) => x.code === a.villages[1])).toMatchObject({ sitesPlanned: false, missingTables: null, missingSamplers: null });
+    expect(again.campaign).toMatchObject({ missingTables: 0, missingSamplers: 0, villagesUnchecked: 1 });
 
-    // three hours to the target: one hour to sample, so 4 tables (2 missing) and 96 tubes a day (72 missing)
+    // three hours to the target: one hour to sample, so 4 tables and 96 tubes a day (72 missing)
     const tight = await create(3);
     const t = (await app.inject({ url: `/api/v1/testing/campaigns/${tight}/plan${q}`, ...as(boss) })).json();
-    expect(t.campaign).toMatchObject({ onTime: false, missingTables: 2, missingSamplers: 2, missingLabTubesPerDay: 72 });
+    expect(t.campaign).toMatchObject({ onTime: false, missingTables: null, missingSamplers: null, villagesUnchecked: 2, missingLabTubesPerDay: 72 });
+    // its site: 1 table and 1 sampler registered against 4 needed, so 3 of each missing
+    const tightSite = await app.inject({ method: 'POST', url: `/api/v1/testing/campaigns/${tight}/sites`, ...as(boss), payload: { areaCode: a.villages[0], name: '村委会广场', address: '村委会', tables: 1, samplers: 1, opensAt: at(start, 0), closesAt: at(start, 3) } });
+    expect(tightSite.statusCode).toBe(200);
+    const t2 = (await app.inject({ url: `/api/v1/testing/campaigns/${tight}/plan${q}&area=${a.villages[0]}`, ...as(boss) })).json();
+    expect(t2.villages).toEqual([expect.objectContaining({ code: a.villages[0], missingTables: 3, missingSamplers: 3 })]);
+    expect(t2.campaign).toMatchObject({ missingTables: 3, missingSamplers: 3, villagesUnchecked: 0 });
+  });
+
+  it('plans the area the board is drilled into, the labs’ queue still the whole campaign’s', async () => {
+    const { a, boss, create } = await plannedArea();
+    const roomy = await create(24);
+    await addResidents(a.villages[1], Array.from({ length: 5 }, (_, i) => ({ name: `西计划${i}`, initials: 'xjh', n: 200 + i })), a.district);
+    // the east village, or its grid: the east village only, its results when the whole campaign's plan has them (the labs take every village's tubes)
+    const whole = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}`, ...as(boss) })).json();
+    expect(whole.villages.map((v: { code: string }) => v.code)).toEqual(a.villages);
+    for (const shown of [a.villages[0], a.grids[0]]) {
+      const east = (await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan${q}&area=${shown}`, ...as(boss) })).json();
+      expect(east.area).toBe(shown);
+      expect(east.villages).toEqual([whole.villages[0]]);
+      expect(east.campaign).toMatchObject({ residents: 20, tubes: 4, sites: 1, resultsEnd: whole.villages[0].resultsEnd, villagesUnchecked: 1 });
+    }
+    expect(whole.campaign).toMatchObject({ residents: 25, tubes: 5, villagesUnchecked: 2 });
+    // an area outside the reader's is not found
+    const westLead = await asRole(app, 'lead', a.villages[1]);
+    expect((await app.inject({ url: `/api/v1/testing/campaigns/${roomy}/plan?area=${a.villages[0]}`, ...as(westLead) })).statusCode).toBe(404);
   });
 
   it('gives households time slots at their site and tells each by one SMS', async () => {
@@ -809,5 +839,72 @@ describe('someone without a phone of their own', () => {
     const recalls = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/recalls`, ...as(commander) })).json().recalls as Reached[];
     expect(recalls.find((r) => r.residentId === west[0])).toMatchObject({ phone: null, householdPhone: '13800000001' });
     expect(recalls.find((r) => r.residentId === west[2])).toMatchObject({ phone: null, householdPhone: null });
+  });
+});
+
+describe('a pool is not a person', () => {
+  it('counts positive pools, their members still to retest and people confirmed by a single tube apart, on the board, coverage and the recall list', async () => {
+    const a = await makeArea();
+    const people = await addResidents(a.grids[0], Array.from({ length: 21 }, (_, i) => ({ name: `混${i}`, initials: 'h', n: i + 1, phone: `136${a.district}${String(i).padStart(2, '0')}` })), a.district);
+    const boss = await asRole(app, 'commander', a.district);
+    const station = { sampler: await asRole(app, 'sampler', a.villages[0]), courier: await asRole(app, 'courier', a.town) };
+    const c = (await post('/api/v1/testing/campaigns', boss, { title: '混管', poolSize: 10, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() })).json().id as number;
+    const pools = [await tubeAtLab(c, people.slice(0, 10), station), await tubeAtLab(c, people.slice(10, 20), station)];
+    const single = await tubeAtLab(c, [people[20]], station); // a tube with one swab: that person's own result
+    expect((await results(lab, [...pools, single].map((tube) => ({ tube, result: 'positive' })))).json()).toMatchObject({ recorded: 3, recalled: 20 });
+    const counts = async () => {
+      const board = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/board`, ...as(boss) })).json();
+      const town = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/coverage?area=${a.town}`, ...as(boss) })).json();
+      const recalls = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/recalls`, ...as(boss) })).json();
+      const village = town.children.find((x: { code: string }) => x.code === a.villages[0]);
+      return { board: board.totals, village, recalls: { toRetest: recalls.toRetest, confirmed: recalls.confirmed, pending: recalls.pending } };
+    };
+    const first = await counts();
+    expect(first.board).toEqual({ expected: 21, sampled: 21, resulted: 21, positivePools: 2, toRetest: 20, confirmed: 1 });
+    expect(first.village).toMatchObject({ positivePools: 2, toRetest: 20, confirmed: 1 });
+    expect(first.board).not.toHaveProperty('positive');
+    expect(first.recalls).toEqual({ toRetest: 20, confirmed: 0, pending: 20 });
+    // one member retested alone, positive: confirmed, no longer to retest; the pools are still two
+    const retest = (await post('/api/v1/testing/campaigns', boss, { title: '单管复检', poolSize: 1, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() })).json().id as number;
+    await results(lab, [{ tube: await tubeAtLab(retest, [people[3]], station), result: 'positive' }]);
+    const after = await counts();
+    expect(after.board).toMatchObject({ positivePools: 2, toRetest: 19, confirmed: 1 }); // this campaign's own tubes: the retest was in another
+    expect(after.recalls).toEqual({ toRetest: 19, confirmed: 1, pending: 19 });
+    const retestBoard = (await app.inject({ url: `/api/v1/testing/campaigns/${retest}/board`, ...as(boss) })).json();
+    expect(retestBoard.totals).toMatchObject({ positivePools: 0, toRetest: 0, confirmed: 1 });
+  });
+});
+
+describe('expected, one definition everywhere', () => {
+  it('counts a village’s residents in and outside its grids alike in the area tree, the board’s rows, the untested list and its export', async () => {
+    const a = await makeArea();
+    const inGrid = await addResidents(a.grids[0], Array.from({ length: 6 }, (_, i) => ({ name: `格${i}`, initials: 'g', n: i + 1 })), a.district);
+    const atVillage = await addResidents(a.villages[0], Array.from({ length: 3 }, (_, i) => ({ name: `村${i}`, initials: 'c', n: 50 + i })), a.district);
+    const boss = await asRole(app, 'commander', a.district);
+    const station = await asRole(app, 'sampler', a.villages[0]);
+    const c = (await post('/api/v1/testing/campaigns', boss, { title: '应检', poolSize: 10, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() })).json().id as number;
+    await scan(c, newTube(), [inGrid[0], inGrid[1], atVillage[0]], undefined, station);
+    const tree = (await app.inject({ url: `/api/v1/registry/areas/${a.town}/children`, ...as(boss) })).json();
+    const treeCount = tree.children.find((x: { code: string }) => x.code === a.villages[0]).residents;
+    expect(treeCount).toBe(9);
+    const town = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/board?area=${a.town}`, ...as(boss) })).json();
+    expect(town.children.find((x: { code: string }) => x.code === a.villages[0])).toMatchObject({ expected: 9, sampled: 3 });
+    const village = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/board?area=${a.villages[0]}`, ...as(boss) })).json();
+    expect(village.totals).toMatchObject({ expected: 9, sampled: 3 });
+    // the grid's row and a row for those in no grid: the rows add up to the village
+    expect(village.children).toEqual([
+      expect.objectContaining({ code: a.grids[0], level: 'grid', expected: 6, sampled: 2 }),
+      expect.objectContaining({ code: a.villages[0], level: 'unassigned', expected: 3, sampled: 1 }),
+    ]);
+    const untested = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/untested?area=${a.villages[0]}&limit=100`, ...as(boss) })).json();
+    expect(untested.residents).toHaveLength(village.totals.expected - village.totals.sampled);
+    const csv = await app.inject({ url: `/api/v1/testing/campaigns/${c}/untested?area=${a.villages[0]}&format=csv`, ...as(boss) });
+    expect(csv.body.trim().split(/\r?\n/)).toHaveLength(1 + 6);
+    // a village whose only grid is empty: its residents at the village are its rows' whole
+    const west = await addResidents(a.villages[1], [{ name: '西0', initials: 'x', n: 90 }], a.district);
+    expect(west).toHaveLength(1);
+    const noGrid = (await app.inject({ url: `/api/v1/testing/campaigns/${c}/board?area=${a.villages[1]}`, ...as(boss) })).json();
+    expect(noGrid.totals.expected).toBe(1);
+    expect(noGrid.children.reduce((n: number, x: { expected: number }) => n + x.expected, 0)).toBe(1);
   });
 });

@@ -46,12 +46,16 @@ const en: typeof zh = {
     conflicts: 'Sampled twice', noConflicts: 'Nobody sampled twice', swabsTaken: 'Swabs (tube · station · time)',
     rate: 'Swabs per hour', householdPhone: 'household', noSwabsYet: 'No swabs in the last 24 hours', coverage: 'Coverage', recalls: 'Recalls', untested: 'Export the untested', recallStatus: 'Status',
     recall: { pending_retest: 'Awaiting retest', negative: 'Retest negative', positive: 'Retest positive', cancelled: 'Cancelled' },
+    // a pool is not a person: positive tubes, their members still to retest, people a single tube confirmed
+    positivePools: 'Positive pools', positivePoolsUnit: 'tubes', toRetest: 'People to retest', confirmed: 'Confirmed positive (single tube)', people: 'people', unassigned: 'Not in a grid (registered at the village)', unassignedHere: 'Registered here (in no sub-area)',
+    recallCounts: '{{toRetest}} to retest (members of a positive pool, not yet retested alone); {{confirmed}} positive on their single-tube retest',
   },
   plan: {
     tab: 'Capacity plan', residentsPerSite: 'Residents per site', residentsPerTable: 'Residents per table', swabsPerTableHour: 'Swabs per table-hour', turnaroundHours: 'Transport + test (h)', labTubesPerDay: 'Lab tubes a day',
     recompute: 'Recompute', onTime: 'At this capacity every result is back by {{at}}: on time', late: 'At this capacity results are back by {{at}}, after the target {{target}}', samplingEnd: 'Sampling ends', resultsEnd: 'Results back',
     sitesTables: 'Sites / tables', tubes: 'Tubes', tables: 'Tables', missingTables: 'Tables missing', missingSamplers: 'Samplers missing', missingLab: 'Lab tubes a day missing',
     guidance: '* Villages without registered sites follow the national guidance: a site per 2,000–3,000 residents, a table per 600–800.',
+    notChecked: 'not checked', unchecked: '{{n}} villages without a registered site: their tables and samplers are not checked', shown: 'Planned: {{name}}', noLab: 'No laboratory registered: when results are back is not checked',
   },
   sites: {
     tab: 'Sites', none: 'No sampling site yet', cadres: 'Cadres (roster)', name: 'Site', tables: 'Tables', samplers: 'Samplers', hours: 'Open', village: 'Village (code)', villageHelp: 'A village’s 12-digit code or a grid’s 15-digit one: drill down to the village in the coverage table above and it is filled in', save: 'Save the site',

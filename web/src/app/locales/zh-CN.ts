@@ -44,12 +44,16 @@ const zh = {
     conflicts: '重复采样', noConflicts: '没有重复采样', swabsTaken: '各次采样（管号 · 采样台 · 时间）',
     rate: '每小时采样人数', householdPhone: '家属', noSwabsYet: '过去 24 小时尚无采样', coverage: '应检尽检', recalls: '复检名单', untested: '导出未检人员', recallStatus: '状态',
     recall: { pending_retest: '待复检', negative: '复检阴性', positive: '复检阳性', cancelled: '已撤销' },
+    // a pool is not a person: positive tubes, their members still to retest, people a single tube confirmed
+    positivePools: '阳性混管', positivePoolsUnit: '管', toRetest: '待复核人员', confirmed: '确诊阳性（单管）', people: '人', unassigned: '未分网格（登记在本村）', unassignedHere: '登记在本级（未分到下级区划）',
+    recallCounts: '待复核 {{toRetest}} 人（阳性混管成员，尚未单管复检）；单管复检阳性 {{confirmed}} 人',
   },
   plan: {
     tab: '能力测算', residentsPerSite: '每点服务人数', residentsPerTable: '每台服务人数', swabsPerTableHour: '每台每小时采样', turnaroundHours: '转运检测小时', labTubesPerDay: '实验室日检测管数',
     recompute: '重新测算', onTime: '按当前能力，全部结果预计 {{at}} 出齐，可按期完成', late: '按当前能力，结果预计 {{at}} 出齐，晚于目标 {{target}}', samplingEnd: '采样完成', resultsEnd: '结果出齐',
     sitesTables: '采样点 / 采样台', tubes: '采样管', tables: '采样台', missingTables: '缺采样台', missingSamplers: '缺采样人员', missingLab: '缺日检测能力（管）',
     guidance: '* 未登记采样点的村按国家指引估算：每2000–3000人设一个采样点，每600–800人设一个采样台。',
+    notChecked: '未核对', unchecked: '{{n}} 个村（社区）未登记采样点：缺采样台、缺采样人员未核对', shown: '测算范围：{{name}}', noLab: '尚未登记检测机构：结果出齐时间未核对',
   },
   sites: {
     tab: '采样点', none: '尚未登记采样点', cadres: '支援干部（排班）', name: '采样点名称', tables: '采样台', samplers: '采样人员', hours: '开放时间', village: '所在村（社区）代码', villageHelp: '村（社区）12 位代码或网格 15 位代码；在上方区划表中点到村（社区）即自动填入', save: '保存采样点',

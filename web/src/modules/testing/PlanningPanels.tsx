@@ -7,25 +7,32 @@ import { shanghai } from '../mobilization/api';
 import { testingApi, type HomeVisit, type Plan, type Site } from './api';
 import { NameCell, PhoneCell } from './contact';
 
-/** 能力测算: the capacity plan with its assumptions editable; what is missing shows in red. */
-export function PlanPanel({ campaignId }: { campaignId: string }) {
+/** 能力测算 of the area shown (the board's drill-down), its assumptions editable; what is missing shows in red, what has no data as not checked. */
+export function PlanPanel({ campaignId, area }: { campaignId: string; area?: string }) {
   const { t } = useTranslation();
   const [plan, setPlan] = useState<Plan | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback((a: Partial<Plan['assumptions']> = {}) => testingApi.plan(campaignId, a).then(setPlan, (e) => setError(e.message)), [campaignId]);
+  const load = useCallback((a: Partial<Plan['assumptions']> = {}) => testingApi.plan(campaignId, a, area).then(setPlan, (e) => setError(e.message)), [campaignId, area]);
   useEffect(() => void load(), [load]);
   if (!plan) return error ? <Alert type="error" title={error} /> : null;
   const c = plan.campaign;
-  const missing = (n: number) => (n ? <Typography.Text type="danger" strong>{n}</Typography.Text> : <Tag color="green">0</Tag>);
+  const missing = (n: number | null) =>
+    n === null ? <Tag data-testid="not-checked">{t('plan.notChecked')}</Tag> : n ? <Typography.Text type="danger" strong>{n}</Typography.Text> : <Tag color="green">0</Tag>;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
+      {plan.areaName && <Typography.Text strong data-testid="plan-area">{t('plan.shown', { name: plan.areaName })}</Typography.Text>}
       <Form layout="inline" initialValues={plan.assumptions} onFinish={(v) => void load(v)} style={{ rowGap: 8 }}>
         {(['residentsPerSite', 'residentsPerTable', 'swabsPerTableHour', 'turnaroundHours', 'labTubesPerDay'] as const).map((k) => (
           <Form.Item key={k} name={k} label={t(`plan.${k}`)}><InputNumber min={0} style={{ width: 110 }} /></Form.Item>
         ))}
         <Button htmlType="submit">{t('plan.recompute')}</Button>
       </Form>
-      <Alert type={c.onTime ? 'success' : 'error'} showIcon title={c.onTime ? t('plan.onTime', { at: shanghai(c.resultsEnd!) }) : t('plan.late', { at: c.resultsEnd ? shanghai(c.resultsEnd) : '—', target: shanghai(c.targetEnd) })} />
+      {c.onTime === null ? (
+        <Alert type="warning" showIcon title={t('plan.noLab')} />
+      ) : (
+        <Alert type={c.onTime ? 'success' : 'error'} showIcon title={c.onTime ? t('plan.onTime', { at: shanghai(c.resultsEnd!) }) : t('plan.late', { at: c.resultsEnd ? shanghai(c.resultsEnd) : '—', target: shanghai(c.targetEnd) })} />
+      )}
+      {c.villagesUnchecked > 0 && <Alert type="info" showIcon title={t('plan.unchecked', { n: c.villagesUnchecked })} />}
       <Descriptions size="small" bordered column={{ xs: 1, sm: 2, lg: 4 }} data-testid="plan-summary">
         <Descriptions.Item label={t('plan.samplingEnd')}>{shanghai(c.samplingEnd)}</Descriptions.Item>
         <Descriptions.Item label={t('plan.resultsEnd')}>{c.resultsEnd ? shanghai(c.resultsEnd) : '—'}</Descriptions.Item>
@@ -44,6 +51,7 @@ export function PlanPanel({ campaignId }: { campaignId: string }) {
           { title: t('plan.samplingEnd'), dataIndex: 'samplingEnd', render: (s: string) => shanghai(s) },
           { title: t('plan.resultsEnd'), dataIndex: 'resultsEnd', responsive: ['md' as const], render: (s: string | null) => (s ? shanghai(s) : '—') },
           { title: t('plan.missingTables'), dataIndex: 'missingTables', align: 'right' as const, render: missing },
+          { title: t('plan.missingSamplers'), dataIndex: 'missingSamplers', align: 'right' as const, responsive: ['sm' as const], render: missing },
         ]}
       />
       <Typography.Text type="secondary">{t('plan.guidance')}</Typography.Text>

@@ -20,14 +20,21 @@ export interface ScanAnswer {
   code?: string;
 }
 export interface Counts {
+  /** the residents registered in the area (area-code prefix), at whatever level */
   expected: number;
   sampled: number;
   resulted: number;
-  positive: number;
+  /** positive pooled tubes: tubes, not people */
+  positivePools: number;
+  /** members of a positive pool not yet retested alone */
+  toRetest: number;
+  /** people positive by a single-tube result */
+  confirmed: number;
 }
 export interface CoverageRow extends Counts {
   code: string;
   name: string;
+  /** 'unassigned': the residents registered at the area itself, in none of its children */
   level: string;
 }
 export interface Board {
@@ -100,10 +107,16 @@ export interface ResultsReport {
   rejected: { row: number; tube: string; field: string; reason: string; message: string }[];
 }
 
+/** What the plan lacks: null where it has no data (not checked), never 0. */
 export interface Plan {
-  assumptions: { residentsPerSite: number; residentsPerTable: number; swabsPerTableHour: number; turnaroundHours: number; labTubesPerDay: number };
-  campaign: { residents: number; tubes: number; sites: number; tables: number; samplingEnd: string; resultsEnd: string | null; targetEnd: string; onTime: boolean; missingTables: number; missingSamplers: number; missingLabTubesPerDay: number };
-  villages: { code: string; name: string; residents: number; sitesPlanned: boolean; sites: number; tables: number; tubes: number; samplingHours: number; samplingEnd: string; resultsEnd: string | null; missingTables: number }[];
+  area: string;
+  areaName: string | null;
+  assumptions: { residentsPerSite: number; residentsPerTable: number; swabsPerTableHour: number; turnaroundHours: number; labTubesPerDay: number | null };
+  campaign: {
+    residents: number; tubes: number; sites: number; tables: number; samplingEnd: string; resultsEnd: string | null; targetEnd: string; onTime: boolean | null;
+    missingTables: number | null; missingSamplers: number | null; villagesUnchecked: number; missingLabTubesPerDay: number | null;
+  };
+  villages: { code: string; name: string; residents: number; sitesPlanned: boolean; sites: number; tables: number; tubes: number; samplingHours: number; samplingEnd: string; resultsEnd: string | null; missingTables: number | null; missingSamplers: number | null }[];
 }
 export interface Site {
   id: number;
@@ -134,7 +147,7 @@ export const testingApi = {
   campaign: (id: string | number) => api.get<Campaign>(`/testing/campaigns/${id}`),
   create: (body: { title: string; poolSize: number; startsAt: string; targetEnd: string; areaCode?: string }) => api.post<Campaign>('/testing/campaigns', body),
   board: (id: string | number, area?: string) => api.get<Board>(`/testing/campaigns/${id}/board${qs({ area })}`),
-  recalls: (id: string | number, area?: string) => api.get<{ pending: number; recalls: Recall[] }>(`/testing/campaigns/${id}/recalls${qs({ area })}`),
+  recalls: (id: string | number, area?: string) => api.get<{ pending: number; toRetest: number; confirmed: number; recalls: Recall[] }>(`/testing/campaigns/${id}/recalls${qs({ area })}`),
   untestedUrl: (id: string | number, area?: string) => `/api/v1/testing/campaigns/${id}/untested${qs({ area, format: 'xlsx' })}`,
   eventsUrl: (id: string | number) => `/api/v1/testing/campaigns/${id}/events`,
   scans: (scans: { id: string; campaignId: number; tube: string; person: string; at: string }[]) => api.post<{ results: ScanAnswer[] }>('/testing/scans', { scans }),
@@ -146,7 +159,7 @@ export const testingApi = {
   uploadResults: (file: File) => api.upload<ResultsReport>('/testing/results/file', file),
   labQueue: () => api.get<LabQueue>('/testing/labs/mine'),
   receive: (box: string) => api.post<{ box: string; tubes: number; lab: string }>(`/testing/boxes/${encodeURIComponent(box)}/receive`),
-  plan: (id: string | number, a: Partial<Plan['assumptions']> = {}) => api.get<Plan>(`/testing/campaigns/${id}/plan${qs(a)}`),
+  plan: (id: string | number, a: Partial<Plan['assumptions']> = {}, area?: string) => api.get<Plan>(`/testing/campaigns/${id}/plan${qs({ ...a, area })}`),
   sites: (id: string | number, area?: string) => api.get<Site[]>(`/testing/campaigns/${id}/sites${qs({ area })}`),
   saveSite: (id: string | number, s: Omit<Site, 'id' | 'notifiedAt' | 'cadres'>) => api.post<Site>(`/testing/campaigns/${id}/sites`, s),
   notifySlots: (id: string | number, siteId: number) => api.post<{ households: number; queued: number; withoutPhone: number; slots: number }>(`/testing/campaigns/${id}/sites/${siteId}/notify`),

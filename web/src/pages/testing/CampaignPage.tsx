@@ -23,7 +23,7 @@ export default function CampaignPage() {
   const { id } = useParams() as { id: string };
   const [campaign, setCampaign] = useState<Campaign | null>(null);
   const [board, setBoard] = useState<Board | null>(null);
-  const [recalls, setRecalls] = useState<Recall[]>([]);
+  const [recalls, setRecalls] = useState<{ toRetest: number; confirmed: number; recalls: Recall[] }>({ toRetest: 0, confirmed: 0, recalls: [] });
   const [conflicts, setConflicts] = useState<Conflict[]>([]);
   const [path, setPath] = useState<{ code: string; name: string }[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +39,7 @@ export default function CampaignPage() {
       setBoard(b);
       if (!area) setRootName(b.areaName);
     }, (e) => setError(e.message));
-    testingApi.recalls(id, area).then((r) => setRecalls(r.recalls), () => {});
+    testingApi.recalls(id, area).then(setRecalls, () => {});
     testingApi.conflicts(id, area).then((r) => setConflicts(r.conflicts), () => {});
   }, [id, area]);
   useEffect(() => {
@@ -66,20 +66,31 @@ export default function CampaignPage() {
   // a site belongs to a village (or a grid): the one shown, a lead's own or where a commander drilled down to
   const shown = area ?? board.area;
   const village = shown.length >= 12 ? shown : undefined;
-  const stat = (key: 'sampled' | 'resulted' | 'positive', color?: string) => (
-    <Col xs={12} md={6}>
+  const stat = (key: 'sampled' | 'resulted') => (
+    <Col xs={12} md={8} xl={4}>
       <Card size="small">
-        <Statistic title={t(`testing.${key}`)} value={totals[key]} suffix={key === 'positive' ? undefined : `/ ${num(totals.expected)}`} valueStyle={color ? { color } : undefined} data-testid={`stat-${key}`} />
-        {key !== 'positive' && <Progress percent={pct(totals[key], totals.expected)} size="small" />}
+        <Statistic title={t(`testing.${key}`)} value={totals[key]} suffix={`/ ${num(totals.expected)}`} data-testid={`stat-${key}`} />
+        <Progress percent={pct(totals[key], totals.expected)} size="small" />
       </Card>
     </Col>
   );
+  // a pool is not a person: positive tubes, their members still to retest, and people a single tube confirmed, apart
+  const positive = (key: 'positivePools' | 'toRetest' | 'confirmed') => (
+    <Col xs={12} md={8} xl={4}>
+      <Card size="small">
+        <Statistic title={t(`testing.${key}`)} value={totals[key]} suffix={key === 'positivePools' ? t('testing.positivePoolsUnit') : t('testing.people')} valueStyle={totals[key] ? { color: '#cf1322' } : undefined} data-testid={`stat-${key}`} />
+      </Card>
+    </Col>
+  );
+  const red = (n: number) => (n ? <Typography.Text type="danger" strong>{num(n)}</Typography.Text> : 0);
   const coverageColumns = [
-    { title: t('testing.area'), dataIndex: 'name', render: (n: string, r: CoverageRow) => (r.level === 'grid' ? n : <a onClick={() => setPath([...path, { code: r.code, name: n }])}>{n}</a>) },
+    { title: t('testing.area'), dataIndex: 'name', render: (n: string, r: CoverageRow) => (r.level === 'unassigned' ? t(board.children[0]?.level === 'grid' ? 'testing.unassigned' : 'testing.unassignedHere') : r.level === 'grid' ? n : <a onClick={() => setPath([...path, { code: r.code, name: n }])}>{n}</a>) },
     { title: t('testing.expected'), dataIndex: 'expected', align: 'right' as const, responsive: ['sm' as const], render: num },
     { title: t('testing.sampled'), dataIndex: 'sampled', align: 'right' as const, render: (n: number, r: CoverageRow) => <Space size={4}>{num(n)}<Typography.Text type="secondary">{pct(n, r.expected)}%</Typography.Text></Space> },
     { title: t('testing.resulted'), dataIndex: 'resulted', align: 'right' as const, render: num },
-    { title: t('testing.positive'), dataIndex: 'positive', align: 'right' as const, render: (n: number) => (n ? <Typography.Text type="danger" strong>{n}</Typography.Text> : 0) },
+    { title: t('testing.positivePools'), dataIndex: 'positivePools', align: 'right' as const, responsive: ['sm' as const], render: red },
+    { title: t('testing.toRetest'), dataIndex: 'toRetest', align: 'right' as const, render: red },
+    { title: t('testing.confirmed'), dataIndex: 'confirmed', align: 'right' as const, responsive: ['sm' as const], render: red },
     { title: '', dataIndex: 'code', responsive: ['md' as const], render: (code: string, r: CoverageRow) => (r.level === 'village' || r.level === 'grid' ? <Link to={`/codes/${code}`}>{t('codes.print')}</Link> : null) },
   ];
   const recallColumns = [
@@ -104,12 +115,14 @@ export default function CampaignPage() {
       </Space>
       <Breadcrumb items={[{ title: <a onClick={() => setPath([])}>{rootName ?? t('testing.all')}</a> }, ...path.map((p, i) => ({ title: <a onClick={() => setPath(path.slice(0, i + 1))}>{p.name}</a> }))]} />
       <Row gutter={[12, 12]}>
-        <Col xs={12} md={6}>
-          <Card size="small"><Statistic title={t('testing.expected')} value={totals.expected} /></Card>
+        <Col xs={12} md={8} xl={4}>
+          <Card size="small"><Statistic title={t('testing.expected')} value={totals.expected} data-testid="stat-expected" /></Card>
         </Col>
         {stat('sampled')}
         {stat('resulted')}
-        {stat('positive', totals.positive ? '#cf1322' : undefined)}
+        {positive('positivePools')}
+        {positive('toRetest')}
+        {positive('confirmed')}
       </Row>
       {board.recalls.pending > 0 && <Alert type="error" showIcon title={t('testing.recallAlert', { n: board.recalls.pending })} />}
       <Row gutter={[12, 12]}>
@@ -150,7 +163,12 @@ export default function CampaignPage() {
         <Tabs
           items={[
             { key: 'coverage', label: t('testing.coverage'), children: <Table size="small" rowKey="code" dataSource={board.children} columns={coverageColumns} pagination={{ pageSize: 50, hideOnSinglePage: true }} /> },
-            { key: 'recalls', label: <Space size={4}>{t('testing.recalls')}<Badge count={board.recalls.pending} size="small" /></Space>, children: <Table size="small" rowKey="id" dataSource={recalls} columns={recallColumns} /> },
+            { key: 'recalls', label: <Space size={4}>{t('testing.recalls')}<Badge count={board.recalls.pending} size="small" /></Space>, children: (
+                <Space direction="vertical" style={{ width: '100%' }}>
+                  <Typography.Text data-testid="recall-counts">{t('testing.recallCounts', { toRetest: recalls.toRetest, confirmed: recalls.confirmed })}</Typography.Text>
+                  <Table size="small" rowKey="id" dataSource={recalls.recalls} columns={recallColumns} />
+                </Space>
+              ) },
             {
               key: 'conflicts', label: <Space size={4}>{t('testing.conflicts')}<Badge count={board.conflicts} size="small" color="gold" /></Space>,
               children: (
@@ -162,7 +180,7 @@ export default function CampaignPage() {
                   ]} />
               ),
             },
-            { key: 'plan', label: t('plan.tab'), children: <PlanPanel campaignId={id} /> },
+            { key: 'plan', label: t('plan.tab'), children: <PlanPanel campaignId={id} area={area} /> },
             { key: 'sites', label: t('sites.tab'), children: <SitesPanel campaignId={id} area={area} village={village} /> },
             { key: 'home', label: t('homeVisits.tab'), children: <HomeVisitsPanel campaignId={id} area={area} /> },
           ]}
