@@ -153,7 +153,10 @@ describe('a call-up, end to end', () => {
     await board.getByLabel('短信内容').fill(`【${marker}】{name}同志：请于{deadline}前到{area}报到，收到请点 {link}`);
     await board.getByLabel('范围（从区划树中选择）').click();
     await board.getByLabel('范围（从区划树中选择）').fill('山尹');
-    await board.locator('.ant-select-tree-treenode', { hasText: '山尹村村民委员会' }).first().click();
+    const hit = board.locator('.ant-select-tree-treenode', { hasText: '山尹村村民委员会' }).first();
+    await hit.waitFor();
+    await board.screenshot({ path: path.join(os.tmpdir(), 'bastion-callup-picker.png') });
+    await hit.click();
     await board.getByRole('button', { name: /发送前预览/ }).click();
     const shown = board.getByTestId('preview-area');
     await shown.waitFor();

@@ -331,6 +331,15 @@ describe('a call-up is aimed at a real area, drafted, resumed, deleted and close
     expect(put.json()).toMatchObject({ code: 'AREA_UNKNOWN', field: 'target.area' });
   });
 
+  it('finds areas for the picker by a part of their name, inside the account’s area only', async () => {
+    const n = area.names[area.villages[0]].match(/\d+/)![0];
+    const hits = (await app.inject({ url: `/api/v1/registry/areas/search?q=${encodeURIComponent(`东村${n}`)}`, ...as(commander) })).json();
+    expect(hits).toEqual([{ code: area.villages[0], name: area.names[area.villages[0]], level: 'village', kind: 'village', parentCode: area.town, path: [area.names[area.district], area.names[area.town]] }]);
+    const other = await makeArea();
+    const outsider = await asRole(app, 'commander', other.district);
+    expect((await app.inject({ url: `/api/v1/registry/areas/search?q=${encodeURIComponent(`东村${n}`)}`, ...as(outsider) })).json()).toEqual([]);
+  });
+
   it('previews the area by name with its count of cadres', async () => {
     const draft = (await post(body({ area: area.villages[0] }))).json();
     const p = (await app.inject({ url: `/api/v1/mobilization/callups/${draft.id}/preview`, ...as(commander) })).json();
