@@ -386,7 +386,7 @@ describe('a call-up is aimed at a real area, drafted, resumed, deleted and close
     const village = await makeArea(); // a village of its own: no other test's cadre is reached
     await addStaff(village.villages[0], [{ name: '闭甲', n: 1, phone }]);
     const chief = await asRole(app, 'commander', village.district);
-    const c = (await app.inject({ method: 'POST', url: '/api/v1/mobilization/callups', ...as(chief), payload: body({ area: village.villages[0] }) })).json();
+    const c = (await app.inject({ method: 'POST', url: '/api/v1/mobilization/callups', ...as(chief), payload: { ...body({ area: village.villages[0] }), escalation: { resendAfterMin: 1, escalateAfterMin: 2 } } })).json();
     expect(c.actions).toContain('delete');
     await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${c.id}/send`, ...as(chief) });
     expect((await app.inject({ url: `/api/v1/mobilization/callups/${c.id}`, ...as(chief) })).json().actions).toContain('close');
@@ -399,6 +399,13 @@ describe('a call-up is aimed at a real area, drafted, resumed, deleted and close
     expect(ack.json().code).toBe('CONFLICT');
     const code = (await app.inject({ url: `/api/v1/mobilization/villages/${village.villages[0]}/code`, ...as(chief) })).json().token;
     expect((await app.inject({ method: 'POST', url: `/api/v1/mobilization/me/${token}/checkin`, payload: { village: code } })).statusCode).toBe(409);
+    // no one is chased under it: its silent cadre, 25 minutes after the send, is neither resent to nor escalated
+    const { db, pool } = testDb();
+    const { sharedSecret } = await import('../../db/secrets.js');
+    const { runEscalations } = await import('./escalation.service.js');
+    await pool.query(`update callups set sent_at = now() - interval '25 minutes' where id = $1`, [c.id]);
+    await runEscalations({ db, pool, notify, secret: await sharedSecret(pool, 'links'), linkBase: () => base });
+    expect((await pool.query(`select resent_at, escalated_at from callup_members where callup_id = $1`, [c.id])).rows).toEqual([{ resent_at: null, escalated_at: null }]);
     const board = (await app.inject({ url: `/api/v1/mobilization/callups/${c.id}/board`, ...as(chief) })).json();
     expect(board).toMatchObject({ callup: { status: 'closed' }, totals: { total: 1, acknowledged: 0, arrived: 0 } });
     // a draft is deleted, not closed
