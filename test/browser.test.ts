@@ -199,6 +199,15 @@ describe('a call-up, end to end', () => {
     // the board, never reloaded, shows the arrival
     await expect.poll(arrived, { timeout: 5_000 }).toMatch(new RegExp(`已到岗1\\s*\\/\\s*${total}`));
     await board.screenshot({ path: path.join(os.tmpdir(), 'bastion-board.png') });
+
+    // the commander closes it from the list: the board then says it is over
+    await board.getByRole('link', { name: /集结号/ }).click();
+    const item = board.getByTestId('callup-list').locator('.ant-list-item', { hasText: marker });
+    await item.getByRole('button', { name: /结束集结/ }).click();
+    await board.locator('.ant-modal-confirm').getByRole('button', { name: /结束集结/ }).click();
+    await expect.poll(() => item.textContent(), { timeout: 10_000 }).toContain('已结束');
+    await board.goto(`${server.url}/callups/${callupId}`);
+    await board.getByTestId('board-closed').waitFor();
     await mobile.close();
     await board.close();
   });
