@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -136,36 +137,59 @@ describe('a commander on a phone', () => {
 });
 
 describe('a call-up, end to end', () => {
-  it('a cadre opens the SMS link on a phone, acknowledges and checks in; the commander’s board updates without a reload', { timeout: 180_000 }, async () => {
-    const area = await makeArea();
-    const phone = '139' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-    await addStaff(area.villages[0], [{ name: '浏览器干部', n: 1, phone }, { name: '另一干部', n: 2, phone: '138' + phone.slice(3) }]);
-    const commander = await makeAccount('commander', area.district);
+  it('the commander picks 山尹村 by name, the preview names it and its cadres; a cadre opens the SMS link on a phone, acknowledges and checks in; the board updates without a reload', { timeout: 180_000 }, async () => {
+    // a commander of 山尹村镇, calling up the demo's cadres of 山尹村 (each call-up has members of its own)
+    const commander = await makeAccount('commander', SHANYIN.slice(0, 9));
+    const marker = `浏览器集结${crypto.randomUUID().slice(0, 6)}`; // finds this run's SMS in an inbox other runs also wrote to
     await ctx.clearCookies();
 
-    // the commander signs in and sends the call-up
+    // 集结号: the area picked from the tree by typing part of its name, never a code
     const board = watch(await ctx.newPage(), 'board');
+    await board.setViewportSize({ width: 1280, height: 900 });
     await signInOn(board, commander);
     await board.getByTestId('area-title').waitFor();
-    const api = board.request;
-    const created = await (await api.post(`${server.url}/api/v1/mobilization/callups`, {
-      data: { title: '浏览器集结', template: '{name}同志：请于{deadline}前到{area}报到，收到请点 {link}', deadline: new Date(Date.now() + 3600e3).toISOString(), target: { area: area.district } },
-    })).json();
-    expect((await api.post(`${server.url}/api/v1/mobilization/callups/${created.id}/send`)).ok()).toBe(true);
-    const villageToken = (await (await api.get(`${server.url}/api/v1/mobilization/villages/${area.villages[0]}/code`)).json()).token;
-    await board.goto(`${server.url}/callups/${created.id}`);
+    await board.getByRole('link', { name: /集结号/ }).click();
+    await board.getByLabel('标题').fill(marker);
+    await board.getByLabel('短信内容').fill(`【${marker}】{name}同志：请于{deadline}前到{area}报到，收到请点 {link}`);
+    await board.getByLabel('范围（从区划树中选择）').click();
+    await board.getByLabel('范围（从区划树中选择）').fill('山尹');
+    const hit = board.locator('.ant-select-tree-treenode', { hasText: '山尹村村民委员会' }).first();
+    await hit.waitFor();
+    await board.screenshot({ path: path.join(os.tmpdir(), 'bastion-callup-picker.png') });
+    await hit.click();
+    await board.getByRole('button', { name: /发送前预览/ }).click();
+    const shown = board.getByTestId('preview-area');
+    await shown.waitFor();
+    const { rows } = await testDb().pool.query(`select count(*)::int as n from staff where assigned_area_code like $1`, [SHANYIN + '%']);
+    const total = rows[0].n as number;
+    expect(total).toBeGreaterThan(0);
+    expect(await shown.textContent()).toBe(`山尹村村民委员会 · ${total} 名干部`);
+    // previewing again keeps one draft
+    await board.getByLabel('标题').fill(marker + '令');
+    await board.getByRole('button', { name: /发送前预览/ }).click();
+    await shown.waitFor();
+    const drafts = await (await board.request.get(`${server.url}/api/v1/mobilization/callups`)).json();
+    expect(drafts.filter((c: { title: string }) => c.title.startsWith(marker))).toHaveLength(1);
+    await board.screenshot({ path: path.join(os.tmpdir(), 'bastion-callup-preview.png') });
+    await board.getByTestId('callup-preview').getByRole('button', { name: /一键发送/ }).click();
+    await board.locator('.ant-modal-confirm').getByRole('button', { name: /一键发送/ }).click();
+    await board.waitForURL(/\/callups\/\d+$/);
+    const callupId = Number(board.url().match(/(\d+)$/)![1]);
     const arrived = () => board.getByTestId('board-totals').textContent();
-    await expect.poll(arrived, { timeout: 15_000 }).toMatch(/已到岗0\s*\/\s*2/);
+    await expect.poll(arrived, { timeout: 15_000 }).toMatch(new RegExp(`已到岗0\\s*\\/\\s*${total}`));
+    const api = board.request;
+    const villageToken = (await (await api.get(`${server.url}/api/v1/mobilization/villages/${SHANYIN}/code`)).json()).token;
+    const cadre = (await (await api.get(`${server.url}/api/v1/mobilization/callups/${callupId}/board`)).json()).notArrived.find((p: { phone: string | null }) => p.phone);
 
     // the cadre's phone, as the simulator shows it to the signed-in commander (this browser's
     // session): the link, 收到, the code at the village committee
     const mobile = watch(await ctx.newPage(), 'mobile');
     await mobile.setViewportSize({ width: 390, height: 844 });
-    await mobile.goto(`${server.url}/phone/${phone}`);
-    const link = mobile.getByTestId('sms-link').last();
+    await mobile.goto(`${server.url}/phone/${cadre.phone}`);
+    const link = mobile.getByTestId('sms-in').filter({ hasText: marker }).getByTestId('sms-link');
     await link.waitFor({ timeout: 15_000 });
     await link.click();
-    await expect.poll(() => mobile.getByTestId('my-village').textContent(), { timeout: 15_000 }).toBe(area.names[area.villages[0]]);
+    await expect.poll(() => mobile.getByTestId('my-village').textContent(), { timeout: 15_000 }).toBe('山尹村村民委员会');
     await mobile.getByRole('button', { name: /收\s*到/ }).click();
     await mobile.getByTestId('acked').waitFor();
     await mobile.goto(`${server.url}/checkin/${villageToken}`);
@@ -173,8 +197,17 @@ describe('a call-up, end to end', () => {
     await mobile.screenshot({ path: path.join(os.tmpdir(), 'bastion-cadre.png') });
 
     // the board, never reloaded, shows the arrival
-    await expect.poll(arrived, { timeout: 5_000 }).toMatch(/已到岗1\s*\/\s*2/);
+    await expect.poll(arrived, { timeout: 5_000 }).toMatch(new RegExp(`已到岗1\\s*\\/\\s*${total}`));
     await board.screenshot({ path: path.join(os.tmpdir(), 'bastion-board.png') });
+
+    // the commander closes it from the list: the board then says it is over
+    await board.getByRole('link', { name: /集结号/ }).click();
+    const item = board.getByTestId('callup-list').locator('.ant-list-item', { hasText: marker });
+    await item.getByRole('button', { name: /结束集结/ }).click();
+    await board.locator('.ant-modal-confirm').getByRole('button', { name: /结束集结/ }).click();
+    await expect.poll(() => item.textContent(), { timeout: 10_000 }).toContain('已结束');
+    await board.goto(`${server.url}/callups/${callupId}`);
+    await board.getByTestId('board-closed').waitFor();
     await mobile.close();
     await board.close();
   });

@@ -3,7 +3,7 @@ import { audit, type Actor } from '../access/index.js';
 import { statusByKey } from '../notify/index.js';
 import { areaNames } from '../registry/index.js';
 import { topicOf, type MobilizationDeps } from './callups.service.js';
-import { assertCan } from './mobilization.policy.js';
+import { assertCan, seesDrafts } from './mobilization.policy.js';
 import { mobilizationRepo, type MemberRow } from './mobilization.repo.js';
 
 interface Counts {
@@ -39,7 +39,7 @@ function auditDue(accountId: number, callupId: number): boolean {
  */
 export async function callupBoard(d: MobilizationDeps, actor: Actor, id: number) {
   assertCan(actor, 'readBoard');
-  const c = await mobilizationRepo.getCallup(d.pool, id, actor.areaCode);
+  const c = await mobilizationRepo.getCallup(d.pool, id, actor.areaCode, seesDrafts(actor));
   if (!c) throw notFound('call-up');
   const [members, delivery] = await Promise.all([mobilizationRepo.membersInScope(d.pool, id, actor.areaCode), statusByKey(d.pool, topicOf(id))]);
 

@@ -1,16 +1,16 @@
 import type pg from 'pg';
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
-import { invalid, notFound } from '../../lib/errors.js';
+import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { scopedArea, type Actor } from '../access/index.js';
 import type { NotifyRuntime } from '../notify/index.js';
 import { isMobile, smsParts } from '../notify/index.js';
-import { staffTargets, type StaffTarget } from '../registry/index.js';
+import { areaName, staffTargets, type StaffTarget } from '../registry/index.js';
 import type { RosterRules } from './roster.rules.js';
 import { shanghaiText } from '../../lib/time.js';
 import { ERASED } from '../../lib/text.js';
 import { renderTemplate, signMemberToken } from './mobilization.links.js';
-import { assertCan, callupActions } from './mobilization.policy.js';
+import { assertCan, callupActions, can, seesDrafts } from './mobilization.policy.js';
 import { mobilizationRepo, type CallupRow } from './mobilization.repo.js';
 
 export interface MobilizationDeps {
@@ -37,23 +37,60 @@ const LINK_GRACE_MS = 24 * 3600_000;
 
 export const topicOf = (callupId: number) => `callup:${callupId}`;
 
-export async function createCallup(d: MobilizationDeps, actor: Actor, input: CallupInput) {
-  assertCan(actor, 'writeCallup');
+/** The checked fields of a call-up as written: a deadline ahead, the link in the message, a real area inside the commander's. */
+async function checked(d: MobilizationDeps, actor: Actor, input: CallupInput) {
   const deadline = new Date(input.deadline);
   if (Number.isNaN(deadline.getTime())) throw invalid('deadline', 'not a date and time');
   if (deadline.getTime() < Date.now()) throw invalid('deadline', 'the deadline has passed');
   if (!input.template.includes('{link}')) throw invalid('template', 'the message must carry {link}: the cadre acknowledges through it');
   const area = scopedArea(actor, input.target.area, 'target.area');
-  const row = await mobilizationRepo.insertCallup(d.pool, {
-    title: input.title.trim(),
-    template: input.template,
-    deadline,
-    areaCode: actor.areaCode,
-    target: { ...input.target, area },
-    escalation: input.escalation ?? {},
-    createdBy: actor.accountId,
-  });
+  // a code cut short (1301101082 of 130110108205) is inside the scope but names no area: it would reach the whole town
+  if (!(await areaName(d.db, area))) throw new AppError('AREA_UNKNOWN', `no area ${area}: pick it from the tree`, 'target.area');
+  return { title: input.title.trim(), template: input.template, deadline, target: { ...input.target, area }, escalation: input.escalation ?? {} };
+}
+
+/** A new draft, seen only by commanders of the area it was made in, until it is sent. */
+export async function createCallup(d: MobilizationDeps, actor: Actor, input: CallupInput) {
+  assertCan(actor, 'writeCallup');
+  const row = await mobilizationRepo.insertCallup(d.pool, { ...(await checked(d, actor, input)), areaCode: actor.areaCode, createdBy: actor.accountId });
   return shape(actor, row);
+}
+
+/** A draft resumed: changed in place (the same id, so previewing it again makes no second draft); a sent call-up is CALLUP_NOT_DRAFT. */
+export async function updateCallup(d: MobilizationDeps, actor: Actor, id: number, input: CallupInput) {
+  assertCan(actor, 'writeCallup');
+  const fields = await checked(d, actor, input);
+  return inTransaction(d.pool, async (client) => {
+    const c = await mustGet(client, actor, id, true);
+    if (c.status !== 'draft') throw new AppError('CALLUP_NOT_DRAFT', `call-up ${id} is ${c.status}`, 'id');
+    return shape(actor, (await mobilizationRepo.updateDraft(client, id, fields))!);
+  });
+}
+
+/** A draft thrown away; a sent call-up stays (its members and messages are the record): CALLUP_NOT_DRAFT. */
+export async function deleteCallup(d: MobilizationDeps, actor: Actor, id: number) {
+  assertCan(actor, 'writeCallup');
+  return inTransaction(d.pool, async (client) => {
+    const c = await mustGet(client, actor, id, true);
+    if (c.status !== 'draft') throw new AppError('CALLUP_NOT_DRAFT', `call-up ${id} is ${c.status}: close it instead`, 'id');
+    await mobilizationRepo.deleteDraft(client, id);
+    return shape(actor, c);
+  });
+}
+
+/**
+ * Closing a sent call-up ends it: no acknowledgement or check-in is taken under it any more
+ * (the cadre's link says so), escalation stops, the board stays as it was. Closing again changes
+ * nothing; a draft is deleted, not closed (CONFLICT).
+ */
+export async function closeCallup(d: MobilizationDeps, actor: Actor, id: number) {
+  assertCan(actor, 'writeCallup');
+  return inTransaction(d.pool, async (client) => {
+    const c = await mustGet(client, actor, id, true);
+    if (c.status === 'draft') throw new AppError('CONFLICT', `call-up ${id} is a draft: delete it instead`, 'id');
+    if (!can(actor, 'writeCallup', c)) throw notFound('call-up');
+    return shape(actor, c.status === 'closed' ? c : (await mobilizationRepo.close(client, id))!);
+  });
 }
 
 export function shape(actor: Actor, c: CallupRow) {
@@ -61,7 +98,7 @@ export function shape(actor: Actor, c: CallupRow) {
 }
 
 async function mustGet(q: pg.Pool | pg.PoolClient, actor: Actor, id: number, lock = false) {
-  const c = await mobilizationRepo.getCallup(q, id, actor.areaCode, lock);
+  const c = await mobilizationRepo.getCallup(q, id, actor.areaCode, seesDrafts(actor), lock);
   if (!c) throw notFound('call-up');
   return c;
 }
@@ -71,15 +108,18 @@ export function messageFor(d: MobilizationDeps, c: CallupRow, t: Pick<StaffTarge
   return renderTemplate(c.template, { name: t.name, area: t.areaName, deadline: shanghaiText(c.deadline), link });
 }
 
-/** What a send would do: how many it reaches, how many cannot be reached by SMS, one message as sent, its length in parts. */
+/** What a send would do: the area it is aimed at by name, how many it reaches, how many cannot be reached by SMS, one message as sent, its length in parts. */
 export async function previewCallup(d: MobilizationDeps, actor: Actor, id: number) {
   assertCan(actor, 'writeCallup');
   const c = await mustGet(d.pool, actor, id);
-  const targets = await staffTargets(d.pool, { area: c.target.area ?? c.areaCode, workUnit: c.target.workUnit, partyMember: c.target.partyMember });
+  const code = c.target.area ?? c.areaCode;
+  const targets = await staffTargets(d.pool, { area: code, workUnit: c.target.workUnit, partyMember: c.target.partyMember });
   const reachable = targets.filter((t) => t.phone && isMobile(t.phone));
   const bodies = reachable.map((t) => messageFor(d, c, t));
   const longest = bodies.reduce((a, b) => ([...b].length > [...a].length ? b : a), '');
   return {
+    draftId: c.id,
+    area: { code, name: (await areaName(d.db, code)) ?? code },
     reach: targets.length,
     withoutPhone: targets.length - reachable.length,
     example: bodies[0] ?? null,
@@ -119,7 +159,7 @@ export async function sendCallup(d: MobilizationDeps, actor: Actor, id: number) 
 
 export async function listCallups(d: MobilizationDeps, actor: Actor) {
   assertCan(actor, 'readBoard');
-  return (await mobilizationRepo.listCallups(d.pool, actor.areaCode)).map((c) => shape(actor, c));
+  return (await mobilizationRepo.listCallups(d.pool, actor.areaCode, seesDrafts(actor))).map((c) => shape(actor, c));
 }
 
 export async function getCallup(d: MobilizationDeps, actor: Actor, id: number) {

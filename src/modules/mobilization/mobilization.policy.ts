@@ -19,9 +19,13 @@ export function assertCan(actor: Actor, action: MobilizationAction) {
   if (!can(actor, action)) throw forbidden(`role ${actor.role} may not ${action}`);
 }
 
+/** Drafts are the commanders': a lead never lists or opens one (the repo also keeps them to the area they were made in). */
+export const seesDrafts = (actor: Actor) => can(actor, 'writeCallup');
+
 export function callupActions(actor: Actor, c: { areaCode: string; status: string }): string[] {
   const out: string[] = [];
-  if (c.status === 'draft' && can(actor, 'writeCallup', c)) out.push('send');
+  if (c.status === 'draft' && can(actor, 'writeCallup', c)) out.push('send', 'edit', 'delete');
+  if (c.status === 'sent' && can(actor, 'writeCallup', c)) out.push('close');
   if (can(actor, 'readBoard')) out.push('board');
   return out;
 }

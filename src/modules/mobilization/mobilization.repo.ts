@@ -37,6 +37,10 @@ const MEMBER = member();
 
 type Q = pg.Pool | pg.PoolClient;
 
+/** Parameters $n, $n+1, $n+2: the actor's scope pattern, their area, whether they see drafts (only where they were made). */
+const visible = (n: number) =>
+  `(area_code like $${n} or ($${n + 1} like area_code || '%' and status <> 'draft')) and (status <> 'draft' or $${n + 2}::boolean)`;
+
 export interface CheckinWrite {
   callupId: number;
   staffId: number;
@@ -83,17 +87,34 @@ export const mobilizationRepo = {
       )
     ).rows,
 
-  /** A call-up the actor may see: made in their area, or reaching into it. */
-  getCallup: async (q: Q, id: number, scope: string, lock = false) =>
+  /**
+   * A call-up the actor may see: made in their area, or reaching into it once sent. A draft is
+   * seen only where it was made (drafts: false for a lead, who never sees one).
+   */
+  getCallup: async (q: Q, id: number, scope: string, drafts: boolean, lock = false) =>
     (
       await q.query<CallupRow>(
-        `select ${CALLUP} from callups where id = $1 and (area_code like $2 or $3 like area_code || '%') ${lock ? 'for update' : ''}`,
-        [id, scopePattern(scope), scope],
+        `select ${CALLUP} from callups where id = $1 and ${visible(2)} ${lock ? 'for update' : ''}`,
+        [id, scopePattern(scope), scope, drafts],
       )
     ).rows[0],
 
-  listCallups: async (q: Q, scope: string) =>
-    (await q.query<CallupRow>(`select ${CALLUP} from callups where area_code like $1 or $2 like area_code || '%' order by id desc limit 100`, [scopePattern(scope), scope])).rows,
+  listCallups: async (q: Q, scope: string, drafts: boolean) =>
+    (await q.query<CallupRow>(`select ${CALLUP} from callups where ${visible(1)} order by id desc limit 100`, [scopePattern(scope), scope, drafts])).rows,
+
+  /** A draft changed in place (the caller holds it locked and has checked it is a draft). */
+  updateDraft: async (q: Q, id: number, c: { title: string; template: string; deadline: Date; target: object; escalation: object }) =>
+    (
+      await q.query<CallupRow>(
+        `update callups set title = $2, template = $3, deadline = $4, target = $5, escalation = $6 where id = $1 and status = 'draft' returning ${CALLUP}`,
+        [id, c.title, c.template, c.deadline, JSON.stringify(c.target), JSON.stringify(c.escalation)],
+      )
+    ).rows[0],
+
+  deleteDraft: async (q: Q, id: number) => (await q.query(`delete from callups where id = $1 and status = 'draft'`, [id])).rowCount === 1,
+
+  close: async (q: Q, id: number) =>
+    (await q.query<CallupRow>(`update callups set status = 'closed' where id = $1 and status = 'sent' returning ${CALLUP}`, [id])).rows[0],
 
   markSent: (q: Q, id: number, by: number) => q.query(`update callups set status = 'sent', sent_at = now(), sent_by = $2 where id = $1`, [id, by]),
 
@@ -135,7 +156,8 @@ export const mobilizationRepo = {
   acknowledge: async (q: Q, callupId: number, staffId: number, method: string) =>
     (
       await q.query<MemberRow>(
-        `with u as (update callup_members set ack_at = now(), ack_method = $3 where callup_id = $1 and staff_id = $2 and ack_at is null returning *)
+        `with u as (update callup_members set ack_at = now(), ack_method = $3 where callup_id = $1 and staff_id = $2 and ack_at is null
+                      and exists (select 1 from callups c where c.id = $1 and c.status = 'sent') returning *)
          select ${member('u.')}, ${notifyEvent('mobilization.cadre_acknowledged')} from u`,
         [callupId, staffId, method],
       )
@@ -149,6 +171,7 @@ export const mobilizationRepo = {
          u as (update callup_members m set checkin_at = now(), checkin_method = t.method, checkin_by = t.by_, distance_m = t.dist,
                  ack_at = coalesce(m.ack_at, now()), ack_method = coalesce(m.ack_method, 'checkin')
                from t where m.callup_id = t.c and m.staff_id = t.s and m.checkin_at is null
+                 and exists (select 1 from callups c where c.id = t.c and c.status = 'sent')
                  and (t.village is null or m.area_code = t.village) returning m.*)
          select ${member('u.')}, ${notifyEvent('mobilization.cadre_arrived')} from u`,
         [rows.map((r) => r.callupId), rows.map((r) => r.staffId), rows.map((r) => r.method), rows.map((r) => r.by), rows.map((r) => r.distance), rows.map((r) => r.village)],

@@ -6,7 +6,7 @@ import { streamEvents } from '../../lib/sse.js';
 import { problemRef } from '../../lib/fastify.js';
 import { actorOf, guard, inScope } from '../access/index.js';
 import { callupBoard } from './board.service.js';
-import { createCallup, getCallup, listCallups, previewCallup, sendCallup, type MobilizationDeps } from './callups.service.js';
+import { closeCallup, createCallup, deleteCallup, getCallup, listCallups, previewCallup, sendCallup, updateCallup, type MobilizationDeps } from './callups.service.js';
 import { AreaParam, Board, Callup, CallupBody, CheckinBody, CheckinPoint, IdParam, MyCallup, Me, Preview, Roster, SendResult, Shift, ShiftBody, TokenParam } from './mobilization.schemas.js';
 import { acknowledge, checkIn, markPresent, myCallup, setCheckinPoint, villageCode } from './presence.service.js';
 import { assignShift, cancelShift, exportShifts, listShifts, myShifts } from './roster.service.js';
@@ -19,7 +19,16 @@ export const mobilizationRoutes: FastifyPluginAsyncTypebox<{ deps: MobilizationD
   app.post('/callups', { preHandler: guard('commander'), schema: { tags, summary: 'Write a call-up (a draft until sent)', body: CallupBody, response: { 201: Callup, ...errors } } }, async (req, reply) =>
     reply.code(201).send(await createCallup(d, actorOf(req), req.body)),
   );
-  app.get('/callups', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Call-ups that reach the account’s area', response: { 200: Type.Array(Callup), ...errors } } }, async (req) =>
+  app.put('/callups/:id', { preHandler: guard('commander'), schema: { tags, summary: 'Change a draft (resume it); a sent call-up is CALLUP_NOT_DRAFT', params: IdParam, body: CallupBody, response: { 200: Callup, ...errors } } }, async (req) =>
+    updateCallup(d, actorOf(req), req.params.id, req.body),
+  );
+  app.delete('/callups/:id', { preHandler: guard('commander'), schema: { tags, summary: 'Delete a draft; a sent call-up is CALLUP_NOT_DRAFT', params: IdParam, response: { 200: Callup, ...errors } } }, async (req) =>
+    deleteCallup(d, actorOf(req), req.params.id),
+  );
+  app.post('/callups/:id/close', { preHandler: guard('commander'), schema: { tags, summary: 'Close a sent call-up: no more acknowledgements or check-ins, no more escalation', params: IdParam, response: { 200: Callup, ...errors } } }, async (req) =>
+    closeCallup(d, actorOf(req), req.params.id),
+  );
+  app.get('/callups', { preHandler: guard('commander', 'lead'), schema: { tags, summary: 'Call-ups that reach the account’s area (drafts: only to commanders of the area they were made in)', response: { 200: Type.Array(Callup), ...errors } } }, async (req) =>
     listCallups(d, actorOf(req)),
   );
   app.get('/callups/:id', { preHandler: guard('commander', 'lead'), schema: { tags, params: IdParam, response: { 200: Callup, ...errors } } }, async (req) =>

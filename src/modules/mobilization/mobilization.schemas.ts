@@ -46,6 +46,8 @@ export const Callup = Type.Object({
 });
 
 export const Preview = Type.Object({
+  draftId: Type.Integer(),
+  area: Type.Object({ code: Type.String(), name: Type.String() }),
   reach: Type.Integer(),
   withoutPhone: Type.Integer(),
   example: nullable(Type.String()),

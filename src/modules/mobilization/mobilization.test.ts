@@ -314,3 +314,102 @@ describe('another village’s records and areas', () => {
     expect(await mobilizationRepo.memberInScope(testDb().pool, callupId, west, west1)).toMatchObject({ staffId: west });
   });
 });
+
+describe('a call-up is aimed at a real area, drafted, resumed, deleted and closed', () => {
+  const body = (target: object, title = '草稿') => ({ title, template: TEMPLATE, deadline: new Date(Date.now() + 5 * 3600e3).toISOString(), target });
+  const post = (payload: object) => app.inject({ method: 'POST', url: '/api/v1/mobilization/callups', ...as(commander), payload });
+
+  it('refuses a code that names no area, a village code cut short among them, naming the field', async () => {
+    // 1301101082 of 130110108205: inside the commander's area, yet no area, and it would reach the whole town
+    for (const code of [area.villages[0].slice(0, -1), area.district + '999']) {
+      const res = await post(body({ area: code }));
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'AREA_UNKNOWN', field: 'target.area' });
+    }
+    const draft = (await post(body({ area: area.villages[0] }))).json();
+    const put = await app.inject({ method: 'PUT', url: `/api/v1/mobilization/callups/${draft.id}`, ...as(commander), payload: body({ area: area.town.slice(0, -1) }) });
+    expect(put.json()).toMatchObject({ code: 'AREA_UNKNOWN', field: 'target.area' });
+  });
+
+  it('finds areas for the picker by a part of their name, inside the account’s area only', async () => {
+    const n = area.names[area.villages[0]].match(/\d+/)![0];
+    const hits = (await app.inject({ url: `/api/v1/registry/areas/search?q=${encodeURIComponent(`东村${n}`)}`, ...as(commander) })).json();
+    expect(hits).toEqual([{ code: area.villages[0], name: area.names[area.villages[0]], level: 'village', kind: 'village', parentCode: area.town, path: [area.names[area.district], area.names[area.town]] }]);
+    const other = await makeArea();
+    const outsider = await asRole(app, 'commander', other.district);
+    expect((await app.inject({ url: `/api/v1/registry/areas/search?q=${encodeURIComponent(`东村${n}`)}`, ...as(outsider) })).json()).toEqual([]);
+  });
+
+  it('previews the area by name with its count of cadres', async () => {
+    const draft = (await post(body({ area: area.villages[0] }))).json();
+    const p = (await app.inject({ url: `/api/v1/mobilization/callups/${draft.id}/preview`, ...as(commander) })).json();
+    expect(p).toMatchObject({ draftId: draft.id, area: { code: area.villages[0], name: area.names[area.villages[0]] }, reach: 3 });
+  });
+
+  it('keeps drafts to commanders: a lead lists none and gets 404 for one, in its area or not', async () => {
+    const draft = (await post(body({ area: area.villages[0] }, '东村草稿'))).json();
+    const mine = (await app.inject({ url: '/api/v1/mobilization/callups', ...as(commander) })).json() as { id: number }[];
+    expect(mine.map((c) => c.id)).toContain(draft.id);
+    const listed = (await app.inject({ url: '/api/v1/mobilization/callups', ...as(eastLead) })).json() as { id: number; status: string }[];
+    expect(listed.filter((c) => c.status === 'draft')).toEqual([]);
+    expect(listed.map((c) => c.id)).toContain(callupId); // the sent one reaching the village
+    for (const url of [`/api/v1/mobilization/callups/${draft.id}`, `/api/v1/mobilization/callups/${draft.id}/board`])
+      expect((await app.inject({ url, ...as(eastLead) })).statusCode).toBe(404);
+  });
+
+  it('resumes a draft: changed and previewed again under the same id, then deleted', async () => {
+    const draft = (await post(body({ area: area.villages[0] }))).json();
+    const before = ((await app.inject({ url: '/api/v1/mobilization/callups', ...as(commander) })).json() as unknown[]).length;
+    const put = await app.inject({ method: 'PUT', url: `/api/v1/mobilization/callups/${draft.id}`, ...as(commander), payload: body({ area: area.villages[1] }, '改过') });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toMatchObject({ id: draft.id, title: '改过', status: 'draft', target: { area: area.villages[1] } });
+    const p = (await app.inject({ url: `/api/v1/mobilization/callups/${draft.id}/preview`, ...as(commander) })).json();
+    expect(p).toMatchObject({ draftId: draft.id, area: { name: area.names[area.villages[1]] }, reach: 2 });
+    expect(((await app.inject({ url: '/api/v1/mobilization/callups', ...as(commander) })).json() as unknown[]).length).toBe(before);
+    const del = await app.inject({ method: 'DELETE', url: `/api/v1/mobilization/callups/${draft.id}`, ...as(commander) });
+    expect(del.statusCode).toBe(200);
+    expect((await app.inject({ url: `/api/v1/mobilization/callups/${draft.id}`, ...as(commander) })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/mobilization/callups/${draft.id}`, ...as(eastLead) })).statusCode).toBe(403);
+  });
+
+  it('cannot delete or change a sent call-up', async () => {
+    const del = await app.inject({ method: 'DELETE', url: `/api/v1/mobilization/callups/${callupId}`, ...as(commander) });
+    expect(del.statusCode).toBe(409);
+    expect(del.json().code).toBe('CALLUP_NOT_DRAFT');
+    const put = await app.inject({ method: 'PUT', url: `/api/v1/mobilization/callups/${callupId}`, ...as(commander), payload: body({ area: area.villages[0] }) });
+    expect(put.json().code).toBe('CALLUP_NOT_DRAFT');
+    expect((await app.inject({ url: `/api/v1/mobilization/callups/${callupId}`, ...as(commander) })).json().status).toBe('sent');
+  });
+
+  it('closes a sent call-up: acknowledgements and check-ins are refused under it, the board stays', async () => {
+    const phone = phoneOf(area.district, 9);
+    const village = await makeArea(); // a village of its own: no other test's cadre is reached
+    await addStaff(village.villages[0], [{ name: '闭甲', n: 1, phone }]);
+    const chief = await asRole(app, 'commander', village.district);
+    const c = (await app.inject({ method: 'POST', url: '/api/v1/mobilization/callups', ...as(chief), payload: { ...body({ area: village.villages[0] }), escalation: { resendAfterMin: 1, escalateAfterMin: 2 } } })).json();
+    expect(c.actions).toContain('delete');
+    await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${c.id}/send`, ...as(chief) });
+    expect((await app.inject({ url: `/api/v1/mobilization/callups/${c.id}`, ...as(chief) })).json().actions).toContain('close');
+    const token = await linkOf(phone);
+    const closed = await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${c.id}/close`, ...as(chief) });
+    expect(closed.json()).toMatchObject({ id: c.id, status: 'closed' });
+    expect((await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${c.id}/close`, ...as(chief) })).json().status).toBe('closed');
+    const ack = await app.inject({ method: 'POST', url: `/api/v1/mobilization/me/${token}/ack` });
+    expect(ack.statusCode).toBe(409);
+    expect(ack.json().code).toBe('CONFLICT');
+    const code = (await app.inject({ url: `/api/v1/mobilization/villages/${village.villages[0]}/code`, ...as(chief) })).json().token;
+    expect((await app.inject({ method: 'POST', url: `/api/v1/mobilization/me/${token}/checkin`, payload: { village: code } })).statusCode).toBe(409);
+    // no one is chased under it: its silent cadre, 25 minutes after the send, is neither resent to nor escalated
+    const { db, pool } = testDb();
+    const { sharedSecret } = await import('../../db/secrets.js');
+    const { runEscalations } = await import('./escalation.service.js');
+    await pool.query(`update callups set sent_at = now() - interval '25 minutes' where id = $1`, [c.id]);
+    await runEscalations({ db, pool, notify, secret: await sharedSecret(pool, 'links'), linkBase: () => base });
+    expect((await pool.query(`select resent_at, escalated_at from callup_members where callup_id = $1`, [c.id])).rows).toEqual([{ resent_at: null, escalated_at: null }]);
+    const board = (await app.inject({ url: `/api/v1/mobilization/callups/${c.id}/board`, ...as(chief) })).json();
+    expect(board).toMatchObject({ callup: { status: 'closed' }, totals: { total: 1, acknowledged: 0, arrived: 0 } });
+    // a draft is deleted, not closed
+    const draft = (await app.inject({ method: 'POST', url: '/api/v1/mobilization/callups', ...as(chief), payload: body({ area: village.villages[0] }) })).json();
+    expect((await app.inject({ method: 'POST', url: `/api/v1/mobilization/callups/${draft.id}/close`, ...as(chief) })).statusCode).toBe(409);
+  });
+});

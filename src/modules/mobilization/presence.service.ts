@@ -22,6 +22,11 @@ async function memberOf(d: MobilizationDeps, token: string) {
   return { m, c: { id: m.callupId, title: m.title, deadline: m.deadline, status: m.status } };
 }
 
+/** A closed call-up takes no acknowledgement or check-in any more (the SQL that writes them checks it too). */
+function assertOpen(c: { id: number; status: string }) {
+  if (c.status === 'closed') throw new AppError('CONFLICT', `call-up ${c.id} is closed`, 'token');
+}
+
 const shapeMember = (m: MemberRow) => ({
   name: m.name,
   areaCode: m.areaCode,
@@ -65,7 +70,8 @@ async function recordCheckin(d: MobilizationDeps, w: CheckinWrite) {
 
 /** 收到: the first acknowledgement counts; a second tap changes nothing. */
 export async function acknowledge(d: MobilizationDeps, token: string, method: 'link' | 'sms' = 'link') {
-  const { m } = await memberOf(d, token);
+  const { m, c } = await memberOf(d, token);
+  assertOpen(c);
   const set = await mobilizationRepo.acknowledge(d.pool, m.callupId, m.staffId, method);
   return shapeMember(set ?? (await mobilizationRepo.member(d.pool, m.callupId, m.staffId)));
 }
@@ -95,13 +101,15 @@ export async function checkIn(d: MobilizationDeps, token: string, input: Checkin
     if (!here) throw new AppError('TOKEN_INVALID', 'this is not a Bastion check-in code', 'village');
     const set = await checkinBatcher(d).submit({ ...t, method: 'qr', by: null, distance: null, village: here });
     if (set) return shapeMember(set);
-    const { m } = await memberOf(d, token);
+    const { m, c } = await memberOf(d, token);
     if (m.checkinAt) return shapeMember(m);
+    assertOpen(c);
     const names = await areaNames(d.pool, [here]);
     throw new AppError('WRONG_VILLAGE', `assigned to ${m.areaName}, not ${names.get(here) ?? here}`, 'village', { right: m.areaName, here: names.get(here) ?? here });
   }
-  const { m } = await memberOf(d, token);
+  const { m, c } = await memberOf(d, token);
   if (m.checkinAt) return shapeMember(m);
+  assertOpen(c);
   const point = await mobilizationRepo.checkinPoint(d.pool, m.areaCode);
   if (!point) throw new AppError('CHECKIN_POINT_MISSING', `${m.areaName} has no check-in point`, 'lat', { right: m.areaName });
   const distance = distanceM(point, input);

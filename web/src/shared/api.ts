@@ -28,6 +28,8 @@ export const api = {
       headers: { ...headers(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     }).then((r) => handle<T>(r)),
+  put: <T>(path: string, body: unknown) =>
+    fetch(`/api/v1${path}`, { method: 'PUT', credentials: 'same-origin', headers: { ...headers(), 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => handle<T>(r)),
   del: <T>(path: string) => fetch(`/api/v1${path}`, { method: 'DELETE', headers: headers(), credentials: 'same-origin' }).then((r) => handle<T>(r)),
   upload: <T>(path: string, file: File) => {
     const form = new FormData();

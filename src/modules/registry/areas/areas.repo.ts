@@ -42,6 +42,17 @@ export const areasRepo = {
     return res.rows;
   },
 
+  /** Areas of a subtree whose name holds the words, shallowest first, each with the names above it up to the subtree's root. */
+  search: async (db: Db, scope: string, words: string, limit: number): Promise<(AreaRow & { path: string[] })[]> =>
+    (
+      await db.execute<AreaRow & { path: string[] } & Record<string, unknown>>(sql`
+        select ${cols}, coalesce((select array_agg(p.name order by length(p.code)) from areas p
+                                  where a.code like p.code || '%' and p.code <> a.code and p.code like ${scopePattern(scope)}), '{}') as path
+        from areas a
+        where a.code like ${scopePattern(scope)} and strpos(a.name, ${words}) > 0
+        order by length(a.code), a.code limit ${limit}`)
+    ).rows,
+
   countsOf: async (db: Db, code: string) => {
     const res = await db.execute<{ residents: number; staff: number } & Record<string, unknown>>(sql`
       select (select count(*)::int from residents where area_code like ${scopePattern(code)}) as residents,

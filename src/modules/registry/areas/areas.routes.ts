@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { problemRef } from '../../../lib/fastify.js';
 import { actorOf, guard } from '../../access/index.js';
 import { Area, AreaCodeParam, AreaWithCounts } from './areas.schemas.js';
-import { areaChildren, areaRoot } from './areas.service.js';
+import { areaChildren, areaRoot, searchAreas } from './areas.service.js';
 
 export const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -13,6 +13,19 @@ export const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['registry'], summary: 'The area of the signed-in account, with counts', response: { 200: AreaWithCounts, 401: problemRef, 403: problemRef, 404: problemRef } },
     },
     async (req) => areaRoot(app.db, actorOf(req)),
+  );
+  app.get(
+    '/areas/search',
+    {
+      preHandler: guard(),
+      schema: {
+        tags: ['registry'],
+        summary: 'Areas inside the account’s area by a part of their name, with the names above each',
+        querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 40 }) }),
+        response: { 200: Type.Array(Type.Composite([Area, Type.Object({ path: Type.Array(Type.String()) })])), 400: problemRef, 401: problemRef, 403: problemRef },
+      },
+    },
+    async (req) => searchAreas(app.db, actorOf(req), req.query.q),
   );
   app.get(
     '/areas/:code/children',

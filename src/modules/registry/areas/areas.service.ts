@@ -22,4 +22,11 @@ export async function areaChildren(db: Db, actor: Actor, code: string) {
   return { area, children: await areasRepo.childrenWithCounts(db, code) };
 }
 
+/** Areas inside the actor's scope by a part of their name (山尹 finds 山尹村村民委员会), for a picker: at most 20. */
+export async function searchAreas(db: Db, actor: Actor, q: string) {
+  assertCan(actor, 'readAreas');
+  const words = q.trim();
+  return words ? areasRepo.search(db, actor.areaCode, words, 20) : [];
+}
+
 export const areaName = async (db: Db, code: string) => (await areasRepo.get(db, code))?.name ?? null;

@@ -20,9 +20,10 @@ const en: typeof zh = {
   },
   mob: {
     nav: 'Call-ups', callups: 'Call-ups', new: 'New call-up', title: 'Title', template: 'Message', templateHelp: 'Placeholders: {name}, {area} (assigned village), {deadline}, {link} (personal link, required)',
-    deadline: 'Be in place by', targetArea: 'Area (code)', workUnit: 'Work unit (optional)', resendAfter: 'Resend if not acknowledged after', escalateAfter: 'Tell secretary and unit head after', minutes: 'min', party: 'Party members', partyAny: 'All', partyYes: 'Party members only', partyNo: 'Non-members only',
+    deadline: 'Be in place by', targetArea: 'Area (pick from the tree)', workUnit: 'Work unit (optional)', resendAfter: 'Resend if not acknowledged after', escalateAfter: 'Tell secretary and unit head after', minutes: 'min', party: 'Party members', partyAny: 'All', partyYes: 'Party members only', partyNo: 'Non-members only',
     create: 'Save draft', preview: 'Preview before sending', reach: 'Reaches', people: 'people', withoutPhone: 'No valid mobile', example: 'Example message', parts: '{{characters}} characters, {{parts}} SMS each, {{total}} in all',
     send: 'Send now', sent: 'Sent', confirmSend: 'Send the call-up to {{n}} people?', board: 'Arrival board', status: { draft: 'Draft', sent: 'Sent', closed: 'Closed' },
+    closedForMe: 'This call-up is closed: no acknowledgement or check-in is needed any more.', reachOf: '{{name}} · {{n}} cadres', areaSearch: 'Type a name, e.g. 山尹, or open the tree', areaNone: 'No area of that name here', editing: 'Draft #{{id}}', startOver: 'Start a new one', open: 'Open', resume: 'Resume', deleteDraft: 'Delete draft', confirmDelete: 'Delete the draft “{{title}}”?', close: 'Close', confirmClose: 'Close the call-up “{{title}}”?', closeMeans: 'Once closed it takes no more acknowledgements or check-ins and chases no one; the board stays as it was.',
     received: 'Received', acknowledged: 'Acknowledged', arrived: 'Arrived', unreachable: 'Unreachable', total: 'Expected', notAcknowledged: 'Not acknowledged', notArrived: 'Not arrived',
     byTown: 'By town', byVillage: 'By village', curve: 'Arrivals', deadlineLine: 'Deadline', markPresent: 'Mark present', live: 'Live', area: 'Area', phone: 'Phone', note: 'Note', NO_PHONE: 'No phone',
     myTitle: 'Call-up', assigned: 'Your village', due: 'Be there by {{deadline}}', ack: 'Received', acked: 'Acknowledged', checkin: 'Check in', checkedIn: 'Checked in at {{time}}',
@@ -38,6 +39,7 @@ const en: typeof zh = {
   common: { error: 'Something went wrong', retry: 'Retry', loading: 'Loading…', busy: 'The system is busy: retrying in {{s}} s…' },
   testing: {
     new: 'New population-wide testing campaign', title: 'Title', poolSize: 'Pooling', poolHelp: 'National guidance: 10 to a tube; single tubes where positives are frequent', single: 'Single tubes', pooled: '{{n}} to a tube',
+    close: 'Close', confirmClose: 'Close the campaign “{{title}}”?', closeMeans: 'Once closed, stations take no new swabs; samples taken go on to transport and the lab as usual.',
     window: 'Start and target end', windowHelp: 'National guidance: a city samples everyone within 24 hours', start: 'Start', campaigns: 'Campaigns', board: 'Progress', status: { running: 'Running', closed: 'Closed' },
     expected: 'Expected', sampled: 'Sampled', resulted: 'Results back', positive: 'Positive', area: 'Area', all: 'All', target: 'Target end', tube: 'Tube',
     recallAlert: '{{n}} people await a single-tube retest: send samplers to their homes', pipeline: 'Pipeline', stage: 'Stage', tubes: 'Tubes', swabs: 'Swabs', oldest: 'Oldest',

@@ -18,9 +18,10 @@ const zh = {
   },
   mob: {
     nav: '集结号', callups: '集结令', new: '新建集结令', title: '标题', template: '短信内容', templateHelp: '可用占位符：{name} 姓名，{area} 分包村，{deadline} 到岗时限，{link} 个人链接（必填）',
-    deadline: '到岗时限', targetArea: '范围（区划代码）', workUnit: '工作单位（可选）', resendAfter: '未确认多久后重发', escalateAfter: '多久后通知书记和单位负责人', minutes: '分钟', party: '党员', partyAny: '不限', partyYes: '仅党员', partyNo: '仅非党员',
+    deadline: '到岗时限', targetArea: '范围（从区划树中选择）', workUnit: '工作单位（可选）', resendAfter: '未确认多久后重发', escalateAfter: '多久后通知书记和单位负责人', minutes: '分钟', party: '党员', partyAny: '不限', partyYes: '仅党员', partyNo: '仅非党员',
     create: '保存草稿', preview: '发送前预览', reach: '将发送给', people: '人', withoutPhone: '无有效手机号', example: '示例短信', parts: '每条 {{characters}} 字，{{parts}} 条短信，共 {{total}} 条',
     send: '一键发送', sent: '已发送', confirmSend: '确定向 {{n}} 人发送集结令？', board: '到岗看板', status: { draft: '草稿', sent: '已发送', closed: '已结束' },
+    closedForMe: '此集结令已结束，无需再确认或报到。', reachOf: '{{name}} · {{n}} 名干部', areaSearch: '输入名称搜索，如“山尹”，或逐级展开', areaNone: '范围内没有这个名称的区划', editing: '草稿 #{{id}}', startOver: '另起新稿', open: '正在编辑', resume: '继续编辑', deleteDraft: '删除草稿', confirmDelete: '删除草稿“{{title}}”？', close: '结束集结', confirmClose: '结束集结令“{{title}}”？', closeMeans: '结束后不再接受确认和报到，也不再重发和通知；到岗看板保留为结束时的样子。',
     received: '已收到', acknowledged: '已确认', arrived: '已到岗', unreachable: '无法送达', total: '应到', notAcknowledged: '未确认', notArrived: '未到岗',
     byTown: '按乡镇', byVillage: '按村（社区）', curve: '到岗曲线', deadlineLine: '时限', markPresent: '标记到岗', live: '实时', area: '区划', phone: '电话', note: '说明', NO_PHONE: '无手机号',
     myTitle: '集结令', assigned: '您的分包村', due: '请于 {{deadline}} 前到岗', ack: '收到', acked: '已确认收到', checkin: '报到', checkedIn: '已于 {{time}} 报到',
@@ -36,6 +37,7 @@ const zh = {
   common: { error: '出错了', retry: '重试', loading: '加载中…', busy: '系统繁忙，{{s}} 秒后自动重试…' },
   testing: {
     new: '新建一轮全员核酸检测', title: '名称', poolSize: '混采比例', poolHelp: '国家指引：10混1；阳性率高时可改为单采', single: '单人单管', pooled: '{{n}}混1',
+    close: '结束检测', confirmClose: '结束检测轮次“{{title}}”？', closeMeans: '结束后采样台不再接受新的采样；已采的样本照常转运和检测。',
     window: '起止时间', windowHelp: '国家指引：城市全员检测在24小时内完成采样', start: '开始检测', campaigns: '检测轮次', board: '进度', status: { running: '进行中', closed: '已结束' },
     expected: '应检', sampled: '已采样', resulted: '已出结果', positive: '阳性', area: '区划', all: '全部', target: '目标完成', tube: '管号',
     recallAlert: '{{n}} 人待单管复检，请立即组织上门采样', pipeline: '样本流转', stage: '环节', tubes: '管数', swabs: '人份', oldest: '最久',

@@ -15,12 +15,23 @@ export interface Callup {
   actions: string[];
 }
 export interface Preview {
+  /** the draft previewed: previewing it again after a change keeps this id */
+  draftId: number;
+  /** the area it is aimed at, by name: what the reach counts */
+  area: { code: string; name: string };
   reach: number;
   withoutPhone: number;
   example: string | null;
   characters: number;
   parts: number;
   totalParts: number;
+}
+export interface CallupBody {
+  title: string;
+  template: string;
+  deadline: string;
+  target: Callup['target'];
+  escalation?: Callup['escalation'];
 }
 export interface Counts {
   total: number;
@@ -77,8 +88,11 @@ export const mobilizationApi = {
   cancelShift: (id: number) => api.del<Shift>(`/mobilization/shifts/${id}`),
   myShifts: (token: string) => api.get<Shift[]>(`/mobilization/me/${token}/shifts`),
   list: () => api.get<Callup[]>('/mobilization/callups'),
-  create: (body: { title: string; template: string; deadline: string; target: Callup['target']; escalation?: Callup['escalation'] }) => api.post<Callup>('/mobilization/callups', body),
+  create: (body: CallupBody) => api.post<Callup>('/mobilization/callups', body),
   get: (id: number | string) => api.get<Callup>(`/mobilization/callups/${id}`),
+  update: (id: number | string, body: CallupBody) => api.put<Callup>(`/mobilization/callups/${id}`, body),
+  remove: (id: number | string) => api.del<Callup>(`/mobilization/callups/${id}`),
+  close: (id: number | string) => api.post<Callup>(`/mobilization/callups/${id}/close`),
   preview: (id: number | string) => api.get<Preview>(`/mobilization/callups/${id}/preview`),
   send: (id: number | string) => api.post<{ id: number; members: number; withoutPhone: number }>(`/mobilization/callups/${id}/send`),
   board: (id: number | string) => api.get<Board>(`/mobilization/callups/${id}/board`),

@@ -62,6 +62,8 @@ export interface Rejection {
 export const registryApi = {
   root: () => api.get<Area>('/registry/areas/root'),
   children: (code: string) => api.get<{ area: Area; children: Area[] }>(`/registry/areas/${code}/children`),
+  /** areas inside the account's by a part of their name, each with the names above it */
+  searchAreas: (q: string) => api.get<(Omit<Area, 'residents' | 'staff' | 'hasChildren'> & { path: string[] })[]>(`/registry/areas/search${qs({ q })}`),
   people: (kind: PersonKind, p: { area?: string; q?: string; cursor?: string | null; limit?: number }) =>
     api.get<{ items: Person[]; nextCursor: string | null }>(`/registry/${kind}${qs({ area: p.area, q: p.q, cursor: p.cursor, limit: p.limit })}`),
   person: (kind: PersonKind, id: number | string) => api.get<Person & { household: Person[] }>(`/registry/${kind}/${id}`),

@@ -145,6 +145,8 @@ export interface HomeVisit {
 export const testingApi = {
   campaigns: () => api.get<Campaign[]>('/testing/campaigns'),
   campaign: (id: string | number) => api.get<Campaign>(`/testing/campaigns/${id}`),
+  /** end sampling: stations refuse new swabs (the commanders of the campaign's area) */
+  closeCampaign: (id: string | number) => api.post<Campaign>(`/testing/campaigns/${id}/close`),
   create: (body: { title: string; poolSize: number; startsAt: string; targetEnd: string; areaCode?: string }) => api.post<Campaign>('/testing/campaigns', body),
   board: (id: string | number, area?: string) => api.get<Board>(`/testing/campaigns/${id}/board${qs({ area })}`),
   recalls: (id: string | number, area?: string) => api.get<{ pending: number; toRetest: number; confirmed: number; recalls: Recall[] }>(`/testing/campaigns/${id}/recalls${qs({ area })}`),

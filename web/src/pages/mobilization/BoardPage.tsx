@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { Alert, Badge, Button, Card, Col, Progress, Row, Segmented, Space, Spin, Statistic, Table, Tabs, Typography } from 'antd';
+import { Alert, Badge, Button, Card, Col, Progress, Row, Segmented, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../modules/access/session';
 import { ArrivalCurve } from '../../modules/mobilization/ArrivalCurve';
@@ -64,7 +64,7 @@ export default function BoardPage() {
       scroll={{ x: true }}
       columns={[
         ...chaseColumns,
-        ...(present ? [{ title: '', key: 'a', render: (_: unknown, r: Chase) => <Button size="small" onClick={() => mobilizationApi.present(id, r.staffId).then(load)}>{t('mob.markPresent')}</Button> }] : []),
+        ...(present && board.callup.status !== 'closed' ? [{ title: '', key: 'a', render: (_: unknown, r: Chase) => <Button size="small" onClick={() => mobilizationApi.present(id, r.staffId).then(load)}>{t('mob.markPresent')}</Button> }] : []),
       ]}
     />
   );
@@ -75,7 +75,7 @@ export default function BoardPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           {board.callup.title} · {t('mob.deadline')} {shanghai(board.callup.deadline)}
         </Typography.Title>
-        <Badge status={live ? 'processing' : 'default'} text={t('mob.live')} />
+        {board.callup.status === 'closed' ? <Tag data-testid="board-closed">{t('mob.status.closed')}</Tag> : <Badge status={live ? 'processing' : 'default'} text={t('mob.live')} />}
       </Space>
       <Row gutter={[12, 12]} data-testid="board-totals">
         {stat('received')}

@@ -58,6 +58,8 @@ export default function MyCallupPage() {
           {waiting !== null && <Alert type="warning" showIcon title={t('common.busy', { s: waiting })} />}
           {me.checkinAt ? (
             <Result status="success" title={t('mob.checkedIn', { time: shanghai(me.checkinAt) })} subTitle={me.checkinMethod ? t(`mob.methods.${me.checkinMethod}`) : undefined} data-testid="checked-in" />
+          ) : callup.status === 'closed' ? (
+            <Alert type="info" showIcon title={t('mob.closedForMe')} data-testid="callup-closed" />
           ) : (
             <>
               {me.ackAt ? (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Alert, Button, Card, Col, DatePicker, Form, Input, List, Row, Select, Tag } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Form, Input, List, Row, Select, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../modules/access/session';
@@ -12,6 +12,7 @@ export default function CampaignsPage() {
   const { t } = useTranslation();
   const { me } = useSession();
   const navigate = useNavigate();
+  const { modal } = App.useApp();
   const [campaigns, setCampaigns] = useState<Campaign[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -19,6 +20,17 @@ export default function CampaignsPage() {
   useEffect(() => {
     testingApi.campaigns().then(setCampaigns, (e) => setError(e.message));
   }, []);
+
+  const close = (c: Campaign) =>
+    modal.confirm({
+      title: t('testing.confirmClose', { title: c.title }),
+      content: t('testing.closeMeans'),
+      okText: t('testing.close'),
+      onOk: async () => {
+        const closed = await testingApi.closeCampaign(c.id);
+        setCampaigns((all) => all.map((x) => (x.id === closed.id ? closed : x)));
+      },
+    });
 
   const create = async (v: { title: string; poolSize: number; window: [dayjs.Dayjs, dayjs.Dayjs] }) => {
     setBusy(true);
@@ -57,7 +69,12 @@ export default function CampaignsPage() {
           <List
             dataSource={campaigns}
             renderItem={(c) => (
-              <List.Item actions={[<Link key="b" to={`/campaigns/${c.id}`}>{t('testing.board')}</Link>]}>
+              <List.Item
+                actions={[
+                  <Link key="b" to={`/campaigns/${c.id}`}>{t('testing.board')}</Link>,
+                  ...(c.actions.includes('close') ? [<Button key="c" type="link" size="small" onClick={() => close(c)}>{t('testing.close')}</Button>] : []),
+                ]}
+              >
                 <List.Item.Meta
                   title={<>{c.title} <Tag color={c.status === 'running' ? 'red' : undefined}>{t(`testing.status.${c.status}`)}</Tag></>}
                   description={`${t('testing.pooled', { n: c.poolSize })} · ${shanghai(c.startsAt)} → ${shanghai(c.targetEnd)}`}
