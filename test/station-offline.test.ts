@@ -53,9 +53,14 @@ async function freshPhone(): Promise<{ phone: BrowserContext; page: Page; errors
   return { phone, page, errors };
 }
 
-/** The sampler signs in once online, the station opens, and the service worker is installed and controls the page. */
-async function firstLoad(page: Page) {
-  await signInOn(page, server.url, sampler);
+/**
+ * The sampler, signed in, opens the station once online (its first load on this phone: the page's
+ * chunks load before any service worker is there), and the service worker is installed and controls it.
+ */
+async function firstLoad(phone: BrowserContext, page: Page) {
+  const signedIn = await phone.request.post(`${server.url}/api/v1/access/session`, { data: { username: sampler.username, password: sampler.password } });
+  expect(signedIn.status()).toBe(200);
+  await page.goto(`${server.url}/station`);
   await page.getByTestId('scan-input').waitFor();
   expect(await page.evaluate(() => location.pathname)).toBe('/station');
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
@@ -71,7 +76,7 @@ async function stationShown(page: Page) {
 describe('a station reloaded offline', () => {
   it('opens 20 times in a row on a phone that loaded it once, without one blank page', { timeout: 300_000 }, async () => {
     const { phone, page, errors } = await freshPhone();
-    await firstLoad(page);
+    await firstLoad(phone, page);
     await phone.setOffline(true);
     for (let i = 0; i < 20; i++) {
       await page.reload();
@@ -86,7 +91,7 @@ describe('a station reloaded offline', () => {
   it('opens on each of 4 fresh phones reloaded offline right after their first load', { timeout: 300_000 }, async () => {
     for (let i = 0; i < 4; i++) {
       const { phone, page, errors } = await freshPhone();
-      await firstLoad(page);
+      await firstLoad(phone, page);
       await phone.setOffline(true);
       await page.reload();
       await stationShown(page);
@@ -103,7 +108,7 @@ describe('a tube open when the station is reloaded offline', () => {
     const people = await addResidents(area.villages[0], Array.from({ length: 4 }, (_, i) => ({ name: `重载${i}`, initials: 'cz', n: 100 + i })), area.district);
     const secret = await sharedSecret(testDb().pool, 'personal-codes');
     const { phone, page, errors } = await freshPhone();
-    await firstLoad(page);
+    await firstLoad(phone, page);
     await expect.poll(() => page.evaluate(() => document.body.textContent?.includes('离线重载测试')), { timeout: 15_000 }).toBe(true);
 
     await phone.setOffline(true);
