@@ -123,9 +123,12 @@ describe('a tube open when the station is reloaded offline', () => {
     }
     await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 10_000 }).toBe('4 条待同步');
 
-    // reloaded without a network, more than once: the tube, its 4 members and 4 / 10 each time
+    // reloaded without a network, more than once: the tube, its 4 members and 4 / 10 each time,
+    // still so after the outbox's retries have failed twice more (each retry refreshes the screen)
+    const attempts = async () => Number((await page.getByTestId('retrying').getAttribute('data-attempt', { timeout: 1000 }).catch(() => null)) ?? 0);
     for (let i = 0; i < 3; i++) {
       await page.reload();
+      await expect.poll(attempts, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
       await expect.poll(() => page.getByTestId('tube').textContent(), { timeout: 15_000 }).toContain(tube);
       await expect.poll(() => page.getByTestId('member').count(), { timeout: 15_000 }).toBe(4);
       await expect.poll(() => page.getByTestId('tube-fill').textContent(), { timeout: 15_000 }).toBe('4 / 10');

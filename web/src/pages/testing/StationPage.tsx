@@ -178,7 +178,7 @@ export default function StationPage() {
           <Badge status={waiting ? 'warning' : 'success'} text={<span data-testid="sync-status">{waiting ? t('station.toSync', { n: waiting }) : t('station.synced')}</span>} />
         </Space>
         {retry && waiting > 0 && (
-          <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
+          <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }} data-testid="retrying" data-attempt={retry.attempt}>
             <CloudSyncOutlined /> {t('station.retrying', { n: retry.attempt, s: retry.inS })}
           </Typography.Text>
         )}
