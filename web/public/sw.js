@@ -3,11 +3,18 @@
  * station opens and reloads without a network. Built files (hashed names under
  * /assets/) are served from the cache once fetched; pages are asked of the
  * network first and fall back to the cached shell. The API is never cached.
+ *
+ * At install it fetches every file the offline pages need (the station's whole route: its chunks,
+ * CSS, fonts and ZXing's .wasm), listed at build time from Vite's manifest (web/build/precache.ts
+ * writes the list below into dist/sw.js); it is installed only when all of them are kept, and then
+ * takes control at once (skipWaiting, clients.claim), so a reload offline never misses a chunk.
  */
 const SHELL = 'bastion-shell-v1';
+self.__PRECACHE__ = [];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(SHELL).then((c) => c.addAll(['/', '/manifest.webmanifest'])).then(() => self.skipWaiting()));
+  self.skipWaiting();
+  event.waitUntil(caches.open(SHELL).then((c) => c.addAll(['/', '/manifest.webmanifest', ...self.__PRECACHE__])));
 });
 
 self.addEventListener('activate', (event) => {

@@ -37,24 +37,36 @@ export default function StationPage() {
   const attempt = useRef(0);
   const timer = useRef<number | undefined>(undefined);
 
+  // The open tube, read by every refresh when it runs (not the one open when the refresh was made):
+  // a sync begun before a reload's saved tube was read must not show that tube empty.
+  const openTube = useRef<string | null>(null);
+  const setOpenTube = (value: string | null) => {
+    openTube.current = value;
+    setTube(value);
+  };
+  const refreshes = useRef(0);
   // the count waiting and the tube's scans are read first and shown together: the screen never
-  // says "all synced" beside scans still marked waiting
-  const refresh = useCallback(async (current = tube) => {
+  // says "all synced" beside scans still marked waiting; only the latest refresh is shown
+  const refresh = useCallback(async () => {
+    const mine = ++refreshes.current;
+    const current = openTube.current;
     const [n, scans] = await Promise.all([outbox.waiting(), current ? outbox.scansOf(current) : []]);
+    if (mine !== refreshes.current) return;
     setWaiting(n);
     setMembers(scans);
-  }, [tube]);
+  }, []);
 
   useEffect(prefetchBarcodeReader, []);
   // what the station was doing before a reload
   useEffect(() => {
     void (async () => {
+      // the open tube and its members are rebuilt from the outbox (IndexedDB), reachable offline
       const saved = await outbox.getState<{ campaign: Campaign; tube: string | null }>('station');
       if (saved) {
         setCampaign(saved.campaign);
-        setTube(saved.tube);
-        await refresh(saved.tube);
-      } else setWaiting(await outbox.waiting());
+        setOpenTube(saved.tube);
+      }
+      await refresh();
       testingApi.campaigns().then((cs) => {
         const running = cs.filter((c) => c.status === 'running' && c.actions.includes('sample'));
         setCampaigns(running);
@@ -107,8 +119,8 @@ export default function StationPage() {
     if (!tube) {
       if (!TUBE.test(value)) return setWarning(t('station.badTube'));
       if (await outbox.sealed(value)) return setWarning(t('station.tubeSealed'));
-      setTube(value);
-      await refresh(value);
+      setOpenTube(value);
+      await refresh();
       return;
     }
     const code = value.match(CODE)?.[0];
@@ -117,15 +129,15 @@ export default function StationPage() {
     if (inTube.some((s) => s.person === code)) return setWarning(t('station.alreadyInTube'));
     if (inTube.filter((s) => s.state !== 'refused').length >= campaign.poolSize) return setWarning(t('station.full', { n: campaign.poolSize }));
     await outbox.addScan({ id: crypto.randomUUID(), campaignId: campaign.id, tube, person: code, at: new Date().toISOString() });
-    await refresh(tube);
+    await refresh();
     void sync();
   };
 
   const seal = async () => {
     if (!tube || !campaign) return;
     await outbox.addSeal(tube, campaign.id);
-    setTube(null);
-    await refresh(null);
+    setOpenTube(null);
+    await refresh();
     void sync();
   };
 
@@ -166,7 +178,7 @@ export default function StationPage() {
           <Badge status={waiting ? 'warning' : 'success'} text={<span data-testid="sync-status">{waiting ? t('station.toSync', { n: waiting }) : t('station.synced')}</span>} />
         </Space>
         {retry && waiting > 0 && (
-          <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
+          <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }} data-testid="retrying" data-attempt={retry.attempt}>
             <CloudSyncOutlined /> {t('station.retrying', { n: retry.attempt, s: retry.inS })}
           </Typography.Text>
         )}
@@ -192,7 +204,7 @@ export default function StationPage() {
           {members.some((m) => m.state === 'refused' && m.note === 'WRONG_SITE') && <Alert type="error" showIcon title={t('station.wrongSite')} style={{ marginTop: 8 }} data-testid="wrong-site" />}
           {tube && (
             <>
-              <Progress percent={Math.round((100 * filled) / campaign.poolSize)} format={() => `${filled} / ${campaign.poolSize}`} style={{ marginTop: 12 }} />
+              <Progress percent={Math.round((100 * filled) / campaign.poolSize)} format={() => <span data-testid="tube-fill">{filled} / {campaign.poolSize}</span>} style={{ marginTop: 12 }} />
               <Button icon={<UserAddOutlined />} onClick={() => setWalkIn(true)} block style={{ marginBottom: 8 }}>{t('station.walkIn')}</Button>
               <List
                 size="small"
