@@ -40,9 +40,9 @@ export const topicOf = (callupId: number) => `callup:${callupId}`;
 export async function createCallup(d: MobilizationDeps, actor: Actor, input: CallupInput) {
   assertCan(actor, 'writeCallup');
   const deadline = new Date(input.deadline);
-  if (Number.isNaN(deadline.getTime())) throw invalid('deadline', 'not a date and time');
-  if (deadline.getTime() < Date.now()) throw invalid('deadline', 'the deadline has passed');
-  if (!input.template.includes('{link}')) throw invalid('template', 'the message must carry {link}: the cadre acknowledges through it');
+  if (Number.isNaN(deadline.getTime())) throw invalid('deadline', 'DATE_INVALID');
+  if (deadline.getTime() < Date.now()) throw invalid('deadline', 'DEADLINE_PASSED');
+  if (!input.template.includes('{link}')) throw invalid('template', 'TEMPLATE_NO_LINK');
   const area = scopedArea(actor, input.target.area, 'target.area');
   const row = await mobilizationRepo.insertCallup(d.pool, {
     title: input.title.trim(),

@@ -58,11 +58,11 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const existing = await importRepo.get(app.pool, id, actor.areaCode);
       if (existing) return reply.code(202).send(existing);
       const file = await req.file();
-      if (!file) throw new AppError('VALIDATION_FAILED', 'attach the file as multipart field "file"', 'file');
+      if (!file) throw new AppError('VALIDATION_FAILED', 'attach the file as multipart field "file"', 'file', { reason: 'FILE_MISSING' });
       const dest = path.join(uploads, id);
       try {
         await pipeline(file.file, fs.createWriteStream(dest));
-        if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `the file is larger than ${app.settings.uploadLimitMb} MB`, 'file');
+        if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `the file is larger than ${app.settings.uploadLimitMb} MB`, 'file', { reason: 'FILE_TOO_LARGE', limitMb: app.settings.uploadLimitMb });
         await checkFile(dest);
       } catch (e) {
         await fs.promises.rm(dest, { force: true });

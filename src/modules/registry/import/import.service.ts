@@ -130,7 +130,7 @@ export async function runImport(
         for (const r of judged.rejections) rejected.push({ rowNo, field: header.labels[r.field] ?? r.field, reason: r.reason });
       }
     }
-    if (!header) throw new AppError('VALIDATION_FAILED', 'the file is empty', 'file', { reason: 'HEADER_MISSING' });
+    if (!header) throw new AppError('VALIDATION_FAILED', 'the file is empty', 'file', { reason: 'FILE_EMPTY' });
     flush();
     await drain(0);
     // Statistics before the job says done, not when autovacuum comes round: searches and exports
