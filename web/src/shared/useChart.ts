@@ -19,7 +19,6 @@ export function useChart() {
     void document.fonts.load(`12px "${SELF_HOSTED_FONT}"`, '时限到岗采样0123456789').then(() => {
       if (c.isDisposed()) return;
       c.setOption(c.getOption(), { notMerge: true });
-      el.current?.setAttribute('data-font-ready', 'true');
     }, () => {});
     const onResize = () => chart.current?.resize();
     window.addEventListener('resize', onResize);
