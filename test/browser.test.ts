@@ -383,7 +383,11 @@ describe('Chinese pages', () => {
     const box = (await popup.locator('.ant-picker-panel-container').boundingBox())!;
     // its 确定 can be reached (scrolled to, not under the bottom bar)
     await popup.getByRole('button', { name: /确\s*定/ }).click({ trial: true, timeout: 10_000 });
-    await p.evaluate(() => document.fonts.ready.then(() => undefined)); // the face's subsets for the popup's words, before the picture
+    // the header's words are bold, a face of their own: loaded (by unicode-range subsets) before the picture
+    const header = (await popup.locator('.ant-picker-header-view').first().textContent())!;
+    await expect.poll(() => p.evaluate((t) => document.fonts.load(`600 14px "Noto Sans SC"`, t).then(() => document.fonts.check(`600 14px "Noto Sans SC"`, t)), header), { timeout: 15_000 }).toBe(true);
+    // its header's 年 and 月 are in buttons, which take the page's font, not the browser's own for controls
+    expect(await popup.locator('.ant-picker-header-view button').first().evaluate((b) => getComputedStyle(b).fontFamily)).toContain('Noto Sans SC');
     await p.screenshot({ path: path.join(os.tmpdir(), 'bastion-roster-picker.png') });
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(390);

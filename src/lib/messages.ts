@@ -42,6 +42,7 @@ export const MESSAGES: Record<string, { zh: string; en: string }> = {
   AREA_NOT_VILLAGE: { zh: '区划须为村（社区）或网格', en: 'The area must be a village, a community or a grid' },
   ROLE_INVALID: { zh: '角色无法识别（干部、村支书、采样员、检查员、配送员）', en: 'Unknown role (cadre, lead, sampler, inspector, courier)' },
   HEADER_MISSING: { zh: '缺少必需的列：{missing}', en: 'Required column(s) missing: {missing}' },
+  IMPORT_INTERRUPTED: { zh: '导入中断：处理它的进程已停止，已导入的行保留，请重新导入', en: 'The import was interrupted (its process stopped); the rows already imported stay' },
   FILE_EMPTY: { zh: '文件是空的', en: 'The file is empty' },
   FILE_MISSING: { zh: '请附上文件', en: 'Attach the file as multipart field "file"' },
   FILE_TOO_LARGE: { zh: '文件大于{limitMb}兆', en: 'The file is larger than {limitMb} MB' },

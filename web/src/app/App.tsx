@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { SessionProvider, useSession } from '../modules/access/session';
 import { useBusy } from '../shared/retry';
 import { FONT } from '../shared/font';
+import './base.css';
 import { Shell } from './Shell';
 import { BusyBanner } from './BusyBanner';
 
