@@ -2,7 +2,7 @@
  * Errors are values with a stable code. Services throw AppError; the server maps
  * each code to an HTTP status in one place (src/server/errors.ts).
  */
-import { message } from './messages.js';
+import { message, type Reason } from './messages.js';
 
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -50,7 +50,7 @@ export const forbidden = (why = 'not allowed') => new AppError('FORBIDDEN', why)
  * A value a form refuses: `reason` is a code of lib/messages.ts, whose words (zh-CN or English,
  * `{name}` filled from params) are the problem's detail; the English ones are the error's message.
  */
-export const invalid = (field: string, reason: string, params: Record<string, unknown> = {}) =>
+export const invalid = (field: string, reason: Reason, params: Record<string, unknown> = {}) =>
   new AppError('VALIDATION_FAILED', message(reason, 'en', undefined, params), field, { reason, ...params });
 
 

@@ -7,7 +7,7 @@ describe('the words of every code', () => {
     expect(ERROR_CODES.filter((code) => !MESSAGES[code])).toEqual([]);
   });
   it.each(Object.keys(MESSAGES))('%s has zh-CN and English words with the same placeholders, and its zh-CN words no English', (code) => {
-    const { zh, en } = MESSAGES[code];
+    const { zh, en } = MESSAGES[code]!;
     expect(zh.trim()).not.toBe('');
     expect(en.trim()).not.toBe('');
     expect(placeholders(zh)).toEqual(placeholders(en));

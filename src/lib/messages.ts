@@ -4,7 +4,7 @@
  */
 export type Lang = 'zh' | 'en';
 
-export const MESSAGES: Record<string, { zh: string; en: string }> = {
+const WORDS = {
   VALIDATION_FAILED: { zh: '输入有误', en: 'The input is not valid' },
   UNAUTHENTICATED: { zh: '请先登录', en: 'Please sign in' },
   FORBIDDEN: { zh: '无权执行此操作', en: 'You are not allowed to do this' },
@@ -91,7 +91,10 @@ export const MESSAGES: Record<string, { zh: string; en: string }> = {
   DUPLICATE_IN_FILE: { zh: '管号与本文件前面的行重复', en: 'The tube repeats an earlier row of this file' },
   DUPLICATE_RESULT: { zh: '该管已有相同结果', en: 'The tube already has this result' },
   RESULT_INVALID: { zh: '结果应为 阴性/阳性/无效', en: 'A result is negative, positive or invalid' },
-};
+} satisfies Record<string, { zh: string; en: string }>;
+/** A code with words: an error code, or a reason (an import row's, a refused value's). */
+export type Reason = keyof typeof WORDS;
+export const MESSAGES: Record<string, { zh: string; en: string } | undefined> = WORDS;
 
 /** The words for a code; `{name}` placeholders are filled from params. */
 export function message(code: string, lang: Lang, fallback?: string, params?: Record<string, unknown>): string {

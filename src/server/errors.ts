@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, type ErrorCode } from '../lib/errors.js';
-import { langOf, message, type Lang } from '../lib/messages.js';
+import { langOf, message, MESSAGES, type Lang } from '../lib/messages.js';
 import { databaseUnavailable } from '../db/connection.js';
 import { retryAfter } from './shedding.js';
 
@@ -86,7 +86,7 @@ function schemaMessage(v: NonNullable<FastifyError['validation']>[number], field
  * reason it has its title and field alone).
  */
 function detailOf(err: AppError, lang: Lang): string | undefined {
-  const reason = err.detail?.reason ? String(err.detail.reason) : undefined;
+  const reason = err.detail?.reason && MESSAGES[String(err.detail.reason)] ? String(err.detail.reason) : undefined;
   if (lang === 'zh') return reason ? message(reason, 'zh', undefined, err.detail) : undefined;
   return reason && message(reason, 'en', undefined, err.detail) !== err.message ? `${message(reason, 'en', undefined, err.detail)}: ${err.message}` : err.message;
 }
