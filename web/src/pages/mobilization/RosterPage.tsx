@@ -55,7 +55,7 @@ export default function RosterPage() {
             </Form.Item>
             <Form.Item name="range" label={`${t('mob.start')} – ${t('mob.end')}`} rules={[{ required: true }]}>
               {/* on a phone the date and the time panels stack, and the popup starts at the field's left edge: side by side they are wider than the screen */}
-              <DatePicker.RangePicker showTime format="MM-DD HH:mm" style={{ width: '100%' }} placement="bottomLeft" classNames={phone ? { popup: { root: 'narrow-picker' } } : undefined} data-testid="roster-range" />
+              <DatePicker.RangePicker showTime format="MM-DD HH:mm" style={{ width: '100%' }} placement="bottomLeft" classNames={phone ? { popup: { root: 'narrow-picker' } } : undefined} />
             </Form.Item>
             {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="roster-error" />}
             <Button type="primary" htmlType="submit" block loading={busy}>{t('mob.assign')}</Button>
