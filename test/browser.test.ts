@@ -373,3 +373,90 @@ describe('a busy server', () => {
     await p.close();
   });
 });
+
+describe('a lab’s upload', () => {
+  it('sends the file once, to the API (Ant Design’s own upload stays idle)', { timeout: 180_000 }, async () => {
+    const area = await makeArea();
+    const commander = await makeAccount('commander', area.district);
+    await ctx.clearCookies();
+    const p = watch(await ctx.newPage(), 'lab');
+    await signInOn(p, commander);
+    await p.getByTestId('area-title').waitFor();
+    const lab = { name: `浏览器实验室${area.district}`, username: `t-lab-${area.district}-${process.pid}`, password: 'test-password-1', capacityPerDay: 1000 };
+    expect((await p.request.post(`${server.url}/api/v1/testing/labs`, { data: lab })).status()).toBe(201);
+    await ctx.clearCookies();
+    await signInOn(p, lab);
+    await p.getByTestId('lab-backlog').waitFor();
+    const posts: string[] = [];
+    p.on('request', (r) => r.method() === 'POST' && posts.push(new URL(r.url()).pathname));
+    await p.locator('input[type=file]').setInputFiles({ name: '结果.csv', mimeType: 'text/csv', buffer: Buffer.from(`管号,结果\nNOSUCH${area.district},阴性\n`) });
+    await p.getByTestId('lab-report').waitFor({ timeout: 20_000 });
+    await p.waitForLoadState('networkidle');
+    expect(posts).toEqual(['/api/v1/testing/results/file']);
+    await p.close();
+  });
+});
+
+describe('Chinese pages', () => {
+  it('a date picker on a phone names months and weekdays in Chinese, starts the week on Monday, and fits the screen', { timeout: 180_000 }, async () => {
+    const lead = await makeAccount('lead', SHANYIN); // 山尹村's secretary
+    await ctx.clearCookies();
+    const p = watch(await ctx.newPage(), 'roster');
+    await p.setViewportSize({ width: 390, height: 844 });
+    await signInOn(p, lead);
+    await p.getByTestId('area-title').waitFor();
+    await p.goto(`${server.url}/roster`);
+    await p.locator('.ant-picker-range input').first().click();
+    const popup = p.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)').first();
+    await popup.waitFor();
+    await expect.poll(() => popup.locator('.ant-picker-header-view').first().textContent()).toMatch(/^\d{4}年\d{1,2}月$/);
+    expect((await popup.locator('.ant-picker-content thead th').allTextContents()).slice(0, 7)).toEqual(['一', '二', '三', '四', '五', '六', '日']);
+    // wait for the popup's opening motion to end before measuring it
+    await expect.poll(() => popup.evaluate((e) => e.getAnimations({ subtree: true }).length)).toBe(0);
+    const box = (await popup.locator('.ant-picker-panel-container').boundingBox())!;
+    // its 确定 can be reached (scrolled to, not under the bottom bar)
+    await popup.getByRole('button', { name: /确\s*定/ }).click({ trial: true, timeout: 10_000 });
+    // the header's words are bold, a face of their own: loaded (by unicode-range subsets) before the picture
+    const header = (await popup.locator('.ant-picker-header-view').first().textContent())!;
+    await expect.poll(() => p.evaluate((t) => document.fonts.load(`600 14px "Noto Sans SC"`, t).then(() => document.fonts.check(`600 14px "Noto Sans SC"`, t)), header), { timeout: 15_000 }).toBe(true);
+    // its header's 年 and 月 are in buttons, which take the page's font, not the browser's own for controls
+    expect(await popup.locator('.ant-picker-header-view button').first().evaluate((b) => getComputedStyle(b).fontFamily)).toContain('Noto Sans SC');
+    await p.screenshot({ path: path.join(os.tmpdir(), 'bastion-roster-picker.png') });
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await p.close();
+  });
+
+  it('a chart draws its Chinese labels with the self-hosted font, once the face is loaded', { timeout: 180_000 }, async () => {
+    const area = await makeArea();
+    await addStaff(area.villages[0], [{ name: '图表干部', n: 1, phone: '137' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0') }]);
+    const commander = await makeAccount('commander', area.district);
+    other = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const desk = await other.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    desk.setDefaultTimeout(60_000);
+    // every text the page's canvases draw, with the font it was drawn in and whether that face was loaded then
+    await desk.addInitScript(() => {
+      const drawn: { text: string; font: string; loaded: boolean }[] = ((window as unknown as { __drawn: unknown[] }).__drawn = []) as never;
+      const fillText = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (this: CanvasRenderingContext2D, text: string, ...rest: [number, number, number?]) {
+        drawn.push({ text: String(text), font: this.font, loaded: document.fonts.check(this.font, String(text)) });
+        return fillText.call(this, text, ...rest);
+      };
+    });
+    const p = watch(await desk.newPage(), 'chart');
+    await signInOn(p, commander);
+    await p.getByTestId('area-title').waitFor();
+    const created = await (await p.request.post(`${server.url}/api/v1/mobilization/callups`, {
+      data: { title: '图表集结', template: '{name}同志：请到{area}报到 {link}', deadline: new Date(Date.now() + 3600e3).toISOString(), target: { area: area.district } },
+    })).json();
+    expect((await p.request.post(`${server.url}/api/v1/mobilization/callups/${created.id}/send`)).ok()).toBe(true);
+    await p.goto(`${server.url}/callups/${created.id}`);
+    const chart = p.locator('canvas').first();
+    await chart.waitFor({ timeout: 20_000 });
+    // the deadline's label, drawn (again, once the face came) in the self-hosted font with the face loaded
+    const drawn = () => p.evaluate(() => (window as unknown as { __drawn: { text: string; font: string; loaded: boolean }[] }).__drawn.filter((d) => d.text === '时限'));
+    await expect.poll(async () => (await drawn()).some((d) => d.font.includes('Noto Sans SC') && d.loaded), { timeout: 15_000 }).toBe(true);
+    expect(await p.evaluate(() => document.fonts.check('12px "Noto Sans SC"', '时限'))).toBe(true);
+    await chart.screenshot({ path: path.join(os.tmpdir(), 'bastion-chart-font.png') });
+  });
+});

@@ -4,7 +4,7 @@
  */
 export type Lang = 'zh' | 'en';
 
-const MESSAGES: Record<string, { zh: string; en: string }> = {
+const WORDS = {
   VALIDATION_FAILED: { zh: '输入有误', en: 'The input is not valid' },
   UNAUTHENTICATED: { zh: '请先登录', en: 'Please sign in' },
   FORBIDDEN: { zh: '无权执行此操作', en: 'You are not allowed to do this' },
@@ -41,7 +41,36 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   BOOLEAN_INVALID: { zh: '应填 是/否', en: 'Expected yes or no' },
   AREA_NOT_VILLAGE: { zh: '区划须为村（社区）或网格', en: 'The area must be a village, a community or a grid' },
   ROLE_INVALID: { zh: '角色无法识别（干部、村支书、采样员、检查员、配送员）', en: 'Unknown role (cadre, lead, sampler, inspector, courier)' },
-  HEADER_MISSING: { zh: '缺少必需的列', en: 'A required column is missing' },
+  HEADER_MISSING: { zh: '缺少必需的列：{missing}', en: 'Required column(s) missing: {missing}' },
+  IMPORT_INTERRUPTED: { zh: '导入中断：处理它的进程已停止，已导入的行保留，请重新导入', en: 'The import was interrupted (its process stopped); the rows already imported stay' },
+  FILE_EMPTY: { zh: '文件是空的', en: 'The file is empty' },
+  FILE_MISSING: { zh: '请附上文件', en: 'Attach the file as multipart field "file"' },
+  FILE_TOO_LARGE: { zh: '文件大于{limitMb}兆', en: 'The file is larger than {limitMb} MB' },
+  BODY_NOT_JSON: { zh: '请求内容无法解析', en: 'The body is not JSON' },
+  // values a form refuses (lib/errors.ts invalid): the words name what to change
+  DATE_INVALID: { zh: '不是有效的日期和时间', en: 'Not a date and time' },
+  ENDS_BEFORE_START: { zh: '结束时间须晚于开始时间', en: 'The end must come after the start' },
+  DEADLINE_PASSED: { zh: '到岗时限已过', en: 'The deadline has passed' },
+  TEMPLATE_NO_LINK: { zh: '短信内容须包含 {link}，干部通过它确认收到', en: 'The message must carry {link}: the cadre acknowledges through it' },
+  SITE_OUTSIDE_CAMPAIGN: { zh: '采样点须在本轮检测的区域内', en: 'The site must be inside the campaign’s area' },
+  POOL_SIZE_INVALID: { zh: '混采每管人数须为{sizes}之一', en: 'Pooling: one of {sizes} to a tube' },
+  TUBE_CODE_INVALID: { zh: '管号须为4–32位字母、数字或 -', en: 'A tube barcode is 4–32 letters, digits or -' },
+  USERNAME_INVALID: { zh: '用户名须为2–64位字母、数字或 . _ @ -', en: 'A user name is 2–64 letters, digits, . _ @ -' },
+  PASSWORD_TOO_SHORT: { zh: '密码至少8个字符', en: 'A password has at least 8 characters' },
+  ACCOUNT_ROLE_INVALID: { zh: '角色无法识别', en: 'Unknown role' },
+  AREA_CODE_INVALID: { zh: '区划须为区划代码（2–15位数字）', en: 'An area is a division code (2–15 digits)' },
+  // a request's shape (JSON schema, server/errors.ts): {field} is the field's name as sent
+  SCHEMA_REQUIRED: { zh: '缺少必填项 {field}', en: '{field}: required' },
+  SCHEMA_TYPE: { zh: '{field} 的类型不对', en: '{field}: wrong type' },
+  SCHEMA_TOO_SHORT: { zh: '{field} 至少{limit}个字符', en: '{field}: at least {limit} characters' },
+  SCHEMA_TOO_LONG: { zh: '{field} 最多{limit}个字符', en: '{field}: at most {limit} characters' },
+  SCHEMA_TOO_SMALL: { zh: '{field} 不能小于{limit}', en: '{field}: at least {limit}' },
+  SCHEMA_TOO_BIG: { zh: '{field} 不能大于{limit}', en: '{field}: at most {limit}' },
+  SCHEMA_TOO_FEW: { zh: '{field} 至少{limit}项', en: '{field}: at least {limit} items' },
+  SCHEMA_TOO_MANY: { zh: '{field} 最多{limit}项', en: '{field}: at most {limit} items' },
+  SCHEMA_NOT_ALLOWED: { zh: '不接受的字段 {field}', en: '{field}: not a field of this request' },
+  SCHEMA_CHOICE: { zh: '{field} 不是可选的值', en: '{field}: not one of the allowed values' },
+  SCHEMA_FORMAT: { zh: '{field} 格式不正确', en: '{field}: wrong format' },
   // files beyond what a reader takes (PAYLOAD_TOO_LARGE, lib/rows.ts READ_LIMITS)
   XLSX_UNPACKS_TOO_LARGE: { zh: '表格解压后过大（可能是压缩炸弹），请拆分成几个较小的文件再上传', en: 'The workbook is too large once unpacked (it may be a zip bomb): split it into smaller files' },
   TOO_MANY_ROWS: { zh: '行数超过上限，请拆分成几个文件再上传', en: 'The file has too many rows: split it into several files' },
@@ -62,12 +91,16 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   DUPLICATE_IN_FILE: { zh: '管号与本文件前面的行重复', en: 'The tube repeats an earlier row of this file' },
   DUPLICATE_RESULT: { zh: '该管已有相同结果', en: 'The tube already has this result' },
   RESULT_INVALID: { zh: '结果应为 阴性/阳性/无效', en: 'A result is negative, positive or invalid' },
-};
+} satisfies Record<string, { zh: string; en: string }>;
+/** A code with words: an error code, or a reason (an import row's, a refused value's). */
+export type Reason = keyof typeof WORDS;
+export const MESSAGES: Record<string, { zh: string; en: string } | undefined> = WORDS;
 
 /** The words for a code; `{name}` placeholders are filled from params. */
 export function message(code: string, lang: Lang, fallback?: string, params?: Record<string, unknown>): string {
   const text = MESSAGES[code]?.[lang] ?? fallback ?? code;
-  return params ? text.replace(/\{(\w+)\}/g, (m, k) => (params[k] === undefined ? m : String(params[k]))) : text;
+  const fill = (v: unknown) => (Array.isArray(v) ? v.join(lang === 'zh' ? '、' : ', ') : String(v));
+  return params ? text.replace(/\{(\w+)\}/g, (m, k) => (params[k] === undefined ? m : fill(params[k]))) : text;
 }
 
 export function langOf(acceptLanguage: string | undefined): Lang {
@@ -75,3 +108,6 @@ export function langOf(acceptLanguage: string | undefined): Lang {
   const first = acceptLanguage.split(',')[0].trim().toLowerCase();
   return first.startsWith('en') ? 'en' : 'zh';
 }
+
+/** The `{name}` placeholders of a text, sorted: a code's zh and en texts carry the same. */
+export const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, type ErrorCode } from '../lib/errors.js';
-import { langOf, message } from '../lib/messages.js';
+import { langOf, message, MESSAGES, type Lang } from '../lib/messages.js';
 import { databaseUnavailable } from '../db/connection.js';
 import { retryAfter } from './shedding.js';
 
@@ -56,6 +56,41 @@ function fieldOf(v: NonNullable<FastifyError['validation']>[number], context?: s
   return [path, missing].filter(Boolean).join('.') || context || 'body';
 }
 
+/** ajv's keyword → the reason whose words say it (lib/messages.ts SCHEMA_*); any other keyword: SCHEMA_FORMAT. */
+const SCHEMA_REASON: Record<string, string> = {
+  required: 'SCHEMA_REQUIRED',
+  type: 'SCHEMA_TYPE',
+  minLength: 'SCHEMA_TOO_SHORT',
+  maxLength: 'SCHEMA_TOO_LONG',
+  minimum: 'SCHEMA_TOO_SMALL',
+  exclusiveMinimum: 'SCHEMA_TOO_SMALL',
+  maximum: 'SCHEMA_TOO_BIG',
+  exclusiveMaximum: 'SCHEMA_TOO_BIG',
+  minItems: 'SCHEMA_TOO_FEW',
+  maxItems: 'SCHEMA_TOO_MANY',
+  additionalProperties: 'SCHEMA_NOT_ALLOWED',
+  enum: 'SCHEMA_CHOICE',
+  const: 'SCHEMA_CHOICE',
+  anyOf: 'SCHEMA_CHOICE',
+};
+
+/** One schema violation in the reader's words, naming the field (ajv's own message is English). */
+function schemaMessage(v: NonNullable<FastifyError['validation']>[number], field: string, lang: Lang): string {
+  const limit = (v.params as { limit?: number })?.limit;
+  return message(SCHEMA_REASON[v.keyword] ?? 'SCHEMA_FORMAT', lang, undefined, { field, limit });
+}
+
+/**
+ * A problem's detail: the words of its reason in the reader's language. An AppError's own message
+ * is English, written for logs and English readers: a Chinese answer never carries it (without a
+ * reason it has its title and field alone).
+ */
+function detailOf(err: AppError, lang: Lang): string | undefined {
+  const reason = err.detail?.reason && MESSAGES[String(err.detail.reason)] ? String(err.detail.reason) : undefined;
+  if (lang === 'zh') return reason ? message(reason, 'zh', undefined, err.detail) : undefined;
+  return reason && message(reason, 'en', undefined, err.detail) !== err.message ? `${message(reason, 'en', undefined, err.detail)}: ${err.message}` : err.message;
+}
+
 /** `webApp`: any other GET outside /api answers with the web app, which routes in the browser. */
 export function installErrorHandling(app: FastifyInstance, opts: { webApp: boolean }) {
   app.setErrorHandler((thrown: FastifyError | AppError, req, reply) => {
@@ -78,21 +113,25 @@ export function installErrorHandling(app: FastifyInstance, opts: { webApp: boole
       status = STATUS[err.code];
       code = err.code;
       field = err.field;
-      detail = (err.detail?.reason ? message(String(err.detail.reason), lang) + ': ' : '') + err.message;
+      detail = detailOf(err, lang);
       params = err.detail;
     } else if ((err as FastifyError).validation) {
       const fe = err as FastifyError;
       status = 400;
       code = 'VALIDATION_FAILED';
-      errors = fe.validation!.map((v) => ({ field: fieldOf(v, fe.validationContext), message: v.message ?? 'invalid' }));
+      errors = fe.validation!.map((v) => {
+        const f = fieldOf(v, fe.validationContext);
+        return { field: f, message: lang === 'zh' ? schemaMessage(v, f, lang) : (v.message ?? 'invalid') };
+      });
       field = errors[0]?.field;
-      detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+      detail = lang === 'zh' ? errors.map((e) => e.message).join('；') : errors.map((e) => `${e.field}: ${e.message}`).join('; ');
     } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
       const fe = err as FastifyError;
       status = fe.statusCode!;
       code = status === 429 ? 'RATE_LIMITED' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_FILE' : 'VALIDATION_FAILED';
       field = status === 413 ? 'file' : status === 415 ? 'content-type' : 'body';
-      detail = fe.message;
+      // Fastify's own words (a body that is not JSON, a media type it does not read) are English
+      detail = lang === 'zh' ? (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError ? message('BODY_NOT_JSON', 'zh') : undefined) : fe.message;
     } else {
       req.log.error({ err }, 'unhandled error');
     }

@@ -2,7 +2,7 @@ import { TtlCache } from '../../lib/cache.js';
 import type pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db } from '../../db/connection.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, invalid } from '../../lib/errors.js';
 import { hashPassword, hashToken, needsRehash, newToken, verifyPassword } from './access.passwords.js';
 import { ROLES, type Actor, type Role } from './access.policy.js';
 import { accessRepo } from './access.repo.js';
@@ -98,10 +98,10 @@ export interface NewAccount {
 
 /** What is stored of a new account, once its fields are checked (its password hashed). */
 async function accountValues(a: NewAccount) {
-  if (!/^[\w.@-]{2,64}$/.test(a.username)) throw new AppError('VALIDATION_FAILED', 'user name: 2–64 letters, digits, . _ @ -', 'username');
-  if (a.password.length < 8) throw new AppError('VALIDATION_FAILED', 'password: at least 8 characters', 'password');
-  if (!ROLES.includes(a.role)) throw new AppError('VALIDATION_FAILED', `role: one of ${ROLES.join(', ')}`, 'role');
-  if (!/^\d{2,15}$/.test(a.areaCode)) throw new AppError('VALIDATION_FAILED', 'area: a division code', 'area');
+  if (!/^[\w.@-]{2,64}$/.test(a.username)) throw invalid('username', 'USERNAME_INVALID');
+  if (a.password.length < 8) throw invalid('password', 'PASSWORD_TOO_SHORT');
+  if (!ROLES.includes(a.role)) throw invalid('role', 'ACCOUNT_ROLE_INVALID');
+  if (!/^\d{2,15}$/.test(a.areaCode)) throw invalid('area', 'AREA_CODE_INVALID');
   return {
     username: a.username,
     displayName: a.displayName ?? a.username,

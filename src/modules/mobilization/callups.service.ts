@@ -40,9 +40,9 @@ export const topicOf = (callupId: number) => `callup:${callupId}`;
 /** The checked fields of a call-up as written: a deadline ahead, the link in the message, a real area inside the commander's. */
 async function checked(d: MobilizationDeps, actor: Actor, input: CallupInput) {
   const deadline = new Date(input.deadline);
-  if (Number.isNaN(deadline.getTime())) throw invalid('deadline', 'not a date and time');
-  if (deadline.getTime() < Date.now()) throw invalid('deadline', 'the deadline has passed');
-  if (!input.template.includes('{link}')) throw invalid('template', 'the message must carry {link}: the cadre acknowledges through it');
+  if (Number.isNaN(deadline.getTime())) throw invalid('deadline', 'DATE_INVALID');
+  if (deadline.getTime() < Date.now()) throw invalid('deadline', 'DEADLINE_PASSED');
+  if (!input.template.includes('{link}')) throw invalid('template', 'TEMPLATE_NO_LINK');
   const area = scopedArea(actor, input.target.area, 'target.area');
   // a code cut short (1301101082 of 130110108205) is inside the scope but names no area: it would reach the whole town
   if (!(await areaName(d.db, area))) throw new AppError('AREA_UNKNOWN', `no area ${area}: pick it from the tree`, 'target.area');

@@ -47,8 +47,8 @@ export async function assignShift(d: MobilizationDeps, actor: Actor, input: Shif
   scopedArea(actor, input.areaCode, 'areaCode');
   const startsAt = new Date(input.startsAt);
   const endsAt = new Date(input.endsAt);
-  if (Number.isNaN(startsAt.getTime())) throw invalid('startsAt', 'not a date and time');
-  if (Number.isNaN(endsAt.getTime()) || endsAt <= startsAt) throw invalid('endsAt', 'a shift ends after it starts');
+  if (Number.isNaN(startsAt.getTime())) throw invalid('startsAt', 'DATE_INVALID');
+  if (Number.isNaN(endsAt.getTime()) || endsAt <= startsAt) throw invalid('endsAt', 'ENDS_BEFORE_START');
   const cadre = await staffInArea(d.pool, input.staffId, actor.areaCode);
   if (!cadre) throw notFound('cadre');
   const rules = d.rules ?? DEFAULT_RULES;
@@ -68,7 +68,7 @@ export async function assignShift(d: MobilizationDeps, actor: Actor, input: Shif
     if (problem) {
       const params: Record<string, unknown> = { ...problem, name: cadre.name };
       if (problem.code === 'DOUBLE_BOOKED') Object.assign(params, { from: shanghai(problem.from), to: shanghai(problem.to) });
-      if (problem.code === 'SHIFT_INVALID') throw invalid('endsAt', 'a shift ends after it starts');
+      if (problem.code === 'SHIFT_INVALID') throw invalid('endsAt', 'ENDS_BEFORE_START');
       throw new AppError(problem.code, `${cadre.name}: ${problem.code}`, 'startsAt', params);
     }
     const row = (

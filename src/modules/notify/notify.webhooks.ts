@@ -64,7 +64,7 @@ export const notifyWebhookRoutes: FastifyPluginAsyncTypebox<{ runtime: NotifyRun
     try {
       done(null, JSON.parse((body as Buffer).toString('utf8')));
     } catch {
-      done(new AppError('VALIDATION_FAILED', 'the body is not JSON', 'body'), undefined);
+      done(new AppError('VALIDATION_FAILED', 'the body is not JSON', 'body', { reason: 'BODY_NOT_JSON' }), undefined);
     }
   });
   app.addHook('preValidation', async (req) => {

@@ -33,11 +33,11 @@ export function shapeCampaign(actor: Actor, c: CampaignRow) {
 export async function createCampaign(d: TestingDeps, actor: Actor, input: CampaignInput) {
   assertCan(actor, 'writeCampaign');
   const areaCode = scopedArea(actor, input.areaCode, 'areaCode');
-  if (!(POOL_SIZES as readonly number[]).includes(input.poolSize)) throw invalid('poolSize', `pooling: one of ${POOL_SIZES.join(', ')} to a tube`);
+  if (!(POOL_SIZES as readonly number[]).includes(input.poolSize)) throw invalid('poolSize', 'POOL_SIZE_INVALID', { sizes: [...POOL_SIZES] });
   const startsAt = new Date(input.startsAt);
   const targetEnd = new Date(input.targetEnd);
-  if (Number.isNaN(startsAt.getTime())) throw invalid('startsAt', 'not a date and time');
-  if (Number.isNaN(targetEnd.getTime()) || targetEnd <= startsAt) throw invalid('targetEnd', 'the target end must come after the start');
+  if (Number.isNaN(startsAt.getTime())) throw invalid('startsAt', 'DATE_INVALID');
+  if (Number.isNaN(targetEnd.getTime()) || targetEnd <= startsAt) throw invalid('targetEnd', 'ENDS_BEFORE_START');
   const row = await testingRepo.insertCampaign(d.pool, { title: input.title.trim(), areaCode, poolSize: input.poolSize, startsAt, targetEnd, createdBy: actor.accountId });
   return shapeCampaign(actor, row);
 }
@@ -83,7 +83,7 @@ export async function closeCampaign(d: TestingDeps, actor: Actor, id: number) {
 export async function addLab(d: TestingDeps, actor: Actor, input: { name: string; username: string; password: string; capacityPerDay: number }) {
   assertCan(actor, 'manageLabs');
   const name = input.name.trim();
-  if (!name) throw invalid('name', 'the laboratory’s name');
+  if (!name) throw invalid('name', 'REQUIRED');
   return inTransaction(d.pool, async (c) => {
     const accountId = await createAccount(c, { username: input.username, password: input.password, role: 'lab', areaCode: actor.areaCode, displayName: name });
     const lab = await testingRepo.insertLab(c, { name, accountId, capacityPerDay: input.capacityPerDay });

@@ -127,11 +127,11 @@ export async function saveSite(d: TestingDeps, actor: Actor, campaignId: number,
   assertCan(actor, 'plan');
   const c = await campaignFor(d, actor, campaignId);
   scopedArea(actor, s.areaCode, 'areaCode');
-  if (!inScope(c, s.areaCode)) throw invalid('areaCode', 'the site must be inside the campaign’s area');
+  if (!inScope(c, s.areaCode)) throw invalid('areaCode', 'SITE_OUTSIDE_CAMPAIGN');
   const opensAt = new Date(s.opensAt);
   const closesAt = new Date(s.closesAt);
-  if (Number.isNaN(opensAt.getTime())) throw invalid('opensAt', 'not a date and time');
-  if (Number.isNaN(closesAt.getTime()) || closesAt <= opensAt) throw invalid('closesAt', 'a site closes after it opens');
+  if (Number.isNaN(opensAt.getTime())) throw invalid('opensAt', 'DATE_INVALID');
+  if (Number.isNaN(closesAt.getTime()) || closesAt <= opensAt) throw invalid('closesAt', 'ENDS_BEFORE_START');
   return shapeSite(await sitesRepo.upsert(d.pool, { campaignId, areaCode: s.areaCode, name: s.name.trim(), address: s.address.trim(), tables: s.tables, samplers: s.samplers, opensAt, closesAt }));
 }
 

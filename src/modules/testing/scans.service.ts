@@ -75,9 +75,9 @@ export async function recordScans(d: TestingDeps, actor: Actor, scans: ScanInput
   const campaigns = new Map(await Promise.all([...new Set(scans.map((s) => s.campaignId))].map(async (id) => [id, await cachedCampaign(d.pool, id, actor.areaCode)] as const)));
   // Every field is checked before any scan is written: a bad request writes nothing.
   const times = scans.map((s, n) => {
-    if (!TUBE_CODE.test(s.tube)) throw invalid(`scans/${n}/tube`, 'a tube barcode: 4–32 letters, digits or -');
+    if (!TUBE_CODE.test(s.tube)) throw invalid(`scans/${n}/tube`, 'TUBE_CODE_INVALID');
     const at = s.at ? new Date(s.at) : new Date();
-    if (Number.isNaN(at.getTime())) throw invalid(`scans/${n}/at`, 'not a date and time');
+    if (Number.isNaN(at.getTime())) throw invalid(`scans/${n}/at`, 'DATE_INVALID');
     return at;
   });
   // Submitted in the station's order, in one turn of the event loop: a backlog is judged as it was scanned.

@@ -39,15 +39,15 @@ async function resultRows(file: string): Promise<ResultRow[]> {
       const norm = cells.map((c) => normaliseHeader(String(c ?? '')));
       cols = { tube: norm.findIndex((h) => TUBE_HEADERS.includes(h)), result: norm.findIndex((h) => RESULT_HEADERS.includes(h)) };
       const missing = [cols.tube < 0 && '管号', cols.result < 0 && '结果'].filter(Boolean);
-      if (missing.length) throw new AppError('VALIDATION_FAILED', `missing column(s): ${missing.join(', ')}`, 'file', { reason: 'HEADER_MISSING' });
+      if (missing.length) throw new AppError('VALIDATION_FAILED', `missing column(s): ${missing.join(', ')}`, 'file', { reason: 'HEADER_MISSING', missing });
       continue;
     }
     const tube = String(cells[cols.tube] ?? '').trim();
     const result = String(cells[cols.result] ?? '').trim();
     if (tube || result) out.push({ row: rowNo, tube, result });
-    if (out.length > 200_000) throw new AppError('PAYLOAD_TOO_LARGE', 'at most 200,000 results in one file', 'file');
+    if (out.length > 200_000) throw new AppError('PAYLOAD_TOO_LARGE', 'at most 200,000 results in one file', 'file', { reason: 'TOO_MANY_ROWS' });
   }
-  if (!cols) throw new AppError('VALIDATION_FAILED', 'the file is empty', 'file', { reason: 'HEADER_MISSING' });
+  if (!cols) throw new AppError('VALIDATION_FAILED', 'the file is empty', 'file', { reason: 'FILE_EMPTY' });
   return out;
 }
 
@@ -108,11 +108,11 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ deps: TestingDeps; bus: 
   );
   app.post('/results/file', { preHandler: guard('lab'), schema: { tags, summary: 'Results as a CSV (UTF-8 or GBK) or XLSX with columns 管号 and 结果', consumes: ['multipart/form-data'], response: { 200: S.ResultsAnswer, ...errors } } }, async (req) => {
     const file = await req.file();
-    if (!file) throw new AppError('VALIDATION_FAILED', 'attach the file as multipart field "file"', 'file');
+    if (!file) throw new AppError('VALIDATION_FAILED', 'attach the file as multipart field "file"', 'file', { reason: 'FILE_MISSING' });
     const dest = path.join(os.tmpdir(), `bastion-results-${crypto.randomUUID()}`);
     try {
       await pipeline(file.file, fs.createWriteStream(dest));
-      if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `the file is larger than ${app.settings.uploadLimitMb} MB`, 'file');
+      if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `the file is larger than ${app.settings.uploadLimitMb} MB`, 'file', { reason: 'FILE_TOO_LARGE', limitMb: app.settings.uploadLimitMb });
       await checkFile(dest);
       return shapeResults(req, await recordResults(d, actorOf(req), await resultRows(dest)));
     } finally {

@@ -6,6 +6,8 @@ import enUS from 'antd/locale/en_US';
 import { useTranslation } from 'react-i18next';
 import { SessionProvider, useSession } from '../modules/access/session';
 import { useBusy } from '../shared/retry';
+import { FONT } from '../shared/font';
+import './base.css';
 import { Shell } from './Shell';
 import { BusyBanner } from './BusyBanner';
 
@@ -32,7 +34,6 @@ const TransportPage = lazy(() => import('../pages/testing/TransportPage'));
 /** Where each role starts: the station for a sampler, the upload for a lab. */
 const HOME: Record<string, string> = { sampler: '/station', lab: '/lab', courier: '/transport' };
 
-const FONT = "'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif";
 
 /** Pages a phone opens without an account: the personal link, the village code, a resident's code and results. */
 function PublicRoutes() {

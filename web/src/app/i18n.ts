@@ -2,6 +2,9 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import zh from './locales/zh-CN';
 import en from './locales/en';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+
 
 const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('bastion.lang') : null;
 
@@ -11,6 +14,12 @@ void i18n.use(initReactI18next).init({
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },
 });
+
+// the date pickers' month and weekday names and first day of the week (Monday in China) are dayjs's,
+// Ant Design's locale (App.tsx) only its words: both follow the language
+const dayjsLocale = (lng: string) => (lng.startsWith('en') ? 'en' : 'zh-cn');
+dayjs.locale(dayjsLocale(i18n.language ?? saved ?? 'zh-CN'));
+i18n.on('languageChanged', (lng) => dayjs.locale(dayjsLocale(lng)));
 
 export function setLanguage(lng: 'zh-CN' | 'en') {
   localStorage.setItem('bastion.lang', lng);

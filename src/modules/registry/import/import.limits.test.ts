@@ -73,7 +73,10 @@ describe('an upload beyond the limits', () => {
     expect(e).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'file', detail: { reason: 'CELL_TOO_LONG' } });
     const job = (await app.inject({ url: `/api/v1/registry/imports/${jobId}`, headers: { cookie: lead } })).json();
     expect(job).toMatchObject({ status: 'failed', imported: 0, rowsRead: 0 });
-    expect(job.failure).toContain('more than 32,767 characters');
+    // a Chinese reader gets the reason in Chinese, an English one the message too
+    expect(job.failure).toBe('有单元格内容过长（超过 32767 个字符）');
+    const en = (await app.inject({ url: `/api/v1/registry/imports/${jobId}`, headers: { cookie: lead, 'accept-language': 'en' } })).json();
+    expect(en.failure).toContain('more than 32,767 characters');
     expect(await residentsHere()).toBe(0);
     // the same file, the long cell cut to what a cell holds, imports all four
     ws.getRow(5).getCell(3).value = '东'.repeat(32_767);

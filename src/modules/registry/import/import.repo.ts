@@ -220,7 +220,7 @@ export const importRepo = {
    */
   failInterrupted: (pool: pg.Pool) =>
     pool.query(
-      `update import_jobs set status = 'failed', failure = 'interrupted: its process stopped', finished_at = now()
+      `update import_jobs set status = 'failed', failure = '[IMPORT_INTERRUPTED] interrupted: its process stopped', finished_at = now()
        where status = 'running' and heartbeat_at < now() - interval '2 minutes'`,
     ),
 

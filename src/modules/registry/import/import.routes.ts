@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AppError, notFound } from '../../../lib/errors.js';
 import { problemRef } from '../../../lib/fastify.js';
-import { langOf, message } from '../../../lib/messages.js';
+import { langOf, message, type Lang } from '../../../lib/messages.js';
 import { CONTENT_TYPES } from '../../../lib/tabular.js';
 import { actorOf, guard } from '../../access/index.js';
 import { assertCan } from '../registry.policy.js';
@@ -30,6 +30,13 @@ const Job = Type.Object({
 });
 const Rejection = Type.Object({ rowNo: Type.Integer(), field: Type.String(), reason: Type.String(), message: Type.String() });
 const JobParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+/** A job's failure in the reader's language: a Chinese reader gets the reason's words alone (import.service.ts failureOf). */
+function failureFor(failure: string | null, lang: Lang): string | null {
+  const m = failure?.match(/^\[([A-Z_]+)\] ([\s\S]*)$/);
+  if (!m) return failure && lang === 'zh' ? message('INTERNAL', 'zh') : failure;
+  return lang === 'zh' ? message(m[1], 'zh') : `${message(m[1], 'en')}: ${m[2]}`;
+}
+
 const errors = { 400: problemRef, 401: problemRef, 403: problemRef, 404: problemRef, 413: problemRef, 415: problemRef };
 
 export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -58,11 +65,11 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const existing = await importRepo.get(app.pool, id, actor.areaCode);
       if (existing) return reply.code(202).send(existing);
       const file = await req.file();
-      if (!file) throw new AppError('VALIDATION_FAILED', 'attach the file as multipart field "file"', 'file');
+      if (!file) throw new AppError('VALIDATION_FAILED', 'attach the file as multipart field "file"', 'file', { reason: 'FILE_MISSING' });
       const dest = path.join(uploads, id);
       try {
         await pipeline(file.file, fs.createWriteStream(dest));
-        if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `the file is larger than ${app.settings.uploadLimitMb} MB`, 'file');
+        if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `the file is larger than ${app.settings.uploadLimitMb} MB`, 'file', { reason: 'FILE_TOO_LARGE', limitMb: app.settings.uploadLimitMb });
         await checkFile(dest);
       } catch (e) {
         await fs.promises.rm(dest, { force: true });
@@ -84,7 +91,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const job = await importRepo.get(app.pool, req.params.id, actorOf(req).areaCode);
       if (!job) throw notFound('import');
-      return job;
+      return { ...job, failure: failureFor(job.failure, langOf(req.headers['accept-language'])) };
     },
   );
 

@@ -27,6 +27,15 @@ function sameHousehold(j: { values: ResidentValues | StaffValues } | object, las
   return a !== null && a === h(last?.values);
 }
 
+/**
+ * A failed job's failure as kept: `[REASON] message`, the reason a code of lib/messages.ts that the
+ * job's reader gets in their language (import.routes.ts failureFor), the English message after it.
+ */
+export function failureOf(e: unknown): string {
+  const reason = e instanceof AppError ? String(e.detail?.reason ?? e.code) : 'INTERNAL';
+  return `[${reason}] ${e instanceof Error ? e.message : String(e)}`;
+}
+
 /** Area codes and village names the file may use, with the scope of the importer. */
 async function areaResolver(db: Db, scopeCode: string): Promise<AreaResolver> {
   const all = await areasRepo.subtree(db, '');
@@ -130,7 +139,7 @@ export async function runImport(
         for (const r of judged.rejections) rejected.push({ rowNo, field: header.labels[r.field] ?? r.field, reason: r.reason });
       }
     }
-    if (!header) throw new AppError('VALIDATION_FAILED', 'the file is empty', 'file', { reason: 'HEADER_MISSING' });
+    if (!header) throw new AppError('VALIDATION_FAILED', 'the file is empty', 'file', { reason: 'FILE_EMPTY' });
     flush();
     await drain(0);
     // Statistics before the job says done, not when autovacuum comes round: searches and exports
@@ -139,7 +148,7 @@ export async function runImport(
     await importRepo.finish(pool, jobId, 'done', null);
     return { jobId, ...totals };
   } catch (e) {
-    await importRepo.finish(pool, jobId, 'failed', e instanceof Error ? e.message : String(e));
+    await importRepo.finish(pool, jobId, 'failed', failureOf(e));
     throw e;
   }
 }

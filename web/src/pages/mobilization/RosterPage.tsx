@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Card, Col, DatePicker, Form, Row, Select, Table, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Form, Grid, Row, Select, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../modules/access/session';
 import { mobilizationApi, POSTS, shanghai, type Shift } from '../../modules/mobilization/api';
 import { registryApi, type Person } from '../../modules/registry/api';
 import { uuid } from '../../shared/uuid';
+import './narrow-picker.css';
 
 type Hours = Awaited<ReturnType<typeof mobilizationApi.shifts>>['hours'][number];
 
@@ -13,6 +14,7 @@ type Hours = Awaited<ReturnType<typeof mobilizationApi.shifts>>['hours'][number]
 export default function RosterPage() {
   const { t } = useTranslation();
   const { me } = useSession();
+  const phone = !Grid.useBreakpoint().md;
   const [cadres, setCadres] = useState<Person[]>([]);
   const [shifts, setShifts] = useState<Shift[]>([]);
   const [hours, setHours] = useState<Hours[]>([]);
@@ -52,7 +54,8 @@ export default function RosterPage() {
               <Select options={POSTS.map((p) => ({ value: p, label: t(`mob.posts.${p}`) }))} />
             </Form.Item>
             <Form.Item name="range" label={`${t('mob.start')} – ${t('mob.end')}`} rules={[{ required: true }]}>
-              <DatePicker.RangePicker showTime format="MM-DD HH:mm" style={{ width: '100%' }} />
+              {/* on a phone the date and the time panels stack, and the popup starts at the field's left edge: side by side they are wider than the screen */}
+              <DatePicker.RangePicker showTime format="MM-DD HH:mm" style={{ width: '100%' }} placement="bottomLeft" classNames={phone ? { popup: { root: 'narrow-picker' } } : undefined} />
             </Form.Item>
             {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="roster-error" />}
             <Button type="primary" htmlType="submit" block loading={busy}>{t('mob.assign')}</Button>

@@ -68,7 +68,7 @@ export default function LabPage() {
         </Card>
       )}
       <Card size="small" title={t('lab.upload')} extra={t('lab.columns')}>
-        <Upload.Dragger accept=".csv,.xlsx,.txt" showUploadList={false} beforeUpload={(f) => void upload(f)} disabled={busy}>
+        <Upload.Dragger accept=".csv,.xlsx,.txt" showUploadList={false} beforeUpload={(f) => (void upload(f), Upload.LIST_IGNORE)} disabled={busy}>
           <p><UploadOutlined style={{ fontSize: 28 }} /></p>
           <p>{t('lab.drop')}</p>
         </Upload.Dragger>
