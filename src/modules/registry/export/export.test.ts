@@ -93,11 +93,14 @@ describe('export', () => {
 describe('formula injection', () => {
   // what a spreadsheet would run: written after an apostrophe, read back without it
   const FORMULAS = ['=HYPERLINK("http://evil.example","点我")', '@SUM(1)', '+1', '-2+3', "'=1+2"];
-  // households as an import cleans them (upper case, no dashes): read back to the same
-  const HOUSEHOLDS = ['=1', '@SUM(1)', '+1', '+2+3', "'=1+2"];
+  // households as an import cleans them (upper case, no dashes): read back to the same. A household
+  // number is one across the district, so each run's carry its own area's code (a kept database
+  // holds the last run's, in another area, which an import in this area may not change)
+  let HOUSEHOLDS: string[];
   let formulas: TestArea;
   beforeAll(async () => {
     formulas = await makeArea();
+    HOUSEHOLDS = ['=1', '@SUM(1)', '+1', '+2+3', "'=1+2"].map((h) => h + formulas.district);
     const { pool } = testDb();
     for (const [i, f] of FORMULAS.entries())
       await pool.query(
