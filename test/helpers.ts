@@ -6,7 +6,10 @@ import type { Db } from '../src/db/connection.js';
 import { buildApp } from '../src/server/app.js';
 import type { AppSettings } from '../src/lib/fastify.js';
 import { checkDigit } from '../src/lib/idcard.js';
+import crypto from 'node:crypto';
 import { addAccount, issueApiToken, type Role } from '../src/modules/access/index.js';
+import { NotifyRuntime } from '../src/modules/notify/index.js';
+import { EventBus } from '../src/db/events.js';
 import '../src/db/connection.js'; // type parsers
 
 export const databaseUrl = () => inject('databaseUrl');
@@ -110,10 +113,16 @@ let apps = 0;
  * limit on all sign-ins together would otherwise be shared by every test signing in on the same
  * database at the same time.
  */
-export async function testApp(opts: { settings?: Partial<AppSettings>; trustedProxies?: string[] } = {}): Promise<FastifyInstance> {
+export async function testApp(opts: { settings?: Partial<AppSettings>; trustedProxies?: string[]; everyModule?: boolean } = {}): Promise<FastifyInstance> {
   const { db, pool } = testDb();
   const settings = { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads', limitScope: `t${process.pid}-${Date.now()}-${++apps}:`, ...opts.settings };
-  const app = await buildApp({ db, pool, settings, trustedProxies: opts.trustedProxies, logLevel: 'silent', web: false, shedding: NO_SHEDDING });
+  // everyModule: the mobilization and testing routes too, which need an SMS channel (the simulator,
+  // on a queue of its own, not started: nothing is sent) and the event bus (stopped with the app)
+  const notify = opts.everyModule ? new NotifyRuntime(pool, { gateway: 'simulator', queue: `sim-${crypto.randomUUID().slice(0, 8)}`, ratePerSecond: 0, leaseMs: 5000 }) : undefined;
+  const bus = opts.everyModule ? new EventBus(pool) : undefined;
+  await bus?.start();
+  const app = await buildApp({ db, pool, settings, trustedProxies: opts.trustedProxies, logLevel: 'silent', web: false, shedding: NO_SHEDDING, notify, bus });
+  if (bus) app.addHook('onClose', () => bus.stop());
   await app.ready();
   return app;
 }

@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import crypto from 'node:crypto';
-import { asRole, closeTestDb, makeArea, NO_SHEDDING, testDb } from '../../test/helpers.js';
-import { buildApp } from './app.js';
-import { EventBus } from '../db/events.js';
-import { NotifyRuntime } from '../modules/notify/index.js';
+import { asRole, closeTestDb, makeArea, testApp } from '../../test/helpers.js';
 
 /**
  * A Chinese reader's problem is Chinese: its title, detail and each error's message carry no ASCII
@@ -22,22 +18,14 @@ let app: FastifyInstance;
 let commander: string;
 let lead: string;
 let area: Awaited<ReturnType<typeof makeArea>>;
-let bus: EventBus;
 beforeAll(async () => {
-  // the app with its mobilization and testing routes (they need the notifier and the bus; nothing is sent)
-  const { db, pool } = testDb();
-  const notify = new NotifyRuntime(pool, { gateway: 'simulator', queue: `sim-${crypto.randomUUID().slice(0, 8)}`, ratePerSecond: 0, leaseMs: 5000 });
-  bus = new EventBus(pool);
-  await bus.start();
-  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads', limitScope: `zh${process.pid}-${Date.now()}:` }, logLevel: 'silent', web: false, notify, bus, shedding: NO_SHEDDING });
-  await app.ready();
+  app = await testApp({ everyModule: true });
   area = await makeArea();
   commander = await asRole(app, 'commander', area.district);
   lead = await asRole(app, 'lead', area.villages[0]);
 });
 afterAll(async () => {
   await app.close();
-  await bus.stop();
   await closeTestDb();
 });
 

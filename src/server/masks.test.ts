@@ -1,10 +1,6 @@
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { addResidents, asRole, closeTestDb, makeArea, testDb, NO_SHEDDING } from '../../test/helpers.js';
-import { EventBus } from '../db/events.js';
-import { NotifyRuntime } from '../modules/notify/index.js';
-import { buildApp } from './app.js';
+import { addResidents, asRole, closeTestDb, makeArea, testApp, testDb } from '../../test/helpers.js';
 
 /**
  * A masked ID number beside a birth date is the whole ID number (the date is its masked part),
@@ -13,19 +9,11 @@ import { buildApp } from './app.js';
  * shapes in the OpenAPI document are what every list, page and lookup can send.
  */
 let app: FastifyInstance;
-let bus: EventBus;
 beforeAll(async () => {
-  // every module's routes: with an SMS channel and the event bus
-  const { db, pool } = testDb();
-  const notify = new NotifyRuntime(pool, { gateway: 'simulator', queue: `sim-${crypto.randomUUID().slice(0, 8)}`, ratePerSecond: 0, leaseMs: 5000 });
-  bus = new EventBus(pool);
-  await bus.start();
-  app = await buildApp({ db, pool, settings: { sessionHours: 1, uploadLimitMb: 5, dataDir: '/tmp/bastion-test-uploads' }, logLevel: 'silent', web: false, notify, bus, shedding: NO_SHEDDING });
-  await app.ready();
+  app = await testApp({ everyModule: true });
 });
 afterAll(async () => {
   await app.close();
-  await bus.stop();
   await closeTestDb();
 });
 
